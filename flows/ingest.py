@@ -1,0 +1,53 @@
+"""The ingest flow: every file waiting in the inbox, each on its own, loaded or quarantined."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from pipeline.config import load_settings
+from pipeline.ingest import process_file, scan_inbox
+from pipeline.progress import progress_bar
+
+
+@task(name="ingest-file", retries=2, retry_delay_seconds=3, cache_policy=NO_CACHE,
+      task_run_name="ingest {path}")
+def ingest_file(path: str, data_dir: str) -> dict:
+    """Load or quarantine one file. Retried only for outside causes (a locked warehouse, a full
+    disk): a bad file is an answer, not a failure."""
+    outcome = process_file(Path(path), load_settings(Path(data_dir)))
+    record = asdict(outcome)
+    record["problems"] = [p.as_line() for p in outcome.problems]
+    return record
+
+
+@flow(name="ingest-inbox", log_prints=False)
+def ingest_inbox(data_dir: str | None = None, show_progress: bool = False) -> list[dict]:
+    """Scan the inbox and take each file in arrival order, one at a time (DuckDB has one writer).
+
+    A file whose task still fails after its retries is left in the inbox for the next run and
+    reported; it never stops the other files.
+    """
+    logger = get_run_logger()
+    settings = load_settings(Path(data_dir) if data_dir else None)
+    settings.ensure_dirs()
+    files = scan_inbox(settings)
+    logger.info("%d file(s) waiting in %s", len(files), settings.inbox)
+    outcomes = []
+    with progress_bar(len(files), "Ingesting", enabled=show_progress) as advance:
+        for path in files:
+            state = ingest_file(str(path), str(settings.data_dir), return_state=True)
+            if state.is_completed():
+                outcome = state.result()
+            else:
+                outcome = {"file_name": path.name, "org_code": path.parent.name,
+                           "status": "failed", "message": f"Left in the inbox: {state.message}"}
+                logger.error("%s/%s failed: %s", path.parent.name, path.name, state.message)
+            logger.info("%s/%s: %s", outcome["org_code"], outcome["file_name"],
+                        outcome["status"])
+            outcomes.append(outcome)
+            advance()
+    return outcomes

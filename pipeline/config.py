@@ -1,0 +1,108 @@
+"""Configuration in one place.
+
+Every path derives from one data root (``CMAST_DATA_DIR``, default ``data/`` in the project) and
+every setting can be overridden by a ``CMAST_*`` environment variable. Reference data is committed
+with the code, so it lives apart from the data root (``CMAST_REFERENCE_DIR``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SQL_DIR = PROJECT_ROOT / "sql"
+
+#: Every setting: environment variable, default, help. The README's settings table comes from this.
+SETTINGS_HELP: dict[str, str] = {
+    "CMAST_DATA_DIR": "Data root holding inbox/, archive/, quarantine/, outputs/ and warehouse/ "
+    "(default: data/ in the project).",
+    "CMAST_REFERENCE_DIR": "Reference CSVs: organisations, ICBs, regions, sites "
+    "(default: data/reference in the project).",
+    "CMAST_WAREHOUSE": "The DuckDB warehouse file (default: <data root>/warehouse/cmast.duckdb).",
+    "CMAST_PREFECT_HOME": "Prefect's home: its local database and settings "
+    "(default: .prefect in the project).",
+    "CMAST_MAX_FILE_MB": "Files larger than this are quarantined unread (default: 200).",
+    "CMAST_SETTLE_SECONDS": "A file modified more recently than this is left for the next scan, "
+    "as it may still be being written (default: 2).",
+}
+
+
+def _path_from_env(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where everything lives. Build with :func:`load_settings`; pass explicitly everywhere else."""
+
+    data_dir: Path
+    reference_dir: Path
+    warehouse_path: Path
+    prefect_home: Path
+    max_file_mb: float = 200.0
+    settle_seconds: float = 2.0
+    sql_dir: Path = field(default=SQL_DIR)
+
+    @property
+    def inbox(self) -> Path:
+        return self.data_dir / "inbox"
+
+    @property
+    def archive(self) -> Path:
+        return self.data_dir / "archive"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.data_dir / "quarantine"
+
+    @property
+    def outputs(self) -> Path:
+        return self.data_dir / "outputs"
+
+    def ensure_dirs(self) -> None:
+        for folder in (self.inbox, self.archive, self.quarantine, self.outputs,
+                       self.warehouse_path.parent):
+            folder.mkdir(parents=True, exist_ok=True)
+
+    def relative(self, path: Path) -> str:
+        """A path as stored in the ledger: relative to the data root, so the root can move."""
+        try:
+            return path.resolve().relative_to(self.data_dir).as_posix()
+        except ValueError:
+            return str(path.resolve())
+
+    def absolute(self, stored: str) -> Path:
+        path = Path(stored)
+        return path if path.is_absolute() else self.data_dir / path
+
+
+def load_settings(data_dir: Path | None = None) -> Settings:
+    """Settings from the environment, with ``data_dir`` (if given) taking precedence."""
+    root = (data_dir.expanduser().resolve() if data_dir
+            else _path_from_env("CMAST_DATA_DIR", PROJECT_ROOT / "data"))
+    return Settings(
+        data_dir=root,
+        reference_dir=_path_from_env("CMAST_REFERENCE_DIR", PROJECT_ROOT / "data" / "reference"),
+        warehouse_path=_path_from_env("CMAST_WAREHOUSE", root / "warehouse" / "cmast.duckdb"),
+        prefect_home=_path_from_env("CMAST_PREFECT_HOME", PROJECT_ROOT / ".prefect"),
+        max_file_mb=float(os.environ.get("CMAST_MAX_FILE_MB", "200")),
+        settle_seconds=float(os.environ.get("CMAST_SETTLE_SECONDS", "2")),
+    )
+
+
+def prefect_environment(settings: Settings) -> None:
+    """Point Prefect at a project-local home with analytics off.
+
+    Must run before ``prefect`` is first imported: Prefect reads these at import time.
+    Values already set in the environment win, so an analyst can aim at a real server.
+    """
+    settings.prefect_home.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    # Prefect's per-task INFO lines drown the pipeline's own progress on a terminal;
+    # runs and their logs are still in the Prefect database and UI.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")

@@ -1,0 +1,95 @@
+"""What the command line prints: outcomes of a run, problems in a file, the ledger."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from pipeline.config import Settings
+from pipeline.validation.problems import Problem
+
+_STATUS_STYLE = {"loaded": "green", "rejected": "red", "duplicate": "yellow",
+                 "superseded": "dim", "recovered": "cyan", "failed": "bold red"}
+
+
+def print_outcomes(console: Console, outcomes: list[dict], settings: Settings) -> None:
+    if not outcomes:
+        console.print("The inbox is empty: nothing to do.")
+        return
+    counts = Counter(o["status"] for o in outcomes)
+    parts = [f"[{_STATUS_STYLE.get(s, '')}]{n} {s}[/]" for s, n in sorted(counts.items())]
+    console.print(f"Processed {len(outcomes)} files: " + ", ".join(parts))
+    for outcome in outcomes:
+        if outcome["status"] in ("rejected", "failed", "recovered"):
+            style = _STATUS_STYLE[outcome["status"]]
+            console.print(f"  [{style}]{outcome['status']}[/] " + escape(
+                f"{outcome['org_code']}/{outcome['file_name']}: {outcome['message']}"))
+            for line in outcome.get("problems", [])[:5]:
+                console.print("      " + escape(line))
+            extra = len(outcome.get("problems", [])) - 5
+            if extra > 0:
+                console.print(f"      ... and {extra} more")
+            if outcome.get("feedback_path"):
+                console.print(f"      feedback: {settings.absolute(outcome['feedback_path'])}")
+
+
+def print_problems(console: Console, file_name: str, problems: list[Problem]) -> None:
+    console.print(f"[red]Not valid[/red]: {file_name} has {len(problems)} problem"
+                  f"{'s' if len(problems) != 1 else ''}:")
+    table = Table("Where", "Column", "Rule broken", "Found", "What to do", show_lines=False)
+    for problem in problems:
+        table.add_row(*(escape(text) for text in (problem.location or "file",
+                      problem.column or "", problem.rule, problem.value or "", problem.hint)))
+    console.print(table)
+
+
+def print_ledger(console: Console, frame: pd.DataFrame) -> None:
+    table = Table("#", "Org", "Return", "Period", "Status", "Rows", "Errors", "Received", "File")
+    for row in frame.itertuples(index=False):
+        style = _STATUS_STYLE.get(row.status, "")
+        table.add_row(str(row.submission_id), row.org_code, row.return_type or "-",
+                      row.period or "-", f"[{style}]{row.status}[/]", f"{row.row_count:,}",
+                      str(row.error_count), f"{row.received_at:%Y-%m-%d %H:%M}", row.file_name)
+    console.print(table)
+
+
+def ledger_records(frame: pd.DataFrame, settings: Settings) -> list[dict]:
+    """The ledger as JSON-ready records; ``path`` is absolute: where the file lies now."""
+    records = []
+    for row in frame.to_dict(orient="records"):
+        record = {key: (None if _missing(value) else value) for key, value in row.items()}
+        record["received_at"] = row["received_at"].isoformat()
+        record["processed_at"] = row["processed_at"].isoformat()
+        record["path"] = str(settings.absolute(row["path"]))
+        if record["feedback_path"]:
+            record["feedback_path"] = str(settings.absolute(record["feedback_path"]))
+        for key in ("submission_id", "row_count", "error_count", "duplicate_of", "superseded_by"):
+            if record[key] is not None:
+                record[key] = int(record[key])
+        records.append(record)
+    return records
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def print_loaded_summary(console: Console, settings: Settings) -> None:
+    """What the warehouse now holds: per return and period, how many trusts are current."""
+    from pipeline.warehouse import connect
+
+    with connect(settings) as conn:
+        frame = conn.execute(
+            "SELECT return_type, period, count(*) AS trusts, sum(row_count) AS rows "
+            "FROM ledger.submissions WHERE status = 'loaded' "
+            "GROUP BY ALL ORDER BY return_type, period").df()
+    if frame.empty:
+        return
+    table = Table("Return", "Period", "Trusts current", "Rows", title="Now in the warehouse")
+    for row in frame.itertuples(index=False):
+        table.add_row(row.return_type, row.period, str(row.trusts), f"{int(row.rows):,}")
+    console.print(table)

@@ -1,0 +1,46 @@
+"""What the pipeline knows about one kind of return, at one template version."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pandera.pandas as pa
+
+from schemas.rules import Rule
+
+
+@dataclass(frozen=True)
+class ReturnSpec:
+    """A return type at one template version.
+
+    ``columns`` (the schema's, in template order) are also its signature: a file is recognised as
+    this return when its headers are exactly these names, in any order.
+    """
+
+    return_type: str  # short id used in the ledger, CLI and folder names, e.g. "uec"
+    title: str
+    template_version: str
+    model: type[pa.DataFrameModel]
+    rules: Sequence[Rule]
+    raw_table: str  # "raw.<name>": where validated rows are appended
+    frequency: str  # "monthly" or "weekly"
+    site_column: str | None = None  # checked against the trust's sites in reference data
+    #: turns validated rows into the rows stored in ``raw_table`` (default: as they are)
+    to_raw: Callable[[pd.DataFrame], pd.DataFrame] | None = None
+    template_rows: Callable[..., pd.DataFrame] | None = None  # pre-filled keys for a template
+    notes: Sequence[str] = field(default_factory=tuple)  # shown on the template's instructions
+
+    @property
+    def schema(self) -> pa.DataFrameSchema:
+        from schemas.rules import schema_with_rules
+
+        return schema_with_rules(self.model, self.rules)
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.model.to_schema().columns)
+
+    def description(self, column: str) -> str:
+        return self.model.to_schema().columns[column].description or ""

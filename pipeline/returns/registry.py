@@ -1,0 +1,57 @@
+"""Every return the pipeline accepts, and recognising which one a file is from its headers."""
+
+from __future__ import annotations
+
+from pipeline.returns.base import ReturnSpec
+from pipeline.validation.problems import FileProblem, Problem
+
+
+def all_returns() -> list[ReturnSpec]:
+    from pipeline.returns import uec
+
+    return [uec.SPEC]
+
+
+def get_return(return_type: str) -> ReturnSpec:
+    for spec in all_returns():
+        if spec.return_type == return_type:
+            return spec
+    known = ", ".join(spec.return_type for spec in all_returns())
+    raise KeyError(f"No return called {return_type!r}; the returns are: {known}")
+
+
+def normalise_header(name: object) -> str:
+    """Header text as compared: case, outer spaces and inner spaces/hyphens do not matter."""
+    text = "" if name is None else str(name)
+    return "_".join(text.strip().lower().replace("-", " ").split())
+
+
+def identify(headers: list[str]) -> ReturnSpec:
+    """The return whose columns are exactly ``headers`` (already normalised), in any order."""
+    given = [h for h in headers if h]
+    duplicated = sorted({h for h in given if given.count(h) > 1})
+    if duplicated:
+        raise FileProblem([Problem(rule=f"The header row repeats the column {name!r}",
+                                   hint="Each column must appear once.") for name in duplicated])
+    best, best_score = None, -1
+    for spec in all_returns():
+        score = len(set(given) & set(spec.columns))
+        if set(given) == set(spec.columns):
+            return spec
+        if score > best_score:
+            best, best_score = spec, score
+    if best is None or best_score < 3:
+        raise FileProblem([Problem(
+            rule="The header row does not match any CMAST return template",
+            value=", ".join(given[:8]) + (" ..." if len(given) > 8 else ""),
+            hint="Start from the template (cmast template <return>) and keep its header row "
+            "as it is, in the first row of the Data sheet or CSV.",
+        )])
+    missing = [c for c in best.columns if c not in given]
+    extra = [c for c in given if c not in best.columns]
+    problems = [Problem(rule=f"The {best.title} header row is missing the column {name!r}",
+                        hint=f"Add it back: {best.description(name)}") for name in missing]
+    problems += [Problem(rule=f"The column {name!r} is not part of the {best.title} template",
+                         hint="Remove it (the template's columns are listed on its "
+                         "Instructions sheet).") for name in extra]
+    raise FileProblem(problems)

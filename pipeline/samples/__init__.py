@@ -1,0 +1,1 @@
+"""Deterministic sample returns that look like the real system, for the demo and benchmarks."""

@@ -1,0 +1,311 @@
+"""The XmR (individuals) chart of an :class:`SpcResult`, drawn MDC style as PNG or SVG.
+
+One chart per measure: the series as a grey line, each point coloured by the kind of special
+cause it is part of (blue improvement, orange concern, purple neither, grey common cause); per
+segment a solid mean and dashed process limits; a red dashed target when there is one; a dotted
+line where the analyst rebased; and the variation and assurance icons top right. Matplotlib runs
+on a bare :class:`Figure` (the Agg renderer), never pyplot, so no window or global state is
+involved and charts can be drawn from any thread or process.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from . import icons
+from .method import SpcResult, period_label
+
+FIGSIZE = (10.0, 4.5)
+DPI = 110
+TARGET_RED = "#C00000"
+MEAN_COLOUR = "#404040"
+LIMIT_COLOUR = "#7F7F7F"
+# Beyond this many periods the x axis labels every k-th period so the labels stay readable.
+MAX_PERIOD_LABELS = 24
+# Axes left, width and top in figure fractions; the bottom leaves room for tilted period labels.
+_AXES_LEFT, _AXES_WIDTH, _AXES_TOP = 0.075, 0.685, 0.78
+_DIRECTION_WORDS = {
+    "up": "Higher is better",
+    "down": "Lower is better",
+    "neither": "No preferred direction",
+}
+_SHORT_VARIATION = {
+    "common_cause": "Common cause",
+    "improvement_high": "Improvement (high)",
+    "improvement_low": "Improvement (low)",
+    "concern_high": "Concern (high)",
+    "concern_low": "Concern (low)",
+    "neither_high": "Special cause (high)",
+    "neither_low": "Special cause (low)",
+}
+_SHORT_ASSURANCE = {"pass": "Passes target", "fail": "Fails target", "hit_and_miss": "Hit and miss"}
+
+
+def format_value(x: float | None) -> str:
+    """A figure as a board paper prints it: fewer decimals the larger it is, no trailing zeros."""
+    if x is None or not math.isfinite(x):
+        return "-"
+    size = abs(x)
+    if size >= 1000:
+        return f"{x:,.0f}"
+    if 0 < size < 1:
+        return f"{x:.3g}"
+    text = f"{x:.1f}" if size >= 100 else f"{x:.2f}"
+    return text.rstrip("0").rstrip(".")
+
+
+def render_chart(
+    result: SpcResult,
+    path: Path | str,
+    *,
+    title: str = "",
+    y_label: str = "Value",
+    x_label: str = "Period",
+) -> Path:
+    """Draw the chart and write it to ``path``, PNG or SVG by its extension."""
+    path = Path(path)
+    if path.suffix.lower() not in (".png", ".svg"):
+        raise ValueError(f"chart file must end in .png or .svg, not {path.name}")
+    fig = build_figure(result, title=title, y_label=y_label, x_label=x_label)
+    # Without a date an SVG is the same bytes each time it is drawn.
+    metadata = {"Date": None} if path.suffix.lower() == ".svg" else {}
+    fig.savefig(path, facecolor="white", metadata=metadata)
+    return path
+
+
+def build_figure(
+    result: SpcResult, *, title: str = "", y_label: str = "Value", x_label: str = "Period"
+) -> Figure:
+    """The chart as a matplotlib Figure, for callers that place or save it themselves."""
+    fig = Figure(figsize=FIGSIZE, dpi=DPI, facecolor="white")
+    bottom = 0.22 if _tilted_labels(result) else 0.14
+    ax = fig.add_axes((_AXES_LEFT, bottom, _AXES_WIDTH, _AXES_TOP - bottom))
+    handles = _draw_limits(ax, result)
+    handles += _draw_series(ax, result)
+    _draw_markers(ax, result)
+    _style_axes(ax, result, y_label, x_label)
+    fig.text(0.075, 0.93, title or "Statistical process control", fontsize=13, weight="bold")
+    fig.text(0.075, 0.865, _subtitle(result), fontsize=9, color="#595959")
+    _draw_icons(fig, result)
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.775, 0.66),
+        frameon=False,
+        fontsize=8,
+        handlelength=2.2,
+    )
+    return fig
+
+
+def _subtitle(result: SpcResult) -> str:
+    parts = [_DIRECTION_WORDS[result.improvement], f"{len(result.points)} points"]
+    if result.baseline is not None:
+        parts.append(f"limits from the first {result.baseline} points")
+    rebased = [period_label(result.points[s.start].period) for s in result.segments[1:]]
+    if rebased:
+        parts.append("rebased at " + ", ".join(rebased))
+    if result.insufficient_data:
+        parts.append(
+            f"fewer than {result.min_points} points set the limits: indicative only, no icons"
+        )
+    return "  \u00b7  ".join(parts)
+
+
+def _draw_limits(ax: Axes, result: SpcResult) -> list[Line2D]:
+    """Mean and process limits per segment, rebase and baseline markers; legend handles."""
+    for seg in result.segments:
+        # Stop short of the half-way point so adjacent segments show a visible break.
+        x0, x1 = seg.start - 0.4, seg.stop - 1 + 0.4
+        ax.hlines(seg.mean, x0, x1, colors=MEAN_COLOUR, linewidth=1.4, zorder=2)
+        for limit in (seg.upper_process_limit, seg.lower_process_limit):
+            ax.hlines(limit, x0, x1, colors=LIMIT_COLOUR, linewidth=1.2, linestyles="--", zorder=2)
+        if seg.start > 0:
+            ax.axvline(seg.start - 0.5, color=MEAN_COLOUR, linewidth=1, linestyle=":", zorder=1)
+            ax.annotate(
+                "Rebased",
+                (seg.start - 0.5, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, -3),
+                textcoords="offset points",
+                fontsize=7,
+                color=MEAN_COLOUR,
+                va="top",
+            )
+        if seg.n_baseline < seg.stop - seg.start:
+            # Shade the points that fixed the limits, so later points read as judged against them.
+            ax.axvspan(seg.start - 0.5, seg.start + seg.n_baseline - 0.5, color="#F2F2F2", zorder=0)
+            ax.annotate(
+                "Baseline",
+                (seg.start - 0.5, 0.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, 3),
+                textcoords="offset points",
+                fontsize=7,
+                color=MEAN_COLOUR,
+                va="bottom",
+            )
+
+    latest = result.latest_segment
+    suffix = " (latest)" if len(result.segments) > 1 else ""
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=MEAN_COLOUR,
+            linewidth=1.4,
+            label=f"Mean{suffix} {format_value(latest.mean)}",
+        ),
+        Line2D(
+            [],
+            [],
+            color=LIMIT_COLOUR,
+            linewidth=1.2,
+            linestyle="--",
+            label=f"Process limits{suffix}\n{format_value(latest.lower_process_limit)} to "
+            f"{format_value(latest.upper_process_limit)}",
+        ),
+    ]
+    if result.target is not None:
+        ax.axhline(result.target, color=TARGET_RED, linewidth=1.3, linestyle="--", zorder=2)
+        # Labelled on the line as well as in the legend: the target is what a board looks for.
+        ax.annotate(
+            f"Target {format_value(result.target)}",
+            (1.0, result.target),
+            xycoords=("axes fraction", "data"),
+            xytext=(-2, 2),
+            textcoords="offset points",
+            fontsize=7,
+            color=TARGET_RED,
+            ha="right",
+            va="bottom",
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.5},
+            zorder=5,
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=TARGET_RED,
+                linewidth=1.3,
+                linestyle="--",
+                label=f"Target {format_value(result.target)}",
+            )
+        )
+    return handles
+
+
+def _draw_series(ax: Axes, result: SpcResult) -> list[Line2D]:
+    """The grey series line; legend handles for the kinds of point present."""
+    ax.plot(
+        range(len(result.points)),
+        [p.value for p in result.points],
+        color=icons.GREY,
+        linewidth=1.6,
+        zorder=3,
+    )
+    present = {p.special_cause for p in result.points}
+    labels = {
+        "improvement": "Special cause improvement",
+        "concern": "Special cause concern",
+        "neither": "Special cause",
+        None: "Common cause",
+    }
+    return [
+        Line2D(
+            [],
+            [],
+            color=icons.CAUSE_COLOURS[cause],
+            marker="o",
+            linestyle="none",
+            markersize=6,
+            label=labels[cause],
+        )
+        for cause in labels
+        if cause in present
+    ]
+
+
+def _draw_markers(ax: Axes, result: SpcResult) -> None:
+    for cause, colour in icons.CAUSE_COLOURS.items():
+        idx = [i for i, p in enumerate(result.points) if p.special_cause == cause]
+        if idx:
+            ax.scatter(
+                idx,
+                [result.points[i].value for i in idx],
+                s=30,
+                color=colour,
+                edgecolors="white",
+                linewidths=0.6,
+                zorder=4,
+            )
+
+
+def _style_axes(ax: Axes, result: SpcResult, y_label: str, x_label: str) -> None:
+    n = len(result.points)
+    labels = [period_label(p.period) for p in result.points]
+    step = math.ceil(n / MAX_PERIOD_LABELS)
+    ticks = list(range(0, n, step))
+    ax.set_xticks(ticks, [labels[i] for i in ticks])
+    if _tilted_labels(result):
+        # Tilted labels anchored at their right end stay under their own tick.
+        ax.tick_params(axis="x", labelrotation=45)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("right")
+            label.set_rotation_mode("anchor")
+    ax.set_xlim(-0.7, n - 0.3)
+
+    lines = [p.value for p in result.points]
+    for seg in result.segments:
+        lines += [seg.upper_process_limit, seg.lower_process_limit]
+    if result.target is not None:
+        lines.append(result.target)
+    low, high = min(lines), max(lines)
+    pad = (high - low) * 0.08 or max(abs(high), 1.0) * 0.05
+    ax.set_ylim(low - pad, high + pad)
+
+    ax.set_xlabel(x_label, fontsize=9)
+    ax.set_ylabel(y_label, fontsize=9)
+    ax.tick_params(labelsize=8, colors="#404040")
+    ax.grid(axis="y", color="#E6E6E6", linewidth=0.8, zorder=0)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _tilted_labels(result: SpcResult) -> bool:
+    """Whether the period labels need tilting: about 90 characters fit across the axes."""
+    labels = [period_label(p.period) for p in result.points]
+    shown = math.ceil(len(labels) / math.ceil(len(labels) / MAX_PERIOD_LABELS))
+    return shown * max(len(s) for s in labels) > 90
+
+
+def _draw_icons(fig: Figure, result: SpcResult) -> None:
+    """Variation and assurance icons top right, each with a short caption under it."""
+    if result.insufficient_data:
+        return
+    codes = [(result.variation, _SHORT_VARIATION)]
+    if result.assurance is not None:
+        codes.append((result.assurance, _SHORT_ASSURANCE))
+    height = 0.17
+    width = height * FIGSIZE[1] / FIGSIZE[0]
+    gap = 0.035
+    left = 0.985 - len(codes) * width - (len(codes) - 1) * gap
+    for code, captions in codes:
+        ax = icons.add_icon_axes(fig, left, 0.80, height)
+        icons.draw_icon(ax, code)
+        fig.text(
+            left + width / 2,
+            0.785,
+            captions[code],
+            ha="center",
+            va="top",
+            fontsize=7,
+            color="#404040",
+        )
+        left += width + gap

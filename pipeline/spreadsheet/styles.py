@@ -1,0 +1,38 @@
+"""Shared openpyxl styling, and writing untrusted text safely."""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+NHS_BLUE = "005EB8"
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor=NHS_BLUE)
+TITLE_FONT = Font(bold=True, size=14, color=NHS_BLUE)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def safe_text(value: object) -> object:
+    """Text that a spreadsheet would run as a formula is written as plain text.
+
+    Values come from files trusts send; a cell starting with ``=`` must never become live.
+    openpyxl treats a str starting with "=" as a formula, so such text is prefixed with a quote.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_header(sheet: Worksheet, row: int, names: list[str]) -> None:
+    for position, name in enumerate(names, start=1):
+        cell = sheet.cell(row=row, column=position, value=name)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = WRAP
+
+
+def set_widths(sheet: Worksheet, widths: dict[str, float]) -> None:
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = width

@@ -1,0 +1,124 @@
+"""Cell text to typed values, by the column's kind (declared in ``schemas.fields``).
+
+Readers hand over every cell as text (or missing), so that what a person typed is what the report
+shows. Each kind is parsed vectorised over the column; a cell that does not parse becomes missing
+and yields one :class:`Problem` naming the rule. Range and cross-column rules are pandera's job.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from pipeline.validation.problems import Problem
+
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.0+)?$")
+_SUPPRESSION_MARKERS = {"*", "-", "~", "..", "c", "x"}
+
+
+def kind_of(schema: pa.DataFrameSchema, column: str) -> str:
+    return (schema.columns[column].metadata or {}).get("kind", "text")
+
+
+def parse_frame(
+    raw: pd.DataFrame, schema: pa.DataFrameSchema
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parse every schema column of ``raw`` (text) into its kind's type."""
+    typed = {}
+    problems: list[Problem] = []
+    for column in raw.columns:
+        text = _clean_text(raw[column])
+        if column not in schema.columns:
+            typed[column] = text
+            continue
+        parser = _PARSERS[kind_of(schema, column)]
+        values, bad = parser(text)
+        typed[column] = values
+        # Index labels are data-row positions in the file (blank rows dropped keep theirs).
+        for label in bad.index[bad.to_numpy(dtype=bool)]:
+            problems.append(_cell_problem(kind_of(schema, column), column, int(label),
+                                          str(text.loc[label])))
+    return pd.DataFrame(typed, index=raw.index), problems
+
+
+def _clean_text(column: pd.Series) -> pd.Series:
+    text = column.astype("string").str.strip()
+    return text.mask(text == "")
+
+
+def _parse_code(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    return text.str.upper(), pd.Series(False, index=text.index)
+
+
+def _parse_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    return text, pd.Series(False, index=text.index)
+
+
+def _parse_count(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    # "1,234" is unambiguous as a thousands separator; anything else with a comma is not.
+    unseparated = text.where(~text.str.match(_THOUSANDS).fillna(False),
+                             text.str.replace(",", "", regex=False))
+    numbers = pd.to_numeric(unseparated, errors="coerce")
+    whole = numbers.notna() & (numbers == np.floor(numbers))
+    bad = text.notna() & ~whole
+    return numbers.where(whole).astype("Int64"), bad
+
+
+def _parse_date(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[s]")
+    remaining = text.notna()
+    # Workbook dates arrive as "2023-10-01 00:00:00"; people type ISO or UK day-first dates.
+    for pattern, fmt in [
+        (r"^\d{4}-\d{2}-\d{2}( 00:00:00)?$", "%Y-%m-%d"),
+        (r"^\d{1,2}/\d{1,2}/\d{4}$", "%d/%m/%Y"),
+        (r"^\d{1,2}-\d{1,2}-\d{4}$", "%d-%m-%Y"),
+        (r"^\d{1,2} [A-Za-z]{3} \d{4}$", "%d %b %Y"),
+    ]:
+        match = remaining & text.str.match(pattern).fillna(False)
+        if match.any():
+            parsed = pd.to_datetime(text[match].str.slice(0, 10) if fmt == "%Y-%m-%d"
+                                    else text[match], format=fmt, errors="coerce")
+            result[match] = parsed.astype("datetime64[s]")
+            remaining &= ~match
+    serial = remaining & text.str.match(r"^\d{5}(\.0+)?$").fillna(False)
+    if serial.any():
+        days = pd.to_numeric(text[serial]).astype("int64")
+        result[serial] = (_EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).astype("datetime64[s]")
+        remaining &= ~serial
+    bad = (text.notna() & result.isna()) | remaining
+    return result, bad
+
+
+def _parse_period(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    # A spreadsheet program turns "2023-10" typed into a cell into a date: take its month.
+    as_date = text.str.match(r"^\d{4}-\d{2}-01( 00:00:00)?$").fillna(False)
+    period = text.where(~as_date, text.str.slice(0, 7))
+    bad = period.notna() & ~period.str.match(r"^\d{4}-(0[1-9]|1[0-2])$").fillna(False)
+    return period.mask(bad), bad
+
+
+_PARSERS = {
+    "code": _parse_code,
+    "text": _parse_text,
+    "count": _parse_count,
+    "date": _parse_date,
+    "period": _parse_period,
+}
+
+_KIND_RULES = {
+    "count": ("must be a whole number", "Type the count as digits only, e.g. 152."),
+    "date": ("must be a date", "Use a date cell, or type it as YYYY-MM-DD or DD/MM/YYYY."),
+    "period": ("must be a month written YYYY-MM", "For October 2023 type 2023-10."),
+}
+
+
+def _cell_problem(kind: str, column: str, index: int, value: str) -> Problem:
+    rule, hint = _KIND_RULES.get(kind, ("could not be read", ""))
+    if kind == "count" and value.strip() in _SUPPRESSION_MARKERS:
+        rule = "must be a whole number, not a suppression marker"
+        hint = "Send the real count: returns are not published, so nothing is suppressed in them."
+    return Problem(rule=rule, column=column, row=index, value=value, hint=hint)

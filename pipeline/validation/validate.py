@@ -1,0 +1,131 @@
+"""Checking a received file from end to end: read, recognise, parse, pandera, then the context.
+
+Every problem in the file is collected before answering (pandera runs lazily), so a trust gets
+the whole list at once rather than one error per resubmission.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from pipeline.returns.base import ReturnSpec
+from pipeline.returns.registry import identify
+from pipeline.spreadsheet.read import RawTable, read_table
+from pipeline.validation.pandera_report import problems_from_failures
+from pipeline.validation.parse import parse_frame
+from pipeline.validation.problems import FileProblem, Layout, Problem
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a file is checked against besides its own content."""
+
+    org_code: str  # the trust whose inbox folder the file was dropped in
+    sites: Mapping[str, frozenset[str]] = field(default_factory=dict)  # org -> its site codes
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass
+class Checked:
+    """The outcome of checking a file: typed rows when valid, and every problem found."""
+
+    problems: list[Problem]
+    spec: ReturnSpec | None = None
+    rows: pd.DataFrame | None = None
+    period: str | None = None
+    layout: Layout | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems and self.rows is not None
+
+    @property
+    def template_version(self) -> str | None:
+        return self.spec.template_version if self.spec else None
+
+
+def check_file(path: Path, context: Context) -> Checked:
+    try:
+        table = read_table(path)
+        spec = identify(list(table.layout.columns))
+    except FileProblem as problem:
+        return Checked(problems=problem.problems)
+    return check_table(table, spec, context)
+
+
+def check_table(table: RawTable, spec: ReturnSpec, context: Context) -> Checked:
+    layout = table.layout
+    if table.frame.empty:
+        return Checked(problems=[Problem(rule="The file has a header row but no data rows",
+                                         hint="Fill in the rows and send it again.")],
+                       spec=spec, layout=layout)
+    schema = spec.schema
+    typed, problems = parse_frame(table.frame, schema)
+    typed = typed[spec.columns]
+    try:
+        rows = schema.validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        rows = None
+        unparsed = {(p.column, p.row) for p in problems}
+        # A cell that did not parse is blank to pandera: it was reported once already.
+        problems += [p for p in problems_from_failures(errors.failure_cases, schema, spec.rules)
+                     if not (p.rule == "must not be blank" and (p.column, p.row) in unparsed)]
+    problems += context_problems(typed, spec, context)
+    period = _single_period(typed)
+    problems = sorted({p.located(layout) for p in problems}, key=Problem.sort_key)
+    return Checked(problems=problems, spec=spec, rows=None if problems else rows,
+                   period=period, layout=layout)
+
+
+def _single_period(typed: pd.DataFrame) -> str | None:
+    periods = typed["period"].dropna().unique()
+    return str(periods[0]) if len(periods) == 1 else None
+
+
+def context_problems(typed: pd.DataFrame, spec: ReturnSpec, context: Context) -> list[Problem]:
+    problems = _org_problems(typed["org_code"], context.org_code)
+    periods = sorted(typed["period"].dropna().unique())
+    if len(periods) > 1:
+        problems.append(Problem(
+            rule=f"The file covers more than one period ({', '.join(map(str, periods))})",
+            column="period", hint="Send one file per period."))
+    this_month = context.today.strftime("%Y-%m")
+    future = typed["period"].notna() & (typed["period"] > this_month)
+    if future.any():
+        first = future.idxmax()
+        problems.append(Problem(rule="The period is in the future", column="period",
+                                row=int(first), value=str(typed.at[first, "period"]),
+                                hint="Check the period: returns are sent after the period ends."))
+    if spec.site_column and context.org_code in context.sites:
+        known = context.sites[context.org_code]
+        sites = typed[spec.site_column]
+        unknown = sites.notna() & ~sites.isin(known)
+        for label in sites.index[unknown.to_numpy(dtype=bool)]:
+            problems.append(Problem(
+                rule=f"is not a site of {context.org_code}", column=spec.site_column,
+                row=int(label), value=str(sites.loc[label]),
+                hint=f"Use one of: {', '.join(sorted(known))}."))
+    return problems
+
+
+def _org_problems(codes: pd.Series, folder_org: str) -> list[Problem]:
+    wrong = codes.notna() & (codes != folder_org)
+    if not wrong.any():
+        return []
+    if wrong.all():
+        others = ", ".join(sorted(codes.dropna().unique()))
+        return [Problem(
+            rule=f"The file is for {others} but was sent through the inbox of {folder_org}",
+            column="org_code", value=others,
+            hint=f"A trust can only submit its own returns: put {folder_org}'s own data in this "
+            "folder, or drop the file in the right trust's folder if you send for it.")]
+    return [Problem(rule=f"must be {folder_org}, the trust whose inbox this is", column="org_code",
+                    row=int(label), value=str(codes.loc[label]),
+                    hint="Every row must carry your own trust's code.")
+            for label in codes.index[wrong.to_numpy(dtype=bool)]]

@@ -1,0 +1,45 @@
+"""Field builders shared by the return models.
+
+Each builder records the column's *kind* in the field metadata. The kind tells the reader how to
+turn the text of a cell into a value (``pipeline.validation.parse``) and the template how to set
+up data validation, so a column is declared once, here in the schema, with its description.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandera.pandas as pa
+
+
+def _field(kind: str, description: str, *, example: str = "", **checks: Any) -> Any:
+    return pa.Field(
+        description=description,
+        coerce=True,
+        metadata={"kind": kind, "example": example},
+        **checks,
+    )
+
+
+def org_code(description: str = "ODS code of the trust sending the return, e.g. REM.") -> Any:
+    return _field("code", description, example="REM", str_matches=r"^[A-Z0-9]{3,5}$")
+
+
+def period_month(description: str = "The month the return covers, as YYYY-MM.") -> Any:
+    return _field("period", description, example="2023-10", str_matches=r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def code(description: str, example: str = "", **checks: Any) -> Any:
+    return _field("code", description, example=example, **checks)
+
+
+def text(description: str, example: str = "", **checks: Any) -> Any:
+    return _field("text", description, example=example, **checks)
+
+
+def date(description: str, example: str = "") -> Any:
+    return _field("date", description, example=example)
+
+
+def count(description: str, example: str = "0") -> Any:
+    return _field("count", description, example=example, ge=0)
