@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from pipeline import report
+from pipeline.commands.spc import spc
 from pipeline.config import Settings, load_settings
 
 app = typer.Typer(help="CMAST metrics: trust returns in, board figures out.",
@@ -120,6 +121,9 @@ def status(
         sys.stdout.write(json.dumps(report.ledger_records(frame, current), indent=2) + "\n")
         return
     report.print_ledger(console, frame)
+
+
+app.command("spc")(spc)
 
 
 if __name__ == "__main__":

@@ -38,13 +38,12 @@ def print_outcomes(console: Console, outcomes: list[dict], settings: Settings) -
 
 
 def print_problems(console: Console, file_name: str, problems: list[Problem]) -> None:
-    console.print(f"[red]Not valid[/red]: {file_name} has {len(problems)} problem"
+    """One line per problem (where, column, rule, value found, what to do): easy to read in a
+    narrow terminal, and to grep or paste into an email."""
+    console.print(f"[red]Not valid[/red]: {escape(file_name)} has {len(problems)} problem"
                   f"{'s' if len(problems) != 1 else ''}:")
-    table = Table("Where", "Column", "Rule broken", "Found", "What to do", show_lines=False)
     for problem in problems:
-        table.add_row(*(escape(text) for text in (problem.location or "file",
-                      problem.column or "", problem.rule, problem.value or "", problem.hint)))
-    console.print(table)
+        console.print("  " + escape(problem.as_line()), soft_wrap=True)
 
 
 def print_ledger(console: Console, frame: pd.DataFrame) -> None:

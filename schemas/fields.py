@@ -11,6 +11,10 @@ from typing import Any
 
 import pandera.pandas as pa
 
+#: A time typed without a date (08:30) is read as on this day, Excel's day zero; the return's
+#: schema then places it on the row's own date (see ``schemas.theatres``).
+TIME_ONLY_DATE = "1899-12-30"
+
 
 def _field(kind: str, description: str, *, example: str = "", **checks: Any) -> Any:
     return pa.Field(
@@ -41,5 +45,25 @@ def date(description: str, example: str = "") -> Any:
     return _field("date", description, example=example)
 
 
-def count(description: str, example: str = "0") -> Any:
-    return _field("count", description, example=example, ge=0)
+def count(description: str, example: str = "0", **checks: Any) -> Any:
+    return _field("count", description, example=example, ge=0, **checks)
+
+
+def time(description: str, example: str = "", **checks: Any) -> Any:
+    """A time of day (HH:MM) or a full date and time; see ``pipeline.validation.parse``."""
+    return _field("time", description, example=example, **checks)
+
+
+def money(description: str, example: str = "0", **checks: Any) -> Any:
+    """£ thousands, decimals allowed; negative for a deficit."""
+    return _field("money", description, example=example, **checks)
+
+
+def number(description: str, example: str = "", **checks: Any) -> Any:
+    """Any decimal number, e.g. a percentage or a planned count."""
+    return _field("number", description, example=example, **checks)
+
+
+def financial_year(description: str = "The financial year, April to March, as YYYY-YY.") -> Any:
+    return _field("financial_year", description, example="2023-24",
+                  str_matches=r"^\d{4}-\d{2}$")

@@ -126,7 +126,9 @@ class AeSystemMapping(pa.DataFrameModel):
     region_name: Series[str] = fields.text("Region, e.g. 'North West Commissioning Region'.")
     icb_name: Series[str] = fields.text("ICB name as the mapping gives it.")
     icb_code: Series[str] = fields.code(
-        "ICB code, from the sheet's own ICB name -> code table.", "QYG", str_matches=r"^Q[A-Z0-9]{2}$"
+        "ICB code, from the sheet's own ICB name -> code table.",
+        "QYG",
+        str_matches=r"^[A-Z0-9]{3,5}$",
     )
 
     class Config:
@@ -228,7 +230,8 @@ class RttIncomplete(pa.DataFrameModel):
         "The file's own parent (ICB) code for the provider, in that month's ICB codes.", "QYG"
     )
     tfc_code: Series[str] = fields.code(
-        "Treatment function code without the file's 'C_' prefix (110, X02 ...).", "110",
+        "Treatment function code without the file's 'C_' prefix (110, X02 ...).",
+        "110",
         str_matches=r"^(\d{3}|X\d{2})$",
     )
     tfc_name: Series[str] = fields.text("Treatment function name as the file gives it.")
@@ -241,7 +244,9 @@ class RttIncomplete(pa.DataFrameModel):
     over_78w: _COUNT = _signed("Of which waited more than 78 weeks.")
     over_104w: _COUNT = _signed("Of which waited more than 104 weeks.")
     unknown_clock_start: _COUNT = pa.Field(
-        nullable=True, ge=0, coerce=True,
+        nullable=True,
+        ge=0,
+        coerce=True,
         description="Pathways with an unknown clock start date; missing where the file is blank.",
     )
 
@@ -255,10 +260,15 @@ class RttIncomplete(pa.DataFrameModel):
 
     @pa.dataframe_check(name="published_counts_non_negative_and_nested")
     def _nest(cls, df: pd.DataFrame) -> Series[bool]:
-        counts = df[["total", "within_18w", "over_18w", "over_52w", "over_65w", "over_78w",
-                     "over_104w"]]
-        nested = ((df["over_52w"] <= df["over_18w"]) & (df["over_65w"] <= df["over_52w"])
-                  & (df["over_78w"] <= df["over_65w"]) & (df["over_104w"] <= df["over_78w"]))
+        counts = df[
+            ["total", "within_18w", "over_18w", "over_52w", "over_65w", "over_78w", "over_104w"]
+        ]
+        nested = (
+            (df["over_52w"] <= df["over_18w"])
+            & (df["over_65w"] <= df["over_52w"])
+            & (df["over_78w"] <= df["over_65w"])
+            & (df["over_104w"] <= df["over_78w"])
+        )
         return (df["pathway_type"] == "non_admitted") | ((counts >= 0).all(axis=1) & nested)
 
 
@@ -273,8 +283,9 @@ class RttIncompleteWeeks(pa.DataFrameModel):
     provider_code: Series[str] = _org("ODS code of the provider.")
     tfc_code: Series[str] = fields.code("Treatment function code.", "110")
     pathway_type: Series[str] = pa.Field(isin=PATHWAY_TYPES, description="As in RttIncomplete.")
-    weeks_over: Series[pd.Int64Dtype] = pa.Field(ge=0, le=104, coerce=True,
-                                                 description="Lower bound of the week band.")
+    weeks_over: Series[pd.Int64Dtype] = pa.Field(
+        ge=0, le=104, coerce=True, description="Lower bound of the week band."
+    )
     pathways: _COUNT = pa.Field(ne=0, coerce=True, description="Pathways in the band (not 0).")
 
     class Config:
@@ -297,7 +308,10 @@ class _Scope(pa.DataFrameModel):
     scope_code: Series[str] = fields.code("ICB code, region code (Y56..) or ENG.", "QYG")
     scope_name: Series[str] = fields.text("ICB or region name; England.")
     rank: Series[pd.Int64Dtype] = pa.Field(
-        nullable=True, ge=1, le=42, coerce=True,
+        nullable=True,
+        ge=1,
+        le=42,
+        coerce=True,
         description="Rank among the 42 ICBs, 1 = best; blank for regions and England.",
     )
 
@@ -311,8 +325,9 @@ class FourHourBenchmark(_Scope):
 
     attendances: _COUNT = fields.count("All A&E attendances, booked included.")
     over_4h: _COUNT = fields.count("Of which more than 4 hours from arrival.")
-    four_hour_pct: Series[float] = pa.Field(nullable=True, ge=0, le=100,
-                                            description="100 * (1 - over_4h / attendances).")
+    four_hour_pct: Series[float] = pa.Field(
+        nullable=True, ge=0, le=100, description="100 * (1 - over_4h / attendances)."
+    )
 
 
 class DiagnosticsBenchmark(_Scope):
@@ -335,8 +350,9 @@ class RttBenchmark(_Scope):
     over_65w: _COUNT = fields.count("Of which waited more than 65 weeks.")
     over_78w: _COUNT = fields.count("Of which waited more than 78 weeks.")
     over_104w: _COUNT = fields.count("Of which waited more than 104 weeks.")
-    within_18w_pct: Series[float] = pa.Field(nullable=True, ge=0, le=100,
-                                             description="100 * within_18w / waiting_total.")
+    within_18w_pct: Series[float] = pa.Field(
+        nullable=True, ge=0, le=100, description="100 * within_18w / waiting_total."
+    )
 
 
 class UnmappedProvider(pa.DataFrameModel):

@@ -39,8 +39,9 @@ def rich_result():
     """Two segments, a fixed baseline, a target and signals of every kind of cause."""
     values = [11.0, 9.0] * 6 + [14.0, 10.0, 14.0, 4.0] + [21.0, 19.0] * 6 + [26.0]
     periods = months(len(values))
-    return analyse(periods, values, improvement="up", target=16.0, baseline=12,
-                   rebase=[periods[16]])
+    return analyse(
+        periods, values, improvement="up", target=16.0, baseline=12, rebase=[periods[16]]
+    )
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])
@@ -90,8 +91,16 @@ def test_unknown_icon_is_refused(tmp_path):
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(76.2345, "76.23"), (76.0, "76"), (355.14, "355.1"), (12345.6, "12,346"), (0.7623, "0.762"),
-     (0.0, "0"), (-4.5, "-4.5"), (None, "-")],
+    [
+        (76.2345, "76.23"),
+        (76.0, "76"),
+        (355.14, "355.1"),
+        (12345.6, "12,346"),
+        (0.7623, "0.762"),
+        (0.0, "0"),
+        (-4.5, "-4.5"),
+        (None, "-"),
+    ],
 )
 def test_format_value(value, text):
     assert format_value(value) == text

@@ -64,8 +64,9 @@ def test_summary_and_default_chart_path(tmp_path):
 def test_json_output(tmp_path):
     csv = write_csv(tmp_path / "m.csv", BASE + [4.0])  # 4 < 4.68
     out = tmp_path / "chart.svg"
-    result = invoke(csv, "--improvement", "down", "--json", "--out", out, "--baseline", "12",
-                    "--target", "16")
+    result = invoke(
+        csv, "--improvement", "down", "--json", "--out", out, "--baseline", "12", "--target", "16"
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["chart"] == str(out)
@@ -83,8 +84,9 @@ def test_json_output(tmp_path):
 def test_rebase_and_run_length(tmp_path):
     # Second segment 21, 19, ... (mean 20) from 2023-01; without the rebase both halves are runs.
     csv = write_csv(tmp_path / "m.csv", BASE + [21.0, 19.0] * 6)
-    result = invoke(csv, "--improvement", "up", "--json", "--rebase", "2023-01",
-                    "--run-length", "6")
+    result = invoke(
+        csv, "--improvement", "up", "--json", "--rebase", "2023-01", "--run-length", "6"
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["run_length"] == 6
@@ -111,15 +113,18 @@ def test_short_series_says_so(tmp_path):
     ("content", "extra", "message"),
     [
         ("month,value\n2022-01,1\n2022-02,2\n", [], "needs columns 'period' and 'value'"),
-        ("period,value\n2022-01,1\n2022-02,abc\n2022-03,\n", [],
-         "row 2 (period '2022-02', value 'abc'); row 3 (period '2022-03', value '')"),
+        (
+            "period,value\n2022-01,1\n2022-02,abc\n2022-03,\n",
+            [],
+            "row 2 (period '2022-02', value 'abc'); row 3 (period '2022-03', value '')",
+        ),
         ("period,value\n2022-01,1\n", [], "SPC needs at least 2"),
         ("period,value\n", [], "SPC needs at least 2"),
         ("", [], "cannot read"),
         ("period,value\n2022-01,1\n2022-01,2\n", [], "periods repeat: 2022-01"),
         ("period,value\n2022-01,1\n2022-02,2\n", ["--rebase", "2030-01"], "not in the series"),
         ("period,value\n2022-01,1\n2022-02,2\n", ["--out", "chart.pdf"], ".png or .svg"),
-        ("period,value\n2022-01,1\n2022-02,2\n", ["--baseline", "1"], "x>=2"),
+        ("period,value\n2022-01,1\n2022-02,2\n", ["--baseline", "1"], "greater than or equal to 2"),
     ],
 )
 def test_bad_input_exits_with_code_2(tmp_path, content, extra, message):

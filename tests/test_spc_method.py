@@ -193,8 +193,12 @@ def test_falling_trend_both_directions():
 def test_turning_point_takes_the_trend_that_ends_at_it():
     # With trends of 4 (runs switched off at 20): 9, 10.5, 11.5, 12.5 rise (positions 12-15),
     # then 12.5, 11.5, 10.5, 9.5 fall (15-18). The peak at 15 is in both.
-    r = run(BASE_HIGH_LAST + [9.0, 10.5, 11.5, 12.5, 11.5, 10.5, 9.5], baseline=12,
-            run_length=20, trend_length=4)
+    r = run(
+        BASE_HIGH_LAST + [9.0, 10.5, 11.5, 12.5, 11.5, 10.5, 9.5],
+        baseline=12,
+        run_length=20,
+        trend_length=4,
+    )
     assert flagged(r) == {i: ("trend",) for i in range(12, 19)}
     assert [r.points[i].side for i in range(12, 19)] == ["high"] * 4 + ["low"] * 3
     assert r.variation == "concern_low"

@@ -52,8 +52,11 @@ CSV_COLUMNS = {
     "Emergency admissions via A&E - Other A&E department": "emergency_admissions_other",
     "Other emergency admissions": "emergency_admissions_not_via_ae",
 }
-COUNT_COLUMNS = [c for c in AeProvider.to_schema().columns if c.startswith(
-    ("attendances_", "over_4h_", "dta_", "emergency_"))]
+COUNT_COLUMNS = [
+    c
+    for c in AeProvider.to_schema().columns
+    if c.startswith(("attendances_", "over_4h_", "dta_", "emergency_"))
+]
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,7 @@ def _sheet_table(path: Path, sheet: str, key: str) -> tuple[pd.DataFrame, dict[s
     """
     cells = grid.read_grid(path, sheet)
     header = grid.find_row(cells, [key, "Type 1 Departments - Major A&E"], sheet)
-    body = cells.iloc[header + 1:].copy()
+    body = cells.iloc[header + 1 :].copy()
     body.columns = grid.grouped_labels(cells, header)
     code = next(c for c in body.columns if c == key or c.endswith(f"| {key}"))
     body = body[body[code].notna()].rename(columns={code: "code"})
@@ -180,12 +183,14 @@ def _booked_and_unbooked(path: Path, period: str) -> pd.DataFrame:
     """Provider rows in the CSV's shape, from the Non-Booked and Booked Appointments sheets."""
     unbooked, _ = _sheet_table(path, "Non-Booked Data", "Code")
     booked, _ = _sheet_table(path, "Booked Appointments Data", "Code")
-    out = pd.DataFrame({
-        "period": period,
-        "org_code": unbooked["code"],
-        "region_name": _label(unbooked, "Region"),
-        "org_name": _label(unbooked, "Name"),
-    })
+    out = pd.DataFrame(
+        {
+            "period": period,
+            "org_code": unbooked["code"],
+            "region_name": _label(unbooked, "Region"),
+            "org_name": _label(unbooked, "Name"),
+        }
+    )
     for kind, label in TYPES.items():
         out[f"attendances_{kind}"] = grid.to_counts(_column(unbooked, ATT, label), kind)
         out[f"over_4h_{kind}"] = grid.to_counts(_column(unbooked, OVER, label), kind)
@@ -214,25 +219,30 @@ def _check_provider_level(path: Path, providers: pd.DataFrame) -> None:
             theirs = grid.to_counts(_column(total, group, label), label)
             summed = providers[f"{ours}_{kind}"] + providers[f"{ours}_booked_{kind}"]
             if not summed.set_axis(providers["org_code"]).equals(theirs.loc[providers["org_code"]]):
-                raise PublicationError(f"booked + non-booked {ours} {kind} differ from "
-                                       "Provider Level Data")
+                raise PublicationError(
+                    f"booked + non-booked {ours} {kind} differ from Provider Level Data"
+                )
 
 
 def _systems(path: Path, period: str) -> pd.DataFrame:
     body, _ = _sheet_table(path, "System Level Data", "Code")
-    out = pd.DataFrame({"period": period, "icb_code": body["code"],
-                        "icb_name": _label(body, "System")})
+    out = pd.DataFrame(
+        {"period": period, "icb_code": body["code"], "icb_name": _label(body, "System")}
+    )
     for kind, label in TYPES.items():
         out[f"attendances_{kind}"] = grid.to_counts(_column(body, ATT, label), kind)
         out[f"over_4h_{kind}"] = grid.to_counts(_column(body, "A&E attendances > 4", label), kind)
     out["attendances_total"] = grid.to_counts(_label(body, "Total attendances"), "total")
     out["over_4h_total"] = grid.to_counts(_label(body, "Total Attendances > 4 hours"), "total")
     out["four_hour_fraction_published"] = grid.to_fractions(
-        _label(body, "Percentage in 4 hours or less (all)"))
+        _label(body, "Percentage in 4 hours or less (all)")
+    )
     out["emergency_admissions_via_ae"] = grid.to_counts(
-        _label(body, "Total Emergency Admissions via A&E"), "admissions")
+        _label(body, "Total Emergency Admissions via A&E"), "admissions"
+    )
     out["emergency_admissions_not_via_ae"] = grid.to_counts(
-        _label(body, ADMISSIONS["emergency_admissions_not_via_ae"]), "admissions")
+        _label(body, ADMISSIONS["emergency_admissions_not_via_ae"]), "admissions"
+    )
     out["dta_over_4h"] = grid.to_counts(_label(body, ADMISSIONS["dta_over_4h"]), "dta")
     out["dta_over_12h"] = grid.to_counts(_label(body, ADMISSIONS["dta_over_12h"]), "dta")
     out.loc[out["icb_code"] == "-", ["icb_code", "icb_name"]] = ["ENG", "England"]
@@ -250,7 +260,7 @@ def read_system_mapping(path: Path, period: str | None = None) -> pd.DataFrame:
     header = grid.find_row(cells, ["Org code", "Region", "Name", "Code"], "System Mapping")
     org = grid.column_of(cells, header, "Org code")
     code = grid.column_of(cells, header, "Code")
-    body = cells.iloc[header + 1:]
+    body = cells.iloc[header + 1 :]
     icbs = body[[code - 1, code, code + 1, code + 2]].dropna(subset=[code])
     icbs.columns = ["stp_name", "icb_code", "icb_ods_name", "icb_name"]
     by_name = {_key(n): c for n, c in zip(icbs["icb_ods_name"], icbs["icb_code"], strict=True)}
@@ -268,7 +278,8 @@ def read_system_mapping(path: Path, period: str | None = None) -> pd.DataFrame:
     if len(unknown):
         raise PublicationError(f"System Mapping names ICBs not in its own code table: {unknown}")
     if period is None:
-        period = period_from_text(grid.metadata(grid.read_grid(path, "System Level Data"))["Period"])
+        meta = grid.metadata(grid.read_grid(path, "System Level Data"))
+        period = period_from_text(meta.get("Period", ""))
     return conform(providers.assign(period=period), AeSystemMapping)
 
 
@@ -277,7 +288,7 @@ def icb_codes(path: Path) -> pd.DataFrame:
     cells = grid.read_grid(path, "System Mapping")
     header = grid.find_row(cells, ["Org code", "Code"], "System Mapping")
     code = grid.column_of(cells, header, "Code")
-    icbs = cells.iloc[header + 1:, [code - 1, code, code + 1]].dropna(subset=[code])
+    icbs = cells.iloc[header + 1 :, [code - 1, code, code + 1]].dropna(subset=[code])
     icbs.columns = ["stp_name", "icb_code", "icb_ods_name"]
     return icbs.reset_index(drop=True)
 
@@ -295,8 +306,9 @@ def parse_ae_workbook(path: Path) -> AeWorkbook:
     providers = _booked_and_unbooked(path, period)
     _check_provider_level(path, providers)
     is_england = providers["org_code"].eq("-")
-    england = providers[is_england].assign(org_code="ENG", org_name="England",
-                                           region_name="England")
+    england = providers[is_england].assign(
+        org_code="ENG", org_name="England", region_name="England"
+    )
     systems = _systems(path, period)
     is_eng_system = systems["icb_code"].eq("ENG")
     return AeWorkbook(
@@ -314,7 +326,9 @@ def parse_ae_workbook(path: Path) -> AeWorkbook:
 
 def all_types(frame: pd.DataFrame) -> pd.DataFrame:
     """Attendances and over-4-hour counts summed over all types, booked included."""
-    return pd.DataFrame({
-        "attendances": frame[[f"attendances_{k}" for k in AE_TYPES]].sum(axis=1),
-        "over_4h": frame[[f"over_4h_{k}" for k in AE_TYPES]].sum(axis=1),
-    })
+    return pd.DataFrame(
+        {
+            "attendances": frame[[f"attendances_{k}" for k in AE_TYPES]].sum(axis=1),
+            "over_4h": frame[[f"over_4h_{k}" for k in AE_TYPES]].sum(axis=1),
+        }
+    )

@@ -23,12 +23,22 @@ ZIP_MAGIC = b"PK\x03\x04"
 
 AE_CSV_COLUMNS = {"Period", *ae.CSV_COLUMNS}
 RTT_COLUMNS = set(rtt.REQUIRED)
-AE_WORKBOOK_SHEETS = {"Provider Level Data", "Non-Booked Data", "Booked Appointments Data",
-                      "System Level Data", "System Mapping"}
+AE_WORKBOOK_SHEETS = {
+    "Provider Level Data",
+    "Non-Booked Data",
+    "Booked Appointments Data",
+    "System Level Data",
+    "System Mapping",
+}
 
 __all__ = ["UnrecognisedPublication", "detect", "KINDS"]
-KINDS = ("ae_provider_csv", "ae_workbook", "dm01_provider_xls", "rtt_full_extract_zip",
-         "rtt_full_extract_csv")
+KINDS = (
+    "ae_provider_csv",
+    "ae_workbook",
+    "dm01_provider_xls",
+    "rtt_full_extract_zip",
+    "rtt_full_extract_csv",
+)
 
 
 def detect(path: Path) -> str:
@@ -54,14 +64,15 @@ def _legacy_workbook(path: Path) -> str:
         names = grid.sheet_names(path)
     except (PublicationError, OSError, ValueError, RuntimeError) as error:
         raise UnrecognisedPublication(f"{path.name}: unreadable .xls workbook ({error})") from error
-    raise UnrecognisedPublication(f"{path.name}: .xls workbook with sheets {names}, "
-                                  "not a DM01 provider file")
+    raise UnrecognisedPublication(
+        f"{path.name}: .xls workbook with sheets {names}, not a DM01 provider file"
+    )
 
 
 def _workbook(path: Path) -> str:
     try:
         names = set(grid.sheet_names(path))
-        if AE_WORKBOOK_SHEETS <= names:
+        if names >= AE_WORKBOOK_SHEETS:
             meta = grid.metadata(grid.read_grid(path, "Provider Level Data").iloc[:20])
             if "A&E Attendances" in meta.get("Title", ""):
                 return "ae_workbook"
@@ -70,8 +81,9 @@ def _workbook(path: Path) -> str:
             return "dm01_provider_xls"
     except (PublicationError, OSError, ValueError, RuntimeError) as error:
         raise UnrecognisedPublication(f"{path.name}: unreadable workbook ({error})") from error
-    raise UnrecognisedPublication(f"{path.name}: workbook with sheets {sorted(names)}, "
-                                  "not an A&E or DM01 publication")
+    raise UnrecognisedPublication(
+        f"{path.name}: workbook with sheets {sorted(names)}, not an A&E or DM01 publication"
+    )
 
 
 def _zipped_csv(path: Path) -> str:
@@ -79,10 +91,11 @@ def _zipped_csv(path: Path) -> str:
         header, first = rtt.header_and_first_row(path)
     except (PublicationError, zipfile.BadZipFile) as error:
         raise UnrecognisedPublication(f"{path.name}: zip without one CSV ({error})") from error
-    if RTT_COLUMNS <= set(header) and first and first[0].startswith("RTT-"):
+    if set(header) >= RTT_COLUMNS and first and first[0].startswith("RTT-"):
         return "rtt_full_extract_zip"
-    raise UnrecognisedPublication(f"{path.name}: zipped CSV is not an RTT full extract "
-                                  f"(header starts {header[:4]})")
+    raise UnrecognisedPublication(
+        f"{path.name}: zipped CSV is not an RTT full extract (header starts {header[:4]})"
+    )
 
 
 def _text(path: Path) -> str:
@@ -98,13 +111,14 @@ def _text(path: Path) -> str:
             raise UnrecognisedPublication(f"{path.name}: not UTF-8 text") from error
     header, first = _peek(path)
     columns = set(header)
-    if AE_CSV_COLUMNS <= columns and first and first[0].startswith("MSitAE-"):
+    if columns >= AE_CSV_COLUMNS and first and first[0].startswith("MSitAE-"):
         return "ae_provider_csv"
-    if RTT_COLUMNS <= columns and first and first[0].startswith("RTT-"):
+    if columns >= RTT_COLUMNS and first and first[0].startswith("RTT-"):
         return "rtt_full_extract_csv"
     raise UnrecognisedPublication(
         f"{path.name}: CSV whose header ({header[:4]} ...) is neither the A&E provider CSV "
-        "nor the RTT full extract")
+        "nor the RTT full extract"
+    )
 
 
 def _peek(path: Path) -> tuple[list[str], list[str]]:

@@ -32,8 +32,10 @@ LABELS = {
     "Total Waiting List": "waiting_total",
     "Number waiting 6+ Weeks": "waiting_6w_plus",
     "Number waiting 13+ Weeks": "waiting_13w_plus",
-    **{f"{w:02d} <{w + 1:02d} weeks" if w else "0 <01 weeks": f"waiting_week_{w:02d}"
-       for w in range(13)},
+    **{
+        f"{w:02d} <{w + 1:02d} weeks" if w else "0 <01 weeks": f"waiting_week_{w:02d}"
+        for w in range(13)
+    },
     "13+ weeks": "waiting_week_13_plus",
     "Waiting list tests / procedures (excluding planned)": "activity_waiting_list",
     "Planned tests / procedures": "activity_planned",
@@ -42,8 +44,12 @@ LABELS = {
 TEST_LABELS = {"Diagnostic ID": "test_id", "Diagnostic Test Name": "test_name"}
 TEXT = ("region_code", "region_name", "provider_code", "provider_name", "test_name")
 TOTAL_TEST_ID = 16  # the per-provider Total row of the by-test sheet
-TEST_ORDER = [*list(Dm01Provider.to_schema().columns)[:5], "test_id", "test_name",
-              *list(Dm01Provider.to_schema().columns)[5:]]
+TEST_ORDER = [
+    *list(Dm01Provider.to_schema().columns)[:5],
+    "test_id",
+    "test_name",
+    *list(Dm01Provider.to_schema().columns)[5:],
+]
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,7 @@ def _sheet(path: Path, sheet: str, labels: dict[str, str]) -> tuple[pd.DataFrame
     cells = grid.read_grid(path, sheet)
     header = grid.find_row(cells, ["Provider Code", "Total Waiting List"], sheet)
     columns = {grid.column_of(cells, header, label): name for label, name in labels.items()}
-    body = cells.iloc[header + 1:, list(columns)].rename(columns=columns)
+    body = cells.iloc[header + 1 :, list(columns)].rename(columns=columns)
     body = body[body.notna().any(axis=1)]  # the blank spacer row under England
     for name in body.columns:
         if name not in TEXT:
@@ -73,8 +79,9 @@ def _split_england(body: pd.DataFrame, sheet: str) -> tuple[pd.DataFrame, pd.Dat
     is_england = body["provider_code"].isna() & body["provider_name"].eq("Total")
     if is_england.sum() != 1:
         raise PublicationError(f"{sheet}: expected one England Total row, found {is_england.sum()}")
-    england = body[is_england].assign(region_code="ENG", region_name="England",
-                                      provider_code="ENG", provider_name="England")
+    england = body[is_england].assign(
+        region_code="ENG", region_name="England", provider_code="ENG", provider_name="England"
+    )
     providers = body[~is_england]
     if providers["provider_code"].isna().any():
         raise PublicationError(f"{sheet}: a data row without a provider code")

@@ -20,19 +20,33 @@ import pandas as pd
 from pipeline.national.publication import PublicationError
 
 
+def _reader(path: Path) -> fastexcel.ExcelReader:
+    # Given a path, calamine picks the format by the file's extension, so an xlsx saved as
+    # '.xls' would fail; given the bytes, it goes by the content. Files are at most a few MB.
+    try:
+        return fastexcel.read_excel(Path(path).read_bytes())
+    except fastexcel.FastExcelError as error:
+        raise PublicationError(f"{Path(path).name}: not a readable workbook ({error})") from error
+
+
 def sheet_names(path: Path) -> list[str]:
     """Names of the sheets in a workbook, in workbook order."""
-    return list(fastexcel.read_excel(str(path)).sheet_names)
+    return list(_reader(path).sheet_names)
 
 
 def read_grid(path: Path, sheet: str) -> pd.DataFrame:
     """The sheet as text: one row per sheet row, columns 0..n-1, blank cells missing."""
-    reader = fastexcel.read_excel(str(path))
+    reader = _reader(path)
     if sheet not in reader.sheet_names:
         raise PublicationError(f"{Path(path).name}: no sheet named {sheet!r}")
     # Every cell as text: the number columns hold '-' and blanks, and the type guess of a
     # mixed column would otherwise vary from one month's file to the next.
-    frame = reader.load_sheet(sheet, header_row=None, dtypes="string").to_pandas()
+    try:
+        frame = reader.load_sheet(sheet, header_row=None, dtypes="string").to_pandas()
+    except fastexcel.FastExcelError as error:
+        raise PublicationError(
+            f"{Path(path).name}: sheet {sheet!r} unreadable ({error})"
+        ) from error
     frame.columns = range(frame.shape[1])
     frame = frame.apply(lambda col: col.str.strip())
     return frame.mask(frame == "")

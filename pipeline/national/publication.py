@@ -26,8 +26,20 @@ class UnrecognisedPublication(PublicationError):
 MONTHS = {
     name: number
     for number, name in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july", "august",
-         "september", "october", "november", "december"],
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
         start=1,
     )
 }
@@ -39,8 +51,9 @@ def period_from_text(text: str) -> str:
     Covers ``MSitAE-OCTOBER-2023`` (A&E CSV), ``June 2025`` (workbook metadata) and
     ``RTT-April-2026`` (RTT extract).
     """
-    match = re.search(r"(?i)\b(" + "|".join(MONTHS) + r")\b[\s\-_]*(\d{4})\b",
-                      text.replace("-", " "))
+    match = re.search(
+        r"(?i)\b(" + "|".join(MONTHS) + r")\b[\s\-_]*(\d{4})\b", text.replace("-", " ")
+    )
     if not match:
         raise PublicationError(f"no month and year in period {text!r}")
     return f"{int(match.group(2)):04d}-{MONTHS[match.group(1).lower()]:02d}"

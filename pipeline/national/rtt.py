@@ -33,9 +33,18 @@ from pipeline.national.tidy import conform
 from schemas.national import RttIncomplete, RttIncompleteWeeks
 
 PROVIDER = "Provider Org Code"
-REQUIRED = ["Period", "Provider Parent Org Code", PROVIDER, "Provider Org Name",
-            "Commissioner Org Code", "RTT Part Type", "Treatment Function Code",
-            "Treatment Function Name", "Total All", "Patients with unknown clock start date"]
+REQUIRED = [
+    "Period",
+    "Provider Parent Org Code",
+    PROVIDER,
+    "Provider Org Name",
+    "Commissioner Org Code",
+    "RTT Part Type",
+    "Treatment Function Code",
+    "Treatment Function Name",
+    "Total All",
+    "Patients with unknown clock start date",
+]
 BAND = re.compile(r"^Gt (\d+) To (\d+) Weeks SUM 1$")
 TOP_BAND = "Gt 104 Weeks SUM 1"
 TOTAL_TFC = "C_999"
@@ -54,12 +63,17 @@ class RttMonth(Publication):
 
 def csv_member(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
     """The one CSV in the zip, ignoring macOS resource forks (``__MACOSX/``, ``._name``)."""
-    members = [m for m in archive.infolist()
-               if m.filename.lower().endswith(".csv") and not m.is_dir()
-               and not m.filename.startswith("__MACOSX/")
-               and not Path(m.filename).name.startswith("._")]
+    members = [
+        m
+        for m in archive.infolist()
+        if m.filename.lower().endswith(".csv")
+        and not m.is_dir()
+        and not m.filename.startswith("__MACOSX/")
+        and not Path(m.filename).name.startswith("._")
+    ]
     if len(members) != 1:
-        raise PublicationError(f"expected one CSV in the zip, found {[m.filename for m in members]}")
+        names = [m.filename for m in members]
+        raise PublicationError(f"expected one CSV in the zip, found {names}")
     return members[0]
 
 
@@ -97,14 +111,17 @@ def _aggregate(csv_path: Path) -> tuple[str, list[str], pd.DataFrame]:
     con = duckdb.connect()
     try:
         source = "read_csv(?, header = true, all_varchar = false)"
-        columns = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}",
-                                             [str(csv_path)]).fetchall()]
+        columns = [
+            r[0]
+            for r in con.execute(f"DESCRIBE SELECT * FROM {source}", [str(csv_path)]).fetchall()
+        ]
         missing = [c for c in REQUIRED if c not in columns]
         if missing:
             raise PublicationError(f"RTT extract without columns {missing}")
         bands = _bands(columns)
-        sums = ", ".join(f"sum(coalesce({_quoted(b)}, 0))::BIGINT AS w{i:03d}"
-                         for i, b in enumerate(bands))
+        sums = ", ".join(
+            f"sum(coalesce({_quoted(b)}, 0))::BIGINT AS w{i:03d}" for i, b in enumerate(bands)
+        )
         query = f"""
             SELECT
                 any_value("Period") AS period,
@@ -153,7 +170,9 @@ def _check_totals(frame: pd.DataFrame, weeks: list[str]) -> None:
     summed, stated = summed.align(stated, fill_value=0)
     if not summed.equals(stated):
         bad = (summed != stated).any(axis=1)
-        raise PublicationError(f"C_999 totals differ from the sum of TFCs for {list(bad[bad].index)[:5]}")
+        raise PublicationError(
+            f"C_999 totals differ from the sum of TFCs for {list(bad[bad].index)[:5]}"
+        )
 
 
 def _with_non_admitted(frame: pd.DataFrame, weeks: list[str]) -> pd.DataFrame:
@@ -182,8 +201,16 @@ def _with_non_admitted(frame: pd.DataFrame, weeks: list[str]) -> pd.DataFrame:
 
 def _summary(frame: pd.DataFrame, weeks: list[str], period: str) -> pd.DataFrame:
     bands = frame[weeks].to_numpy(dtype=np.int64)
-    out = frame[["provider_code", "provider_name", "provider_parent_code", "tfc_code",
-                 "tfc_name", "pathway_type"]].assign(period=period)
+    out = frame[
+        [
+            "provider_code",
+            "provider_name",
+            "provider_parent_code",
+            "tfc_code",
+            "tfc_name",
+            "pathway_type",
+        ]
+    ].assign(period=period)
     out["total"] = bands.sum(axis=1)
     out["within_18w"] = bands[:, :18].sum(axis=1)  # bands 0-1 .. 17-18: up to 18 weeks
     out["over_18w"] = bands[:, 18:].sum(axis=1)
@@ -199,14 +226,16 @@ def _summary(frame: pd.DataFrame, weeks: list[str], period: str) -> pd.DataFrame
 def _weeks_long(frame: pd.DataFrame, weeks: list[str], period: str) -> pd.DataFrame:
     bands = frame[weeks].to_numpy(dtype=np.int64)
     rows, cols = np.nonzero(bands)
-    return pd.DataFrame({
-        "period": period,
-        "provider_code": frame["provider_code"].to_numpy()[rows],
-        "tfc_code": frame["tfc_code"].to_numpy()[rows],
-        "pathway_type": frame["pathway_type"].to_numpy()[rows],
-        "weeks_over": cols,
-        "pathways": bands[rows, cols],
-    })
+    return pd.DataFrame(
+        {
+            "period": period,
+            "provider_code": frame["provider_code"].to_numpy()[rows],
+            "tfc_code": frame["tfc_code"].to_numpy()[rows],
+            "pathway_type": frame["pathway_type"].to_numpy()[rows],
+            "weeks_over": cols,
+            "pathways": bands[rows, cols],
+        }
+    )
 
 
 def parse_rtt_extract(path: Path) -> RttMonth:
@@ -218,8 +247,7 @@ def parse_rtt_extract(path: Path) -> RttMonth:
     frame = frame[frame["tfc"] != TOTAL_TFC].assign(pathway_type=frame["part"].map(PARTS))
     frame = _with_non_admitted(frame, weeks)
     frame["tfc_code"] = _tfc_code(frame["tfc"])
-    frame = frame.sort_values(["provider_code", "tfc_code", "pathway_type"],
-                              ignore_index=True)
+    frame = frame.sort_values(["provider_code", "tfc_code", "pathway_type"], ignore_index=True)
     return RttMonth(
         kind="rtt_full_extract_zip" if zipfile.is_zipfile(path) else "rtt_full_extract_csv",
         period=period,

@@ -8,8 +8,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 
-def conform(frame: pd.DataFrame, model: type[pa.DataFrameModel],
-            order: Sequence[str] | None = None) -> pd.DataFrame:
+def conform(
+    frame: pd.DataFrame, model: type[pa.DataFrameModel], order: Sequence[str] | None = None
+) -> pd.DataFrame:
     """The frame with exactly the model's columns (in ``order`` if given), validated.
 
     Raises pandera's ``SchemaErrors`` listing every failure, so a malformed publication is

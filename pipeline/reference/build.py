@@ -36,14 +36,25 @@ MAPPING_SOURCE = "NHS England A&E June 2025 workbook, System Mapping sheet"
 
 # The ODS etr fields used (1-based in the ODS file layout): code, name, national grouping
 # (region), high level health geography (ICB), open date, close date.
-ETR_FIELDS = {0: "org_code", 1: "ods_name", 2: "region_code", 3: "icb_code",
-              10: "open_date", 11: "close_date"}
+ETR_FIELDS = {
+    0: "org_code",
+    1: "ods_name",
+    2: "region_code",
+    3: "icb_code",
+    10: "open_date",
+    11: "close_date",
+}
 
 # Trusts closed before the ODS snapshot was taken, added by hand (see data/reference/SOURCES.md).
 HAND_ADDED = [
-    {"org_code": "RVY", "ods_name": "SOUTHPORT AND ORMSKIRK HOSPITAL NHS TRUST",
-     "region_code": "Y62", "icb_code": "QYG", "open_date": "",
-     "close_date": "2023-06-30"},
+    {
+        "org_code": "RVY",
+        "ods_name": "SOUTHPORT AND ORMSKIRK HOSPITAL NHS TRUST",
+        "region_code": "Y62",
+        "icb_code": "QYG",
+        "open_date": "",
+        "close_date": "2023-06-30",
+    },
 ]
 
 # Mergers: the closed trust's history maps onto the successor from the given day. RVY is the
@@ -102,8 +113,9 @@ def read_etr(path: Path) -> pd.DataFrame:
     return frame
 
 
-def build_regions_and_icbs(mapping: pd.DataFrame, icb_table: pd.DataFrame,
-                           etr: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+def build_regions_and_icbs(
+    mapping: pd.DataFrame, icb_table: pd.DataFrame, etr: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """regions (code, name, publication name) and icbs (code, names, region) for the 42 ICBs.
 
     The workbook names each ICB's region but gives no region codes; the ODS file gives each
@@ -113,8 +125,9 @@ def build_regions_and_icbs(mapping: pd.DataFrame, icb_table: pd.DataFrame,
     Gloucestershire, QR1, under South East, while ODS and the workbook's own provider sheet
     put its trusts in the South West).
     """
-    etr_regions = etr[etr["icb_code"].isin(icb_table["icb_code"])].groupby("icb_code")[
-        "region_code"].agg(set)
+    etr_regions = (
+        etr[etr["icb_code"].isin(icb_table["icb_code"])].groupby("icb_code")["region_code"].agg(set)
+    )
     if (etr_regions.map(len) != 1).any():
         raise ValueError("an ICB's trusts carry two region codes in the ODS file")
     icb_region_code = etr_regions.map(lambda s: next(iter(s)))
@@ -123,32 +136,41 @@ def build_regions_and_icbs(mapping: pd.DataFrame, icb_table: pd.DataFrame,
         raise ValueError(f"ICBs without a trust in the ODS file: {sorted(missing)}")
 
     named = mapping.drop_duplicates(["icb_code", "region_name"]).assign(
-        region_code=lambda f: f["icb_code"].map(icb_region_code))
+        region_code=lambda f: f["icb_code"].map(icb_region_code)
+    )
     publication_name = named.groupby("region_code")["region_name"].agg(
-        lambda names: names.value_counts().index[0])
+        lambda names: names.value_counts().index[0]
+    )
     odd = named[named["region_name"] != named["region_code"].map(publication_name)]
     disagreements = [
         f"{row.icb_code}: System Mapping says {row.region_name!r}, ODS says {row.region_code}"
         for row in odd.itertuples()
     ]
-    regions = pd.DataFrame({"region_code": publication_name.index,
-                            "publication_name": publication_name.to_numpy()})
+    regions = pd.DataFrame(
+        {"region_code": publication_name.index, "publication_name": publication_name.to_numpy()}
+    )
     regions["region_name"] = regions["publication_name"].str.replace(
-        r"\s*Commissioning Region$", "", regex=True)
+        r"\s*Commissioning Region$", "", regex=True
+    )
     regions = regions[["region_code", "region_name", "publication_name"]]
     icbs = icb_table.assign(
         icb_name=icb_table["icb_ods_name"].map(tidy_name),
         ods_name=icb_table["icb_ods_name"],
         region_code=icb_table["icb_code"].map(icb_region_code),
     )[["icb_code", "icb_name", "ods_name", "region_code"]]
-    return (regions.sort_values("region_code").reset_index(drop=True),
-            icbs.sort_values("icb_code").reset_index(drop=True), disagreements)
+    return (
+        regions.sort_values("region_code").reset_index(drop=True),
+        icbs.sort_values("icb_code").reset_index(drop=True),
+        disagreements,
+    )
 
 
 def build_organisations(etr: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     """Every NHS trust in ODS, plus the hand-added closed trusts, with CMAST columns."""
-    orgs = pd.concat([etr.assign(source="ods_etr"),
-                      pd.DataFrame(HAND_ADDED).assign(source="hand")], ignore_index=True)
+    orgs = pd.concat(
+        [etr.assign(source="ods_etr"), pd.DataFrame(HAND_ADDED).assign(source="hand")],
+        ignore_index=True,
+    )
     if orgs["org_code"].duplicated().any():
         raise ValueError("a hand-added trust is already in the ODS file: drop it from HAND_ADDED")
     orgs["name"] = orgs["ods_name"].map(tidy_name)
@@ -164,9 +186,21 @@ def build_organisations(etr: pd.DataFrame, members: pd.DataFrame) -> pd.DataFram
     missing = set(SUCCESSORS) - set(orgs["org_code"])
     if missing:
         raise ValueError(f"successors given for unknown trusts {sorted(missing)}")
-    columns = ["org_code", "name", "ods_name", "region_code", "icb_code", "open_date",
-               "close_date", "short_name", "cmast_member", "has_type1_ae", "successor_code",
-               "successor_date", "source"]
+    columns = [
+        "org_code",
+        "name",
+        "ods_name",
+        "region_code",
+        "icb_code",
+        "open_date",
+        "close_date",
+        "short_name",
+        "cmast_member",
+        "has_type1_ae",
+        "successor_code",
+        "successor_date",
+        "source",
+    ]
     return orgs[columns].sort_values("org_code").reset_index(drop=True)
 
 
@@ -174,15 +208,20 @@ def build_provider_map(mapping: pd.DataFrame, icbs: pd.DataFrame) -> pd.DataFram
     """NHS England's provider -> ICB mapping with region codes: org_code, org_name, ..."""
     region = icbs.set_index("icb_code")["region_code"]
     out = mapping.assign(region_code=mapping["icb_code"].map(region), source=MAPPING_SOURCE)
-    return (out[["org_code", "org_name", "icb_code", "region_code", "source"]]
-            .sort_values("org_code").reset_index(drop=True))
+    return (
+        out[["org_code", "org_name", "icb_code", "region_code", "source"]]
+        .sort_values("org_code")
+        .reset_index(drop=True)
+    )
 
 
 def check_sites(sites: pd.DataFrame, organisations: pd.DataFrame) -> None:
     """Site codes are 5 characters starting with an existing trust's code."""
-    bad = sites[(sites["site_code"].str.len() != 5)
-                | (sites["site_code"].str[:3] != sites["org_code"])
-                | ~sites["org_code"].isin(organisations["org_code"])]
+    bad = sites[
+        (sites["site_code"].str.len() != 5)
+        | (sites["site_code"].str[:3] != sites["org_code"])
+        | ~sites["org_code"].isin(organisations["org_code"])
+    ]
     if len(bad) or sites["site_code"].duplicated().any():
         raise ValueError(f"sites.csv: bad or repeated site codes:\n{bad}")
 
@@ -190,13 +229,15 @@ def check_sites(sites: pd.DataFrame, organisations: pd.DataFrame) -> None:
 def read_members(path: Path) -> pd.DataFrame:
     """The hand-kept CMAST membership file (org_code, short_name, has_type1_ae, note)."""
     members = pd.read_csv(path, dtype=str, keep_default_na=False)
-    members["has_type1_ae"] = members["has_type1_ae"].str.lower().map({"true": True,
-                                                                       "false": False})
+    members["has_type1_ae"] = (
+        members["has_type1_ae"].str.lower().map({"true": True, "false": False})
+    )
     return members
 
 
-def build(shared: Path = DEFAULT_SHARED, out: Path = DEFAULT_OUT,
-          inputs: Path | None = None) -> dict[str, pd.DataFrame]:
+def build(
+    shared: Path = DEFAULT_SHARED, out: Path = DEFAULT_OUT, inputs: Path | None = None
+) -> dict[str, pd.DataFrame]:
     """Build every generated reference table; write them to ``out`` as CSV. Returns them.
 
     ``inputs`` is where the hand-kept CSVs are read from (default: ``out``).
@@ -235,10 +276,18 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
-                        help="the shared folder holding reference/nhse (default: ../shared)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help="where to write the CSVs (default: data/reference)")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=DEFAULT_SHARED,
+        help="the shared folder holding reference/nhse (default: ../shared)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help="where to write the CSVs (default: data/reference)",
+    )
     args = parser.parse_args(argv)
     if not (args.shared / "reference" / "nhse" / ETR_FILE).exists():
         print(f"NHS England reference files not found under {args.shared}", file=sys.stderr)

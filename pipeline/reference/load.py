@@ -18,15 +18,21 @@ def _folder(reference_dir: Path | None) -> Path:
     return Path(reference_dir) if reference_dir else load_settings().reference_dir
 
 
-def _read(name: str, reference_dir: Path | None, *, dates: tuple[str, ...] = (),
-          flags: tuple[str, ...] = ()) -> pd.DataFrame:
+def _read(
+    name: str,
+    reference_dir: Path | None,
+    *,
+    dates: tuple[str, ...] = (),
+    flags: tuple[str, ...] = (),
+) -> pd.DataFrame:
     frame = pd.read_csv(_folder(reference_dir) / f"{name}.csv", dtype=str, keep_default_na=False)
     for column in frame.columns:
         if column in dates:
             frame[column] = pd.to_datetime(frame[column].replace("", None), format="%Y-%m-%d")
         elif column in flags:
-            frame[column] = frame[column].str.lower().map(
-                {"true": True, "false": False}).astype("boolean")
+            frame[column] = (
+                frame[column].str.lower().map({"true": True, "false": False}).astype("boolean")
+            )
         else:
             frame[column] = frame[column].replace("", None).astype("string")
     return frame
@@ -39,9 +45,12 @@ def organisations(reference_dir: Path | None = None) -> pd.DataFrame:
     short_name, cmast_member, has_type1_ae (known for CMAST members only), successor_code,
     successor_date, source.
     """
-    return _read("organisations", reference_dir,
-                 dates=("open_date", "close_date", "successor_date"),
-                 flags=("cmast_member", "has_type1_ae"))
+    return _read(
+        "organisations",
+        reference_dir,
+        dates=("open_date", "close_date", "successor_date"),
+        flags=("cmast_member", "has_type1_ae"),
+    )
 
 
 def cmast_members(reference_dir: Path | None = None) -> pd.DataFrame:
@@ -90,6 +99,7 @@ def provider_icb_lookup(reference_dir: Path | None = None) -> pd.DataFrame:
     orgs = organisations(reference_dir)
     orgs = orgs[orgs["icb_code"].isin(known) & ~orgs["org_code"].isin(mapped["org_code"])]
     columns = ["org_code", "icb_code", "region_code", "mapping_source"]
-    lookup = pd.concat([mapped[columns], orgs.assign(mapping_source="ods_etr")[columns]],
-                       ignore_index=True)
+    lookup = pd.concat(
+        [mapped[columns], orgs.assign(mapping_source="ods_etr")[columns]], ignore_index=True
+    )
     return lookup.astype("string")

@@ -1,15 +1,30 @@
-"""Every return the pipeline accepts, and recognising which one a file is from its headers."""
+"""Every return the pipeline accepts, and recognising which one a file is from its headers.
+
+A return is a module in ``pipeline/returns/`` that defines ``SPEC`` (or ``SPECS``, a list): adding
+a return means adding its module, never editing a list here.
+"""
 
 from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import cache
 
 from pipeline.returns.base import ReturnSpec
 from pipeline.validation.problems import FileProblem, Problem
 
 
-def all_returns() -> list[ReturnSpec]:
-    from pipeline.returns import uec
+@cache
+def all_returns() -> tuple[ReturnSpec, ...]:
+    import pipeline.returns as package
 
-    return [uec.SPEC]
+    specs: list[ReturnSpec] = []
+    for module_info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if module_info.name in {"base", "registry"}:
+            continue
+        module = importlib.import_module(f"pipeline.returns.{module_info.name}")
+        specs += getattr(module, "SPECS", [getattr(module, "SPEC", None)])
+    return tuple(spec for spec in specs if spec is not None)
 
 
 def get_return(return_type: str) -> ReturnSpec:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
+from pipeline.config import Settings
+from pipeline.reference_data import sites_frame
+from pipeline.samples.demo import WORKBOOK_TRUSTS, arrival, write_sample
 from pipeline.samples.profiles import PROFILES, rng_for, winter_pressure
 
 
@@ -53,3 +59,36 @@ def sample_uec(org_code: str, period: str, sites: pd.DataFrame) -> pd.DataFrame:
             "beds_stay_21plus": stay21,
         }))
     return pd.concat(frames, ignore_index=True)
+
+
+def demo_files(settings: Settings, months: list[str]) -> list[Path]:
+    """Every trust's UEC return for each month, plus a resubmission and a broken draft."""
+    all_sites = sites_frame(settings)
+    written = []
+    for org in sorted(PROFILES):
+        sites = all_sites[all_sites["org_code"] == org]
+        for period in months:
+            suffix = ".xlsx" if org in WORKBOOK_TRUSTS else ".csv"
+            written.append(write_sample(
+                "uec", sample_uec(org, period, sites),
+                settings.inbox / org / f"{org}_uec_{period}{suffix}", arrival(period),
+                org=org, period=period, sites=list(sites["site_code"])))
+    written += list(_mistakes(settings, months, all_sites))
+    return written
+
+
+def _mistakes(settings: Settings, months: list[str], all_sites: pd.DataFrame) -> Iterator[Path]:
+    latest, before = months[-1], months[-2]
+    # Warrington and Halton correct last month's return a week later: it supersedes the first.
+    corrected = sample_uec("RWW", before, all_sites[all_sites["org_code"] == "RWW"])
+    corrected.loc[corrected.index[:3], ["type3_attendances", "type3_within_4h"]] += 5
+    yield write_sample("uec", corrected, settings.inbox / "RWW" / f"RWW_uec_{before}_corrected.csv",
+                       arrival(before, day=15), org="RWW", period=before)
+    # Countess of Chester send a draft with typing slips: it is quarantined with its feedback,
+    # and their earlier submission for the month stays current.
+    draft = sample_uec("RJR", latest, all_sites[all_sites["org_code"] == "RJR"])
+    draft = draft.astype({"type1_attendances": "object"})
+    draft.loc[3, "type1_within_4h"] = draft.loc[3, "type1_attendances"] + 12
+    draft.loc[7, "type1_attendances"] = "see note"
+    yield write_sample("uec", draft, settings.inbox / "RJR" / f"RJR_uec_{latest}_draft.csv",
+                       arrival(latest, day=9), org="RJR", period=latest)

@@ -14,6 +14,7 @@ import math
 from pathlib import Path
 
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -83,6 +84,7 @@ def build_figure(
 ) -> Figure:
     """The chart as a matplotlib Figure, for callers that place or save it themselves."""
     fig = Figure(figsize=FIGSIZE, dpi=DPI, facecolor="white")
+    FigureCanvasAgg(fig)  # Agg, whatever backend the process has chosen: no display needed
     bottom = 0.22 if _tilted_labels(result) else 0.14
     ax = fig.add_axes((_AXES_LEFT, bottom, _AXES_WIDTH, _AXES_TOP - bottom))
     handles = _draw_limits(ax, result)

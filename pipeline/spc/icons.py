@@ -23,6 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
@@ -133,6 +134,7 @@ def save_icon(code: str, path: Path | str, *, size: float = 1.0, dpi: int = 110)
     if path.suffix.lower() not in (".png", ".svg"):
         raise ValueError(f"icon file must end in .png or .svg, not {path.name}")
     fig = Figure(figsize=(size, size), dpi=dpi)
+    FigureCanvasAgg(fig)  # Agg, whatever backend the process has chosen: no display needed
     draw_icon(fig.add_axes((0.0, 0.0, 1.0, 1.0)), code)
     # Transparent, so the white disc sits on whatever background the icon is put on.
     fig.savefig(path, transparent=True, metadata=_metadata(path))

@@ -210,6 +210,10 @@ class SpcResult:
     def sigma(self) -> float:
         return self.latest_segment.sigma
 
+    def sigma_line(self, k: int) -> float:
+        """The latest segment's line ``k`` sigma from the mean (negative ``k``: below it)."""
+        return self.latest_segment.sigma_line(k)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: plain floats, ints, strings, lists and None only."""
         latest = self.latest_segment.to_dict()

@@ -14,6 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.validation.problems import Problem
+from schemas.fields import TIME_ONLY_DATE
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.0+)?$")
@@ -101,18 +102,87 @@ def _parse_period(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return period.mask(bad), bad
 
 
+_TIME_FORMS = [
+    # (pattern, format, time of day only). Workbooks hand over a time cell as a time on
+    # Excel's day zero, which calamine writes as 1899-12-31.
+    (r"^\d{1,2}:\d{2}$", "%H:%M", True),
+    (r"^\d{1,2}:\d{2}:\d{2}$", "%H:%M:%S", True),
+    (r"^1899-12-3[01] \d{2}:\d{2}:\d{2}$", "%Y-%m-%d %H:%M:%S", True),
+    (r"^\d{4}-\d{2}-\d{2} \d{1,2}:\d{2}$", "%Y-%m-%d %H:%M", False),
+    (r"^\d{4}-\d{2}-\d{2} \d{1,2}:\d{2}:\d{2}$", "%Y-%m-%d %H:%M:%S", False),
+    (r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}$", "%d/%m/%Y %H:%M", False),
+    (r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2}$", "%d/%m/%Y %H:%M:%S", False),
+]
+
+
+def _parse_time(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A time of day, kept on ``TIME_ONLY_DATE``, or a full date and time as given."""
+    text = text.str.replace("T", " ", regex=False)
+    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[s]")
+    remaining = text.notna()
+    for pattern, fmt, time_only in _TIME_FORMS:
+        match = remaining & text.str.match(pattern).fillna(False)
+        if not match.any():
+            continue
+        parsed = pd.to_datetime(text[match], format=fmt, errors="coerce").astype("datetime64[s]")
+        if time_only:
+            parsed = parsed - parsed.dt.normalize() + pd.Timestamp(TIME_ONLY_DATE)
+        result[match] = parsed
+        remaining &= ~match
+    bad = (text.notna() & result.isna()) | remaining
+    return result, bad
+
+
+_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+_THOUSANDS_DECIMAL = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def _parse_decimal(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    # Finance exports carry accounting formats: "£1,250.5", "(250)" for -250, "-" for zero.
+    cleaned = text.str.replace("£", "", regex=False).str.strip()
+    bracketed = cleaned.str.match(r"^\(.*\)$").fillna(False)
+    cleaned = cleaned.where(~bracketed, "-" + cleaned.str.slice(1, -1).str.strip())
+    cleaned = cleaned.mask((cleaned == "-").fillna(False), "0")
+    separated = cleaned.str.match(_THOUSANDS_DECIMAL).fillna(False)
+    cleaned = cleaned.where(~separated, cleaned.str.replace(",", "", regex=False))
+    ok = cleaned.str.match(_DECIMAL).fillna(False)
+    numbers = pd.to_numeric(cleaned.where(ok), errors="coerce").astype("Float64")
+    return numbers, text.notna() & ~ok
+
+
+def _parse_financial_year(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    # 2023-24, 2023/24 and 2023-2024 all mean April 2023 to March 2024; kept as 2023-24.
+    parts = text.str.extract(r"^(\d{4})\s*[-/]\s*(\d{2}|\d{4})$")
+    first = pd.to_numeric(parts[0], errors="coerce")
+    second = pd.to_numeric(parts[1].str.slice(-2), errors="coerce")
+    ok = first.notna() & ((first + 1) % 100 == second)
+    years = first.astype("Int64").astype("string") + "-" + parts[1].str.slice(-2)
+    return years.where(ok), text.notna() & ~ok
+
+
 _PARSERS = {
     "code": _parse_code,
     "text": _parse_text,
     "count": _parse_count,
     "date": _parse_date,
     "period": _parse_period,
+    "time": _parse_time,
+    "money": _parse_decimal,
+    "number": _parse_decimal,
+    "financial_year": _parse_financial_year,
 }
 
 _KIND_RULES = {
     "count": ("must be a whole number", "Type the count as digits only, e.g. 152."),
     "date": ("must be a date", "Use a date cell, or type it as YYYY-MM-DD or DD/MM/YYYY."),
     "period": ("must be a month written YYYY-MM", "For October 2023 type 2023-10."),
+    "time": ("must be a time written HH:MM, or a date and time",
+             "Use the 24-hour clock, e.g. 08:30 or 17:45, or YYYY-MM-DD HH:MM."),
+    "money": ("must be an amount in £ thousands",
+              "Type the number only, with a minus sign for a deficit, e.g. -1250.5."),
+    "number": ("must be a number", "Type digits only, e.g. 76 or 1250.5."),
+    "financial_year": ("must be a financial year written YYYY-YY",
+                       "For April 2023 to March 2024 type 2023-24."),
 }
 
 

@@ -1,0 +1,46 @@
+# cmast-metrics: every command a person needs, each with one line of help (`make help`).
+# Needs only Python 3.11, make and pip: uv is bootstrapped into .tools/ and installs the locked
+# dependencies (uv.lock) into .venv/.
+
+PYTHON ?= python3
+UV := .tools/bin/uv
+VENV := .venv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.DEFAULT_GOAL := help
+.PHONY: help setup demo test lint bench lock reference clean-data
+
+help: ## Show the targets and what each does
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==0.13.8
+
+$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --extra dev --quiet
+	@touch $@
+
+setup: $(VENV)/.synced ## Create .venv with exactly the locked dependencies
+
+demo: setup ## Sample returns for every trust: ingested, validated, stored, summarised
+	$(VENV)/bin/cmast demo
+
+test: setup ## Run the whole test suite
+	$(VENV)/bin/pytest
+
+lint: setup ## Check style with ruff
+	$(VENV)/bin/ruff check pipeline flows schemas tests bench
+
+bench: setup ## Measure speed against baselines; writes bench/results.json
+	$(VENV)/bin/python -m bench
+
+lock: $(UV) ## Re-resolve dependencies into uv.lock after editing pyproject.toml
+	$(UV) lock
+
+reference: setup ## Rebuild data/reference/*.csv from ../shared/reference/nhse
+	$(VENV)/bin/python -m pipeline.reference.build
+
+clean-data: ## Delete the local data root (inbox, archive, quarantine, outputs, warehouse)
+	rm -rf data/inbox data/archive data/quarantine data/outputs data/warehouse
