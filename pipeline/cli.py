@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from pipeline import report
+from pipeline.commands.national import national
 from pipeline.commands.spc import spc
 from pipeline.config import Settings, load_settings
 
@@ -124,6 +125,7 @@ def status(
 
 
 app.command("spc")(spc)
+app.add_typer(national, name="national")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,13 @@ def period_month(description: str = "The month the return covers, as YYYY-MM.") 
     return _field("period", description, example="2023-10", str_matches=r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
+def period_week(
+    description: str = "The snapshot date: the Sunday that ends the week, as YYYY-MM-DD.",
+) -> Any:
+    return _field("week", description, example="2023-10-29",
+                  str_matches=r"^\d{4}-\d{2}-\d{2}$")
+
+
 def code(description: str, example: str = "", **checks: Any) -> Any:
     return _field("code", description, example=example, **checks)
 
@@ -41,8 +48,8 @@ def text(description: str, example: str = "", **checks: Any) -> Any:
     return _field("text", description, example=example, **checks)
 
 
-def date(description: str, example: str = "") -> Any:
-    return _field("date", description, example=example)
+def date(description: str, example: str = "", **checks: Any) -> Any:
+    return _field("date", description, example=example, **checks)
 
 
 def count(description: str, example: str = "0", **checks: Any) -> Any:

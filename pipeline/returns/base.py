@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -31,6 +32,9 @@ class ReturnSpec:
     to_raw: Callable[[pd.DataFrame], pd.DataFrame] | None = None
     template_rows: Callable[..., pd.DataFrame] | None = None  # pre-filled keys for a template
     notes: Sequence[str] = field(default_factory=tuple)  # shown on the template's instructions
+    #: For returns too large for pandas (a PTL): ``fn(path, context) -> Checked`` reads, checks
+    #: and reduces a CSV in one go, its rows already in ``raw_table``'s form.
+    bulk_check_and_reduce: Callable[..., Any] | None = None
 
     @property
     def schema(self) -> pa.DataFrameSchema:

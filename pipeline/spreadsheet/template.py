@@ -83,9 +83,11 @@ def _instructions(sheet, spec: ReturnSpec, org_code: str, period: str) -> None:
     sheet.title = "Instructions"
     sheet["A1"] = f"CMAST {spec.title} return: {org_code}, {period}"
     sheet["A1"].font = TITLE_FONT
+    # The model's docstring says what a row is ("One row per site and day of the month ...").
+    rows = (spec.model.__doc__ or "").strip().split("\n")[0]
     lines = [
-        f"Template version {spec.template_version}. Fill in the Data sheet: one row per "
-        + ("site and day." if spec.site_column else "line as described below."),
+        f"Template version {spec.template_version}. Fill in the Data sheet: "
+        + (rows[0].lower() + rows[1:] if rows else "one row per line as described below."),
         *spec.notes,
         "Keep the header row as it is. Save as .xlsx (or export the Data sheet as CSV) and drop "
         f"the file into inbox/{org_code}/.",
@@ -110,8 +112,7 @@ def _instructions(sheet, spec: ReturnSpec, org_code: str, period: str) -> None:
 
 def _validations(sheet, spec: ReturnSpec, org_code: str, period: str, sites: list[str],
                  last_row: int) -> None:
-    start = pd.Period(period, freq="M").start_time
-    end = pd.Period(period, freq="M").end_time
+    start, end = _period_bounds(period)
     for c, column in enumerate(spec.columns, start=1):
         kind = _kind(spec, column)
         area = f"{get_column_letter(c)}2:{get_column_letter(c)}{last_row}"
@@ -134,6 +135,15 @@ def _validations(sheet, spec: ReturnSpec, org_code: str, period: str, sites: lis
         rule.showErrorMessage = True
         sheet.add_data_validation(rule)
         rule.add(area)
+
+
+def _period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of a month (2023-10) or of a financial year (2023-24, April-March)."""
+    year, second = period[:4], period[5:]
+    if year.isdigit() and second.isdigit() and len(second) == 2 and int(second) > 12:
+        return pd.Timestamp(int(year), 4, 1), pd.Timestamp(int(year) + 1, 3, 31)
+    month = pd.Period(period, freq="M")
+    return month.start_time, month.end_time
 
 
 def _about(sheet, spec: ReturnSpec, org_code: str, period: str) -> None:

@@ -13,6 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline.validation.problems import Problem
+from schemas.fields import TIME_ONLY_DATE
 from schemas.rules import Rule
 
 _PLAIN_CHECKS: list[tuple[str, str, str]] = [
@@ -75,5 +76,7 @@ def _text(value: object) -> str | None:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
+        if value.normalize() == pd.Timestamp(TIME_ONLY_DATE):
+            return value.strftime("%H:%M")  # a time typed alone, without a date
+        return value.strftime("%Y-%m-%d" if value == value.normalize() else "%Y-%m-%d %H:%M")
     return str(value)

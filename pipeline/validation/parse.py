@@ -102,6 +102,13 @@ def _parse_period(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return period.mask(bad), bad
 
 
+def _parse_week(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    # A weekly return's period is its snapshot date, kept as YYYY-MM-DD text like a month period;
+    # it is read as any date is, since a spreadsheet turns a typed date into a date cell.
+    days, bad = _parse_date(text)
+    return days.dt.strftime("%Y-%m-%d").astype("string").mask(bad), bad
+
+
 _TIME_FORMS = [
     # (pattern, format, time of day only). Workbooks hand over a time cell as a time on
     # Excel's day zero, which calamine writes as 1899-12-31.
@@ -166,6 +173,7 @@ _PARSERS = {
     "count": _parse_count,
     "date": _parse_date,
     "period": _parse_period,
+    "week": _parse_week,
     "time": _parse_time,
     "money": _parse_decimal,
     "number": _parse_decimal,
@@ -176,6 +184,8 @@ _KIND_RULES = {
     "count": ("must be a whole number", "Type the count as digits only, e.g. 152."),
     "date": ("must be a date", "Use a date cell, or type it as YYYY-MM-DD or DD/MM/YYYY."),
     "period": ("must be a month written YYYY-MM", "For October 2023 type 2023-10."),
+    "week": ("must be a date, the Sunday that ends the week",
+             "Type it as YYYY-MM-DD, e.g. 2023-10-29."),
     "time": ("must be a time written HH:MM, or a date and time",
              "Use the 24-hour clock, e.g. 08:30 or 17:45, or YYYY-MM-DD HH:MM."),
     "money": ("must be an amount in £ thousands",

@@ -17,6 +17,8 @@ import pandera.pandas as pa
 from pipeline.returns.base import ReturnSpec
 from pipeline.returns.registry import identify
 from pipeline.spreadsheet.read import RawTable, read_table
+from pipeline.validation import identifiers
+from pipeline.validation.bulk import bulk_spec
 from pipeline.validation.pandera_report import problems_from_failures
 from pipeline.validation.parse import parse_frame
 from pipeline.validation.problems import FileProblem, Layout, Problem
@@ -40,6 +42,7 @@ class Checked:
     rows: pd.DataFrame | None = None
     period: str | None = None
     layout: Layout | None = None
+    in_raw_form: bool = False  # rows already shaped for the raw table (reduced in bulk)
 
     @property
     def valid(self) -> bool:
@@ -52,10 +55,14 @@ class Checked:
 
 def check_file(path: Path, context: Context) -> Checked:
     try:
+        bulk = bulk_spec(path)  # a CSV too large for pandas (a PTL) is checked in DuckDB
+        if bulk is not None:
+            return bulk.bulk_check_and_reduce(path, context)
         table = read_table(path)
         spec = identify(list(table.layout.columns))
     except FileProblem as problem:
-        return Checked(problems=problem.problems)
+        # A "header row" may really be a row of data: never echo what could identify a patient.
+        return Checked(problems=identifiers.withhold_identifiers(problem.problems))
     return check_table(table, spec, context)
 
 
@@ -77,6 +84,7 @@ def check_table(table: RawTable, spec: ReturnSpec, context: Context) -> Checked:
         problems += [p for p in problems_from_failures(errors.failure_cases, schema, spec.rules)
                      if not (p.rule == "must not be blank" and (p.column, p.row) in unparsed)]
     problems += context_problems(typed, spec, context)
+    problems = identifiers.screen(table.frame, problems)  # NHS numbers: refused, never echoed
     period = _single_period(typed)
     problems = sorted({p.located(layout) for p in problems}, key=Problem.sort_key)
     return Checked(problems=problems, spec=spec, rows=None if problems else rows,
@@ -96,7 +104,9 @@ def context_problems(typed: pd.DataFrame, spec: ReturnSpec, context: Context) ->
             rule=f"The file covers more than one period ({', '.join(map(str, periods))})",
             column="period", hint="Send one file per period."))
     this_month = context.today.strftime("%Y-%m")
-    future = typed["period"].notna() & (typed["period"] > this_month)
+    # A weekly period is a snapshot date (YYYY-MM-DD): in the future once it is after today.
+    latest = context.today.isoformat() if spec.frequency == "weekly" else this_month
+    future = typed["period"].notna() & (_first_month_sent(typed["period"], spec) > latest)
     if future.any():
         first = future.idxmax()
         problems.append(Problem(rule="The period is in the future", column="period",
@@ -112,6 +122,16 @@ def context_problems(typed: pd.DataFrame, spec: ReturnSpec, context: Context) ->
                 row=int(label), value=str(sites.loc[label]),
                 hint=f"Use one of: {', '.join(sorted(known))}."))
     return problems
+
+
+def _first_month_sent(periods: pd.Series, spec: ReturnSpec) -> pd.Series:
+    """The earliest month a file for each period can arrive in: the period itself, or for a
+    yearly file (a financial year, 2023-24) the April a year before the year starts, since
+    plans for a year are agreed before it begins."""
+    if spec.frequency != "yearly":
+        return periods
+    before = pd.to_numeric(periods.str.slice(0, 4), errors="coerce").astype("Int64") - 1
+    return before.astype("string") + "-04"
 
 
 def _org_problems(codes: pd.Series, folder_org: str) -> list[Problem]:

@@ -38,7 +38,7 @@ class Submission:
 _COLUMNS = [f.name for f in fields(Submission)]
 
 
-def _insert(conn: duckdb.DuckDBPyConnection, submission: Submission) -> int:
+def insert(conn: duckdb.DuckDBPyConnection, submission: Submission) -> int:
     submission.submission_id = conn.execute(
         "SELECT nextval('ledger.submission_id_seq')").fetchall()[0][0]
     values = asdict(submission)
@@ -54,7 +54,7 @@ def record(conn: duckdb.DuckDBPyConnection, submission: Submission) -> int:
     """Record a submission that loads no rows (rejected or duplicate), in its own transaction."""
     conn.execute("BEGIN TRANSACTION")
     try:
-        submission_id = _insert(conn, submission)
+        submission_id = insert(conn, submission)
         conn.execute("COMMIT")
     except Exception:
         conn.execute("ROLLBACK")
@@ -78,7 +78,7 @@ def load(
     conn.execute("BEGIN TRANSACTION")
     try:
         previous = current(conn, submission.org_code, submission.return_type, submission.period)
-        submission_id = _insert(conn, submission)
+        submission_id = insert(conn, submission)
         frame = rows.copy()
         frame.insert(0, "submission_id", submission_id)
         conn.register("incoming_rows", frame)

@@ -1,0 +1,223 @@
+-- NHS England's monthly publications as parsed, one table per published table, each row tagged
+-- with the ledger submission (org_code 'NHSE') it came from. Every version of a month is kept.
+
+CREATE TABLE IF NOT EXISTS raw.nhse_ae_providers (
+    submission_id BIGINT NOT NULL,
+    period VARCHAR,
+    org_code VARCHAR,
+    org_name VARCHAR,
+    region_name VARCHAR,
+    attendances_type1 BIGINT,
+    attendances_type2 BIGINT,
+    attendances_other BIGINT,
+    attendances_booked_type1 BIGINT,
+    attendances_booked_type2 BIGINT,
+    attendances_booked_other BIGINT,
+    over_4h_type1 BIGINT,
+    over_4h_type2 BIGINT,
+    over_4h_other BIGINT,
+    over_4h_booked_type1 BIGINT,
+    over_4h_booked_type2 BIGINT,
+    over_4h_booked_other BIGINT,
+    dta_over_4h BIGINT,
+    dta_over_12h BIGINT,
+    emergency_admissions_type1 BIGINT,
+    emergency_admissions_type2 BIGINT,
+    emergency_admissions_other BIGINT,
+    emergency_admissions_not_via_ae BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS raw.nhse_ae_england_total (
+    submission_id BIGINT NOT NULL,
+    period VARCHAR,
+    org_code VARCHAR,
+    org_name VARCHAR,
+    region_name VARCHAR,
+    attendances_type1 BIGINT,
+    attendances_type2 BIGINT,
+    attendances_other BIGINT,
+    attendances_booked_type1 BIGINT,
+    attendances_booked_type2 BIGINT,
+    attendances_booked_other BIGINT,
+    over_4h_type1 BIGINT,
+    over_4h_type2 BIGINT,
+    over_4h_other BIGINT,
+    over_4h_booked_type1 BIGINT,
+    over_4h_booked_type2 BIGINT,
+    over_4h_booked_other BIGINT,
+    dta_over_4h BIGINT,
+    dta_over_12h BIGINT,
+    emergency_admissions_type1 BIGINT,
+    emergency_admissions_type2 BIGINT,
+    emergency_admissions_other BIGINT,
+    emergency_admissions_not_via_ae BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS raw.nhse_ae_systems (
+    submission_id BIGINT NOT NULL,
+    period VARCHAR,
+    icb_code VARCHAR,
+    icb_name VARCHAR,
+    attendances_type1 BIGINT,
+    attendances_type2 BIGINT,
+    attendances_other BIGINT,
+    attendances_total BIGINT,
+    over_4h_type1 BIGINT,
+    over_4h_type2 BIGINT,
+    over_4h_other BIGINT,
+    over_4h_total BIGINT,
+    four_hour_fraction_published DOUBLE,
+    emergency_admissions_via_ae BIGINT,
+    emergency_admissions_not_via_ae BIGINT,
+    dta_over_4h BIGINT,
+    dta_over_12h BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS raw.nhse_ae_system_england (
+    submission_id BIGINT NOT NULL,
+    period VARCHAR,
+    icb_code VARCHAR,
+    icb_name VARCHAR,
+    attendances_type1 BIGINT,
+    attendances_type2 BIGINT,
+    attendances_other BIGINT,
+    attendances_total BIGINT,
+    over_4h_type1 BIGINT,
+    over_4h_type2 BIGINT,
+    over_4h_other BIGINT,
+    over_4h_total BIGINT,
+    four_hour_fraction_published DOUBLE,
+    emergency_admissions_via_ae BIGINT,
+    emergency_admissions_not_via_ae BIGINT,
+    dta_over_4h BIGINT,
+    dta_over_12h BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS raw.nhse_ae_system_mapping (
+    submission_id BIGINT NOT NULL,
+    period VARCHAR,
+    org_code VARCHAR,
+    org_name VARCHAR,
+    region_name VARCHAR,
+    icb_name VARCHAR,
+    icb_code VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS raw.nhse_dm01_providers (
+    submission_id BIGINT NOT NULL,
+    period VARCHAR,
+    region_code VARCHAR,
+    region_name VARCHAR,
+    provider_code VARCHAR,
+    provider_name VARCHAR,
+    waiting_total BIGINT,
+    waiting_6w_plus BIGINT,
+    waiting_13w_plus BIGINT,
+    waiting_week_00 BIGINT,
+    waiting_week_01 BIGINT,
+    waiting_week_02 BIGINT,
+    waiting_week_03 BIGINT,
+    waiting_week_04 BIGINT,
+    waiting_week_05 BIGINT,
+    waiting_week_06 BIGINT,
+    waiting_week_07 BIGINT,
+    waiting_week_08 BIGINT,
+    waiting_week_09 BIGINT,
+    waiting_week_10 BIGINT,
+    waiting_week_11 BIGINT,
+    waiting_week_12 BIGINT,
+    waiting_week_13_plus BIGINT,
+    activity_waiting_list BIGINT,
+    activity_planned BIGINT,
+    activity_unscheduled BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS raw.nhse_dm01_provider_tests (
+    submission_id BIGINT NOT NULL,
+    period VARCHAR,
+    region_code VARCHAR,
+    region_name VARCHAR,
+    provider_code VARCHAR,
+    provider_name VARCHAR,
+    test_id BIGINT,
+    test_name VARCHAR,
+    waiting_total BIGINT,
+    waiting_6w_plus BIGINT,
+    waiting_13w_plus BIGINT,
+    waiting_week_00 BIGINT,
+    waiting_week_01 BIGINT,
+    waiting_week_02 BIGINT,
+    waiting_week_03 BIGINT,
+    waiting_week_04 BIGINT,
+    waiting_week_05 BIGINT,
+    waiting_week_06 BIGINT,
+    waiting_week_07 BIGINT,
+    waiting_week_08 BIGINT,
+    waiting_week_09 BIGINT,
+    waiting_week_10 BIGINT,
+    waiting_week_11 BIGINT,
+    waiting_week_12 BIGINT,
+    waiting_week_13_plus BIGINT,
+    activity_waiting_list BIGINT,
+    activity_planned BIGINT,
+    activity_unscheduled BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS raw.nhse_dm01_england_total (
+    submission_id BIGINT NOT NULL,
+    period VARCHAR,
+    region_code VARCHAR,
+    region_name VARCHAR,
+    provider_code VARCHAR,
+    provider_name VARCHAR,
+    waiting_total BIGINT,
+    waiting_6w_plus BIGINT,
+    waiting_13w_plus BIGINT,
+    waiting_week_00 BIGINT,
+    waiting_week_01 BIGINT,
+    waiting_week_02 BIGINT,
+    waiting_week_03 BIGINT,
+    waiting_week_04 BIGINT,
+    waiting_week_05 BIGINT,
+    waiting_week_06 BIGINT,
+    waiting_week_07 BIGINT,
+    waiting_week_08 BIGINT,
+    waiting_week_09 BIGINT,
+    waiting_week_10 BIGINT,
+    waiting_week_11 BIGINT,
+    waiting_week_12 BIGINT,
+    waiting_week_13_plus BIGINT,
+    activity_waiting_list BIGINT,
+    activity_planned BIGINT,
+    activity_unscheduled BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS raw.nhse_rtt_incomplete (
+    submission_id BIGINT NOT NULL,
+    period VARCHAR,
+    provider_code VARCHAR,
+    provider_name VARCHAR,
+    provider_parent_code VARCHAR,
+    tfc_code VARCHAR,
+    tfc_name VARCHAR,
+    pathway_type VARCHAR,
+    total BIGINT,
+    within_18w BIGINT,
+    over_18w BIGINT,
+    over_52w BIGINT,
+    over_65w BIGINT,
+    over_78w BIGINT,
+    over_104w BIGINT,
+    unknown_clock_start BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS raw.nhse_rtt_incomplete_weeks (
+    submission_id BIGINT NOT NULL,
+    period VARCHAR,
+    provider_code VARCHAR,
+    tfc_code VARCHAR,
+    pathway_type VARCHAR,
+    weeks_over BIGINT,
+    pathways BIGINT
+);
+
