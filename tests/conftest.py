@@ -66,8 +66,9 @@ def drop_bytes(settings: Settings, content: bytes, org: str = "RJR", name: str =
 @pytest.fixture(scope="session")
 def prefect_harness():
     """A temporary Prefect server for the flow tests (about 8 s, once per test session)."""
-    import flows  # noqa: F401  (sets Prefect's environment before it is imported)
     from prefect.testing.utilities import prefect_test_harness
+
+    import flows  # noqa: F401  (sets Prefect's environment before it is imported)
 
     with prefect_test_harness():
         yield

@@ -9,8 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.national import benchmarks, rtt
-from pipeline.reference import load
+from pipeline.national import rtt
 
 NHSE = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "nhse"
 ZIP = "rtt_2026-04_full_extract.csv.zip"
@@ -130,30 +129,3 @@ def test_shape_and_labels(parsed) -> None:
     assert set(qyg) == {"QYG"}
 
 
-def test_rtt_benchmark(parsed, c999) -> None:
-    result = benchmarks.rtt_waiting_list(
-        parsed.incomplete, load.provider_icb_lookup(), load.icbs(), load.regions()
-    )
-    table = result.table.set_index("scope_code")
-    assert table.loc["ENG", "waiting_total"] == c999["Part_2/c999"]["total"]
-    assert table.loc["ENG", "over_52w"] == c999["Part_2/c999"]["over_52w"]
-    icbs = table[table["scope_type"] == "icb"]
-    assert len(icbs) == 42
-    assert (
-        icbs["waiting_total"].sum() + result.unmapped["weight"].sum()
-        == (table.loc["ENG", "waiting_total"])
-    )
-    assert sorted(icbs["rank"]) == list(range(1, 43))
-    # With the file's own parent codes as a last resort, more providers find an ICB.
-    wider = benchmarks.rtt_waiting_list(
-        parsed.incomplete,
-        load.provider_icb_lookup(),
-        load.icbs(),
-        load.regions(),
-        use_file_parent=True,
-    )
-    assert wider.unmapped["weight"].sum() < result.unmapped["weight"].sum()
-    assert (
-        wider.table.set_index("scope_code").loc["ENG", "waiting_total"]
-        == (table.loc["ENG", "waiting_total"])
-    )

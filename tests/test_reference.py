@@ -156,8 +156,11 @@ def test_provider_icb_map_from_system_mapping() -> None:
     assert set(CMAST) - {"RBQ", "REN", "RET"} <= set(mapping.index)
 
 
-def test_lookup_prefers_system_mapping_then_ods() -> None:
-    lookup = load.provider_icb_lookup().set_index("org_code")
+def test_lookup_prefers_system_mapping_then_ods(settings) -> None:
+    from pipeline.warehouse import connect
+
+    with connect(settings) as conn:
+        lookup = conn.execute("SELECT * FROM staging.stg_provider_icb").df().set_index("org_code")
     assert lookup.index.is_unique
     assert lookup.loc["RBN", "mapping_source"] == "system_mapping"
     assert lookup.loc["RVY", "icb_code"] == "QYG"  # from organisations (hand-added)

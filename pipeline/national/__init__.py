@@ -1,8 +1,9 @@
 """NHS England's national publications, read as published, for benchmarks.
 
 ``detect`` recognises a file from its content; ``ae``, ``dm01`` and ``rtt`` parse each kind into
-a small dataclass of tidy, validated DataFrames (see ``schemas.national``); ``benchmarks``
-turns those into ICB, region and England figures and ranks.
+a small dataclass of tidy, validated DataFrames (see ``schemas.national``); ``load`` takes a file
+through the ledger into ``raw.nhse_*``, from which ``sql/marts/benchmark_*.sql`` build the ICB,
+region and England figures and ranks.
 """
 
 from __future__ import annotations

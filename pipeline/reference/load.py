@@ -86,20 +86,3 @@ def successor_map(reference_dir: Path | None = None) -> pd.DataFrame:
     orgs = organisations(reference_dir)
     merged = orgs[orgs["successor_code"].notna()]
     return merged[["org_code", "successor_code", "successor_date"]].reset_index(drop=True)
-
-
-def provider_icb_lookup(reference_dir: Path | None = None) -> pd.DataFrame:
-    """Provider -> ICB for national benchmarks: System Mapping first, then the ODS trust list.
-
-    One row per code: org_code, icb_code, region_code, mapping_source ('system_mapping' or
-    'ods_etr'). Trusts outside the 42 English ICBs (Welsh trusts, Q99) are left out.
-    """
-    mapped = provider_icb_map(reference_dir).assign(mapping_source="system_mapping")
-    known = set(icbs(reference_dir)["icb_code"])
-    orgs = organisations(reference_dir)
-    orgs = orgs[orgs["icb_code"].isin(known) & ~orgs["org_code"].isin(mapped["org_code"])]
-    columns = ["org_code", "icb_code", "region_code", "mapping_source"]
-    lookup = pd.concat(
-        [mapped[columns], orgs.assign(mapping_source="ods_etr")[columns]], ignore_index=True
-    )
-    return lookup.astype("string")

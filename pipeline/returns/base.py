@@ -32,8 +32,8 @@ class ReturnSpec:
     to_raw: Callable[[pd.DataFrame], pd.DataFrame] | None = None
     template_rows: Callable[..., pd.DataFrame] | None = None  # pre-filled keys for a template
     notes: Sequence[str] = field(default_factory=tuple)  # shown on the template's instructions
-    #: For returns too large for pandas (a PTL): ``fn(path, context) -> Checked`` reads, checks
-    #: and reduces a CSV in one go, its rows already in ``raw_table``'s form.
+    #: For returns too large for pandas (a PTL): ``fn(path, spec, context) -> Checked`` reads,
+    #: checks and reduces a CSV in one go, its rows already in ``raw_table``'s form.
     bulk_check_and_reduce: Callable[..., Any] | None = None
 
     @property

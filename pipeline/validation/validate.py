@@ -57,7 +57,7 @@ def check_file(path: Path, context: Context) -> Checked:
     try:
         bulk = bulk_spec(path)  # a CSV too large for pandas (a PTL) is checked in DuckDB
         if bulk is not None:
-            return bulk.bulk_check_and_reduce(path, context)
+            return bulk.bulk_check_and_reduce(path, bulk, context)
         table = read_table(path)
         spec = identify(list(table.layout.columns))
     except FileProblem as problem:
