@@ -125,7 +125,8 @@ def _load(path: Path, settings: Settings, sha: str, org: str, received_at: dt.da
           checked: Checked, before_commit: Callable[[], None] | None) -> Outcome:
     spec = checked.spec
     destination = settings.archive / org / f"{sha}{_suffix(path)}"
-    rows = spec.to_raw(checked.rows) if spec.to_raw else checked.rows
+    raw_ready = checked.in_raw_form or spec.to_raw is None  # a bulk check reduced it already
+    rows = checked.rows if raw_ready else spec.to_raw(checked.rows)
     submission = Submission(
         sha256=sha, org_code=org, file_name=path.name, received_at=received_at,
         processed_at=dt.datetime.now(), status=LOADED, path=settings.relative(destination),

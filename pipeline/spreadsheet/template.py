@@ -22,6 +22,7 @@ _RULE_TEXT = {
     "count": "Whole number, 0 or more",
     "date": "Date inside the period",
     "period": "YYYY-MM",
+    "week": "YYYY-MM-DD, a Sunday",
     "code": "Code, as listed",
     "text": "Text",
 }
@@ -138,7 +139,10 @@ def _validations(sheet, spec: ReturnSpec, org_code: str, period: str, sites: lis
 
 
 def _period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day of a month (2023-10) or of a financial year (2023-24, April-March)."""
+    """First and last day of a month (2023-10) or of a financial year (2023-24, April-March);
+    for a weekly snapshot date (2023-10-29), the span its dates (clock starts) may take."""
+    if len(period) == 10:  # a weekly return's dates lie on or before its snapshot
+        return pd.Timestamp(2000, 1, 1), pd.Timestamp(period)
     year, second = period[:4], period[5:]
     if year.isdigit() and second.isdigit() and len(second) == 2 and int(second) > 12:
         return pd.Timestamp(int(year), 4, 1), pd.Timestamp(int(year) + 1, 3, 31)

@@ -1,0 +1,154 @@
+"""Assembling headline records for a month: value, comparators, coverage, provenance, sentence.
+
+Values come from ``marts.headline_values`` (built in SQL); this module only looks things up
+around them, so a figure in a sentence is always the figure in the record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipeline.metrics.catalogue import figure
+from pipeline.metrics.record import Headline
+from pipeline.metrics.sentences import write_sentences
+from pipeline.warehouse import queries
+
+SYSTEM = "QYG"
+REGION = "Y62"
+ENGLAND = "ENG"
+
+
+@dataclass
+class Inputs:
+    """Everything the headlines of any month need, read once from the warehouse."""
+
+    values: pd.DataFrame
+    plans: pd.DataFrame
+    submissions: pd.DataFrame
+    names: dict[str, str]
+
+
+def load_inputs(conn) -> Inputs:
+    names = queries.organisation_names(conn)
+    # Briefings say "Cheshire and Merseyside", not "NHS Cheshire and Merseyside Integrated
+    # Care Board"; trusts go by their short names (LUHFT, MWL ...).
+    label = (names["short_name"].fillna(names["name"])
+             .str.replace(r"^NHS ", "", regex=True)
+             .str.replace(r" Integrated Care Board$", "", regex=True))
+    lookup = dict(zip(names["org_code"], label, strict=False))
+    lookup[ENGLAND] = "England"
+    return Inputs(values=queries.headline_values(conn), plans=queries.plans_and_targets(conn),
+                  submissions=queries.current_submissions(conn), names=lookup)
+
+
+def periods(inputs: Inputs) -> list[str]:
+    return sorted(inputs.values["period"].unique())
+
+
+def build_headlines(inputs: Inputs, period: str, scope: str | None = None) -> list[Headline]:
+    """The records for ``period``: the system's (with its region and England for benchmarks)
+    by default, or one scope's."""
+    values = inputs.values
+    rows = values[values["period"] == period]
+    if scope is None:
+        wanted = (rows["scope"] == SYSTEM) | (rows["id"].str.startswith("benchmark.")
+                                              & rows["scope"].isin([REGION, ENGLAND]))
+    else:
+        wanted = rows["scope"] == scope
+    records = [_record(inputs, row) for row in rows[wanted].itertuples(index=False)]
+    records.sort(key=lambda r: (r.section, r.id, r.scope != SYSTEM, r.scope))
+    write_sentences(records, inputs)
+    return records
+
+
+def _record(inputs: Inputs, row) -> Headline:
+    entry = figure(row.id)
+    record = Headline(
+        id=row.id, period=row.period, scope=row.scope, value=_number(row.value), unit=row.unit,
+        source=row.source, section=entry.section, numerator=_int(row.numerator),
+        denominator=_int(row.denominator),
+    )
+    record.comparators = _comparators(inputs, row)
+    record.provenance = _provenance(inputs, row)
+    if not pd.isna(row.trusts_expected) and row.scope == SYSTEM:
+        missing = [m for m in (row.missing_trusts or "").split(",") if m]
+        record.coverage = {"trusts_submitted": int(row.trusts_submitted),
+                           "trusts_expected": int(row.trusts_expected), "missing": missing}
+    if entry.patient_count:
+        counted = [v for v in (record.numerator, record.denominator) if v is not None]
+        if record.unit == "count" and record.value is not None:
+            counted = [int(record.value)]
+        record.patients = min(counted) if counted else None
+    return record
+
+
+def _comparators(inputs: Inputs, row) -> dict:
+    values = inputs.values
+    same = values[(values["id"] == row.id) & (values["scope"] == row.scope)]
+    comparators: dict = {}
+    previous = str(pd.Period(row.period, freq="M") - 1)
+    before = same[same["period"] == previous]
+    if not before.empty:
+        comparators["previous_period"] = {"period": previous,
+                                          "value": _number(before["value"].iloc[0])}
+    comparators.update(_plans(inputs, row))
+    if row.id in ("uec.four_hour_pct", "benchmark.uec.four_hour_pct"):
+        national = values[(values["id"] == "benchmark.uec.four_hour_pct")
+                          & (values["period"] == row.period)].set_index("scope")["value"]
+        for key, code in (("region", REGION), ("england", ENGLAND)):
+            if code in national.index and code != row.scope:
+                comparators[key] = {"scope": code, "value": _number(national[code]),
+                                    "source": "nhse"}
+    return comparators
+
+
+def _plans(inputs: Inputs, row) -> dict:
+    plans = inputs.plans
+    if plans.empty:
+        return {}
+    mine = plans[(plans["metric"] == row.id) & (plans["scope"] == row.scope)]
+    found: dict = {}
+    plan = mine[(mine["kind"] == "plan") & (mine["period"].astype(str).str[:7] == row.period)]
+    if not plan.empty:
+        found["plan"] = {"value": _number(plan["value"].iloc[0]), "period": row.period}
+    targets = mine[mine["kind"] == "target"].copy()
+    if not targets.empty:
+        # The active target: the first whose deadline is at or after this month.
+        targets["deadline"] = pd.to_datetime(targets["deadline"])
+        month_end = pd.Period(row.period, freq="M").end_time.normalize()
+        active = targets[targets["deadline"] >= month_end].sort_values("deadline")
+        chosen = active.iloc[0] if not active.empty else targets.sort_values("deadline").iloc[-1]
+        found["target"] = {"value": _number(chosen["value"]),
+                           "deadline": chosen["deadline"].date().isoformat(),
+                           "parameter": None if pd.isna(chosen["parameter"])
+                           else chosen["parameter"]}
+    return found
+
+
+def _provenance(inputs: Inputs, row) -> list[dict]:
+    subs = inputs.submissions
+    matches = subs["return_type"].fillna("").str.startswith(row.return_type)
+    at = {row.period} | ({row.as_of} if isinstance(row.as_of, str) else set())
+    matches &= subs["period"].isin(at)
+    if row.source == "nhse":
+        matches &= subs["org_code"] == "NHSE"
+    elif row.scope != SYSTEM:
+        matches &= subs["org_code"] == row.scope
+    used = subs[matches].sort_values(["org_code", "submission_id"])
+    return [{"org": r.org_code, "submission_id": int(r.submission_id), "sha256": r.sha256,
+             "received_at": r.received_at.isoformat(), "file_name": r.file_name,
+             "return_type": r.return_type, "period": r.period}
+            for r in used.itertuples(index=False)]
+
+
+def _number(value) -> float | int | None:
+    if value is None or pd.isna(value):
+        return None
+    value = float(value)
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def _int(value) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)

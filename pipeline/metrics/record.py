@@ -1,0 +1,48 @@
+"""One headline figure, as report writers and other programs receive it."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Headline:
+    """A figure for one month and scope. ``value`` is exact; published outputs suppress small
+    numbers (see :mod:`pipeline.metrics.suppression`), this record never does."""
+
+    id: str
+    period: str
+    scope: str
+    value: float | int | None
+    unit: str  # percent, count, rank, gbp_thousands, per_week, weeks, trusts
+    source: str  # trust_returns or nhse
+    section: str
+    text: str = ""
+    comparators: dict[str, Any] = field(default_factory=dict)
+    provenance: list[dict[str, Any]] = field(default_factory=list)
+    coverage: dict[str, Any] | None = None
+    numerator: int | None = None
+    denominator: int | None = None
+    patients: int | None = None  # the number of patients it rests on, for disclosure control
+    values_are: str = "exact"  # internal outputs keep exact values and say so
+    variation: str | None = None
+    assurance: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return _clean(asdict(self))
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return value

@@ -1,0 +1,95 @@
+"""The sentence each figure is quoted in (METRICS.md), written from the records themselves.
+
+Every number in a sentence is read from a record of the same month, formatted by
+:mod:`pipeline.metrics.words`, so the sentence and the figures beside it cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from pipeline.metrics import words
+from pipeline.metrics.catalogue import figure
+from pipeline.metrics.record import Headline
+
+Lookup = dict[tuple[str, str], Headline]
+
+
+def formatted(record: Headline) -> str:
+    if record.unit == "percent":
+        return words.percent(record.value)
+    if record.unit == "gbp_thousands":
+        return words.money_thousands(record.value)
+    if record.unit == "rank":
+        return f"{words.count(record.value)} of {words.count(record.denominator)}"
+    if record.unit in ("per_week", "weeks"):
+        return "-" if record.value is None else f"{record.value:,.1f}"
+    return words.count(record.value)
+
+
+def _coverage(record: Headline, names: dict[str, str]) -> str:
+    cover = record.coverage
+    if not cover or not cover["missing"]:
+        return ""
+    missing = ", ".join(f"{names.get(code, code)} ({code})" for code in cover["missing"])
+    verb = "has" if len(cover["missing"]) == 1 else "have"
+    return (f" Figures are for {cover['trusts_submitted']} of {cover['trusts_expected']} "
+            f"trusts: {missing} {verb} not submitted for {words.month_name(record.period)}.")
+
+
+def _default(record: Headline, found: Lookup, names: dict[str, str]) -> str:
+    entry = figure(record.id)
+    where = names.get(record.scope, record.scope)
+    text = f"{entry.label}, {where}: {formatted(record)} in {words.month_name(record.period)}."
+    previous = record.comparators.get("previous_period")
+    if previous and previous["value"] is not None:
+        prior = Headline(**{**record.__dict__, "value": previous["value"]})
+        text += f" {words.month_name(previous['period'])}: {formatted(prior)}."
+    return text
+
+
+def _four_hour(record: Headline, found: Lookup, names: dict[str, str]) -> str:
+    month = words.month_name(record.period).split()[0]
+    text = f"{month} performance was {words.percent(record.value)}"
+    previous = record.comparators.get("previous_period")
+    if previous and previous["value"] is not None:
+        prior_month = words.month_name(previous["period"]).split()[0]
+        text += f" compared to {prior_month} {words.percent(previous['value'])}"
+    target = record.comparators.get("target")
+    if target:
+        deadline = pd.Timestamp(target["deadline"])
+        when = ("a year-end target" if deadline.month == 3
+                else f"a target for {deadline:%B %Y}")
+        text += f", against {when} of {target['value']:g}%"
+    text += "."
+    region = record.comparators.get("region")
+    if region and region["value"] is not None:
+        better = "better" if record.value > region["value"] else "worse"
+        name = names.get(region["scope"], region["scope"])
+        text += f" Performing {better} than the {name} ({words.percent(region['value'])})."
+    return text + _coverage(record, names)
+
+
+SENTENCES: dict[str, Callable[[Headline, Lookup, dict[str, str]], str]] = {
+    "uec.four_hour_pct": _four_hour,
+}
+
+
+def register(id_: str):
+    """Decorator for a section module to add the sentence of one of its figures."""
+    def add(function):
+        SENTENCES[id_] = function
+        return function
+    return add
+
+
+def write_sentences(records: list[Headline], inputs) -> None:
+    found = {(r.id, r.scope): r for r in records}
+    for record in records:
+        writer = SENTENCES.get(record.id, _default)
+        text = writer(record, found, inputs.names)
+        if writer is _default:
+            text += _coverage(record, inputs.names)
+        record.text = text

@@ -1,0 +1,13 @@
+-- Every headline figure for every month and scope, in one long table: the series behind each
+-- trend and SPC chart, and the values `cmast headlines` reports. Each section's mart adds rows.
+WITH source AS (
+    SELECT * FROM marts.uec_headlines
+    UNION ALL
+    SELECT * FROM marts.benchmark_headlines
+),
+
+final AS (
+    SELECT * FROM source
+)
+
+SELECT * FROM final ORDER BY id, scope, period
