@@ -1,4 +1,5 @@
-"""The ingest flow: every file waiting in the inbox, each on its own, loaded or quarantined."""
+"""The ingest flow: every file waiting in the inbox, each on its own, loaded or quarantined;
+then alerts for what went wrong, and a fresh snapshot for report writers if the ledger changed."""
 
 from __future__ import annotations
 
@@ -7,14 +8,23 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.context import get_run_context
 
+from flows.alerting import alert_failed_run, raise_alerts_task
+from flows.snapshot import publish_snapshot_task
+from flows.writer import WRITER_TAG
+from pipeline import alerts
 from pipeline.config import load_settings
 from pipeline.ingest import process_file, scan_inbox
 from pipeline.progress import progress_bar
+from pipeline.warehouse import held_open
+
+#: Outcomes that wrote to the ledger, so the snapshot's copy of it is out of date.
+_CHANGED_LEDGER = {"loaded", "rejected", "duplicate", "recovered"}
 
 
-@task(name="ingest-file", retries=2, retry_delay_seconds=3, cache_policy=NO_CACHE,
-      task_run_name="ingest {path}")
+@task(name="ingest-file", tags=[WRITER_TAG], retries=2, retry_delay_seconds=3,
+      cache_policy=NO_CACHE, task_run_name="ingest {path}")
 def ingest_file(path: str, data_dir: str) -> dict:
     """Load or quarantine one file. Retried only for outside causes (a locked warehouse, a full
     disk): a bad file is an answer, not a failure."""
@@ -24,7 +34,8 @@ def ingest_file(path: str, data_dir: str) -> dict:
     return record
 
 
-@flow(name="ingest-inbox", log_prints=False)
+@flow(name="ingest-inbox", log_prints=False, on_failure=[alert_failed_run],
+      on_crashed=[alert_failed_run])
 def ingest_inbox(data_dir: str | None = None, show_progress: bool = False) -> list[dict]:
     """Scan the inbox and take each file in arrival order, one at a time (DuckDB has one writer).
 
@@ -37,7 +48,8 @@ def ingest_inbox(data_dir: str | None = None, show_progress: bool = False) -> li
     files = scan_inbox(settings)
     logger.info("%d file(s) waiting in %s", len(files), settings.inbox)
     outcomes = []
-    with progress_bar(len(files), "Ingesting", enabled=show_progress) as advance:
+    with held_open(settings), progress_bar(len(files), "Ingesting",
+                                           enabled=show_progress) as advance:
         for path in files:
             state = ingest_file(str(path), str(settings.data_dir), return_state=True)
             if state.is_completed():
@@ -50,4 +62,12 @@ def ingest_inbox(data_dir: str | None = None, show_progress: bool = False) -> li
                         outcome["status"])
             outcomes.append(outcome)
             advance()
+    found = alerts.from_outcomes(outcomes)
+    if any(o["status"] in _CHANGED_LEDGER for o in outcomes):
+        state = publish_snapshot_task(str(settings.data_dir), return_state=True)
+        if not state.is_completed():  # the files are loaded: a stale snapshot is an alert
+            found.append(alerts.run_failed("ingest-inbox", get_run_context().flow_run.name,
+                                           f"snapshot not published: {state.message}"))
+    if found:
+        raise_alerts_task(found, str(settings.data_dir))
     return outcomes

@@ -11,7 +11,12 @@ import typer
 from rich.console import Console
 
 from pipeline import report
+from pipeline.commands.briefing import briefing, write_and_report
+from pipeline.commands.headlines import headlines
 from pipeline.commands.national import national
+from pipeline.commands.query import query
+from pipeline.commands.serve import serve
+from pipeline.commands.snapshot import snapshot
 from pipeline.commands.spc import spc
 from pipeline.config import Settings, load_settings
 
@@ -52,7 +57,7 @@ def ingest(quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progres
 @app.command()
 def demo(quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False
          ) -> None:
-    """Sample returns for every trust into the inbox, ingested; then what loaded and what not."""
+    """Sample returns for every trust, ingested, then the briefing for the latest month."""
     from pipeline.samples.demo import write_demo_inbox
 
     current = settings()
@@ -62,6 +67,7 @@ def demo(quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress 
     outcomes = _run_ingest(current, quiet)
     report.print_outcomes(console, outcomes, current)
     report.print_loaded_summary(console, current)
+    write_and_report(current, None)
 
 
 @app.command()
@@ -125,6 +131,11 @@ def status(
 
 
 app.command("spc")(spc)
+app.command("serve")(serve)
+app.command("query")(query)
+app.command("snapshot")(snapshot)
+app.command("headlines")(headlines)
+app.command("briefing")(briefing)
 app.add_typer(national, name="national")
 
 

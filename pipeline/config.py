@@ -26,6 +26,20 @@ SETTINGS_HELP: dict[str, str] = {
     "CMAST_MAX_FILE_MB": "Files larger than this are quarantined unread (default: 200).",
     "CMAST_SETTLE_SECONDS": "A file modified more recently than this is left for the next scan, "
     "as it may still be being written (default: 2).",
+    "CMAST_LOCK_WAIT_SECONDS": "How long a writer waits for another to finish with the warehouse "
+    "before giving up with an error (default: 60).",
+    "CMAST_PREFECT_PORT": "Port of the Prefect server `cmast serve` starts on 127.0.0.1 "
+    "(default: 4200; 0 = any free port). Ignored when PREFECT_API_URL is set.",
+    "CMAST_INBOX_INTERVAL": "Seconds between inbox scans under `cmast serve` (default: 60).",
+    "CMAST_MARTS_CRON": "When `cmast serve` rebuilds the marts, cron in UK time "
+    "(default: 0 2 * * *, 02:00 nightly).",
+    "CMAST_BRIEFING_CRON": "When `cmast serve` writes the briefing for the previous month, cron "
+    "in UK time (default: 0 7 10 * *, 07:00 on the 10th).",
+    "CMAST_SUBMISSION_DEADLINE_DAY": "Monthly returns are due by this day of the following month; "
+    "a trust with none loaded by then raises an alert (default: 15).",
+    "CMAST_ALERT_BLOCK": "Prefect notification block that alerts are also sent through, as "
+    "block-type/name, e.g. slack-webhook/cmast-alerts (default: none, alerts go to the file "
+    "and the log only).",
 }
 
 
@@ -45,6 +59,13 @@ class Settings:
     max_file_mb: float = 200.0
     settle_seconds: float = 2.0
     sql_dir: Path = field(default=SQL_DIR)
+    lock_wait_seconds: float = 60.0
+    prefect_port: int = 4200
+    inbox_interval: float = 60.0
+    marts_cron: str = "0 2 * * *"
+    briefing_cron: str = "0 7 10 * *"
+    submission_deadline_day: int = 15
+    alert_block: str | None = None
 
     @property
     def inbox(self) -> Path:
@@ -90,6 +111,13 @@ def load_settings(data_dir: Path | None = None) -> Settings:
         prefect_home=_path_from_env("CMAST_PREFECT_HOME", PROJECT_ROOT / ".prefect"),
         max_file_mb=float(os.environ.get("CMAST_MAX_FILE_MB", "200")),
         settle_seconds=float(os.environ.get("CMAST_SETTLE_SECONDS", "2")),
+        lock_wait_seconds=float(os.environ.get("CMAST_LOCK_WAIT_SECONDS", "60")),
+        prefect_port=int(os.environ.get("CMAST_PREFECT_PORT", "4200")),
+        inbox_interval=float(os.environ.get("CMAST_INBOX_INTERVAL", "60")),
+        marts_cron=os.environ.get("CMAST_MARTS_CRON", "0 2 * * *"),
+        briefing_cron=os.environ.get("CMAST_BRIEFING_CRON", "0 7 10 * *"),
+        submission_deadline_day=int(os.environ.get("CMAST_SUBMISSION_DEADLINE_DAY", "15")),
+        alert_block=os.environ.get("CMAST_ALERT_BLOCK") or None,
     )
 
 

@@ -12,6 +12,11 @@ The order of steps makes every crash recoverable without loss or double loading:
    ``quarantine/<org>/``.
 A crash before the commit leaves the warehouse as it was and the file in the inbox; a crash
 after it leaves a ledger row whose file is still in the inbox, which step 1 completes.
+
+Several runs may scan the same inbox at once (the schedule under ``cmast serve`` and an analyst's
+``cmast ingest``). Each file is processed under the warehouse's writer lock, from hashing to the
+move, so the ledger check and the load cannot interleave; a file already gone when the lock is
+held was taken by the other run.
 """
 
 from __future__ import annotations
@@ -25,12 +30,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.config import Settings
+from pipeline.locking import writer_lock
 from pipeline.reference_data import cmast_trusts, trust_sites
 from pipeline.spreadsheet.feedback import write_feedback
 from pipeline.validation.problems import Problem
 from pipeline.validation.validate import Checked, Context, check_file
 from pipeline.warehouse import connect, ledger
 from pipeline.warehouse.ledger import DUPLICATE, LOADED, REJECTED, Submission
+
+TAKEN = "taken"
 
 
 @dataclass
@@ -39,7 +47,7 @@ class Outcome:
 
     file_name: str
     org_code: str
-    status: str  # loaded, rejected, duplicate, or recovered
+    status: str  # loaded, rejected, duplicate, recovered, or taken (by another run)
     message: str
     submission_id: int | None = None
     return_type: str | None = None
@@ -63,10 +71,14 @@ def scan_inbox(settings: Settings, now: float | None = None) -> list[Path]:
         for path in folder.iterdir():
             if not path.is_file() or path.name.startswith((".", "~$")):
                 continue  # hidden files and Excel's lock files are not submissions
-            if now - path.stat().st_mtime < settings.settle_seconds:
+            try:
+                mtime = path.stat().st_mtime
+            except FileNotFoundError:
+                continue  # taken by another run while we looked
+            if now - mtime < settings.settle_seconds:
                 continue
-            found.append(path)
-    return sorted(found, key=lambda p: (p.stat().st_mtime, p.parent.name, p.name))
+            found.append((mtime, path.parent.name, path.name, path))
+    return [path for *_, path in sorted(found)]
 
 
 def sha256_of(path: Path) -> str:
@@ -84,11 +96,24 @@ def process_file(
     today: dt.date | None = None,
     before_commit: Callable[[], None] | None = None,
 ) -> Outcome:
-    """Validate one inbox file and load it or quarantine it. Never raises for a bad file."""
-    org = path.parent.name.strip().upper()
-    sha = sha256_of(path)
-    received_at = dt.datetime.fromtimestamp(path.stat().st_mtime)
+    """Validate one inbox file and load it or quarantine it. Never raises for a bad file.
 
+    Holds the writer lock throughout (see the module's docstring); raises
+    :class:`pipeline.locking.WriterBusy` if another writer keeps it too long.
+    """
+    org = path.parent.name.strip().upper()
+    with writer_lock(settings):
+        try:
+            sha = sha256_of(path)
+            received_at = dt.datetime.fromtimestamp(path.stat().st_mtime)
+        except FileNotFoundError:
+            return Outcome(file_name=path.name, org_code=org, status=TAKEN,
+                           message="Taken by another run before this one reached it")
+        return _process(path, settings, org, sha, received_at, today, before_commit)
+
+
+def _process(path: Path, settings: Settings, org: str, sha: str, received_at: dt.datetime,
+             today: dt.date | None, before_commit: Callable[[], None] | None) -> Outcome:
     with connect(settings) as conn:
         earlier = ledger.by_sha(conn, sha, org)
         unfinished = [r for r in earlier if r["status"] != DUPLICATE

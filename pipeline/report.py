@@ -13,7 +13,7 @@ from pipeline.config import Settings
 from pipeline.validation.problems import Problem
 
 _STATUS_STYLE = {"loaded": "green", "rejected": "red", "duplicate": "yellow",
-                 "superseded": "dim", "recovered": "cyan", "failed": "bold red"}
+                 "superseded": "dim", "recovered": "cyan", "failed": "bold red", "taken": "dim"}
 
 
 def print_outcomes(console: Console, outcomes: list[dict], settings: Settings) -> None:

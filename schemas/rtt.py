@@ -62,7 +62,7 @@ def _not_after(dates: pd.Series, period: pd.Series) -> pd.Series:
 
 
 def _is_sunday(period: pd.Series) -> pd.Series:
-    return pd.to_datetime(period, format="%Y-%m-%d", errors="coerce").dt.dayofweek == SNAPSHOT_DAY
+    return pd.to_datetime(period, format="%Y-%m-%d", errors="coerce").dt.day_of_week == SNAPSHOT_DAY
 
 
 _TFC = fields.code(

@@ -4,7 +4,8 @@ Each trust's income scales with its size (REM = 1.0, about £1.25bn a year). Abo
 deficit; most run a little behind plan through the year, so the provider position ends up
 somewhat worse than planned with about half the trusts in deficit. Cost improvement is
 back-loaded and under-delivered, capital spend is back-loaded, and the trusts deepest in
-deficit ask for cash support. The ICB's own return (QYG) plans a small surplus and meets it.
+deficit ask for cash support. The ICB's own return (QYG) plans a small surplus and stays close
+to it.
 """
 
 from __future__ import annotations
@@ -90,11 +91,11 @@ def demo_files(settings: Settings, months: list[str]) -> list[Path]:
                 "finance", sample_finance(org, period),
                 settings.inbox / org / f"{org}_finance_{period}{suffix}",
                 arrival(period, day=14), org=org, period=period))
-    # East Cheshire's October return first goes out in pounds rather than £ thousands, and
-    # calls October month 10: quarantined, and the corrected file (above) loads after it.
+    # East Cheshire's first October return calls October month 10 and puts all CIP delivered
+    # down as recurrent plus a slip: quarantined, and the corrected file (above) loads after it.
     latest = months[-1]
     slip = sample_finance("RJN", latest)
-    slip["capital_fy_plan"] *= 1000
+    slip["cip_ytd_recurrent"] = slip["cip_ytd_delivered"] + 120
     slip["fy_month"] = 10
     written.append(write_sample("finance", slip,
                                 settings.inbox / "RJN" / f"RJN_finance_{latest}_first.csv",

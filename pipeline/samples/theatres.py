@@ -20,8 +20,8 @@ from pipeline.samples.demo import arrival, write_sample
 from pipeline.samples.profiles import PROFILES, rng_for
 
 THEATRES_PER_SIZE = 48
-#: Theatre returns come from theatre systems as CSV; two small trusts fill in the template.
-WORKBOOK_TRUSTS = {"RJN", "REP"}
+#: Theatre returns come from theatre systems as CSV; one small trust fills in the template.
+WORKBOOK_TRUSTS = {"REP"}
 #: Planned session times (HH:MM, minutes from midnight).
 TIMES = {"AM": (510, 750), "PM": (810, 1050), "ALL": (510, 1050), "EVE": (1080, 1320)}
 SPECIALTIES = {
@@ -41,7 +41,7 @@ def _sessions(org: str, period: str, site_codes: list[str], has_ae: bool) -> pd.
     theatres = max(3, round(THEATRES_PER_SIZE * PROFILES[org].size))
     month = pd.Period(period, freq="M")
     days = pd.date_range(month.start_time, month.end_time, freq="D")
-    weekdays = days[days.dayofweek < 5]
+    weekdays = days[days.day_of_week < 5]
     rows = []
     for theatre in range(theatres):
         # Every sixth theatre runs all-day lists; the first is the emergency theatre.
@@ -49,12 +49,12 @@ def _sessions(org: str, period: str, site_codes: list[str], has_ae: bool) -> pd.
         rows += [(theatre, day, kind) for day in weekdays for kind in kinds]
     rows += [(0, day, "EVE") for day in weekdays]
     if has_ae:
-        rows += [(0, day, "ALL") for day in days[days.dayofweek >= 5]]
+        rows += [(0, day, "ALL") for day in days[days.day_of_week >= 5]]
     frame = pd.DataFrame(rows, columns=["theatre_no", "session_date", "session"])
     specialties = SPECIALTIES.get(org, _GENERAL)
     frame["specialty_tfc"] = [
-        "110" if kind == "EVE" or day.dayofweek >= 5 else
-        specialties[(number + day.dayofweek) % len(specialties)]
+        "110" if kind == "EVE" or day.day_of_week >= 5 else
+        specialties[(number + day.day_of_week) % len(specialties)]
         for number, day, kind in frame[["theatre_no", "session_date", "session"]].itertuples(
             index=False)]
     frame["site_code"] = [site_codes[n % len(site_codes)] for n in frame["theatre_no"]]
@@ -100,13 +100,23 @@ def sample_theatres(org: str, period: str, sites: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def demo_months_of_year(months: list[str]) -> list[str]:
+    """The demo months in the latest financial year (April 2023 to October 2023 for the
+    October briefing). Theatre returns are the largest sample files (one row per session), so
+    the demo keeps to the months the theatre figures are quoted for, to keep the demo quick."""
+    latest = pd.Period(months[-1], freq="M")
+    start = pd.Period(f"{latest.year if latest.month >= 4 else latest.year - 1}-04", freq="M")
+    return [m for m in months if pd.Period(m, freq="M") >= start]
+
+
 def demo_files(settings: Settings, months: list[str]) -> list[Path]:
-    """Every trust's theatre return for each month, plus a draft with mistakes."""
+    """Every trust's theatre return for each month of the latest financial year in ``months``,
+    plus a draft with mistakes."""
     all_sites = sites_frame(settings)
     written = []
     for org in sorted(PROFILES):
         sites = all_sites[all_sites["org_code"] == org]
-        for period in months:
+        for period in demo_months_of_year(months):
             suffix = ".xlsx" if org in WORKBOOK_TRUSTS else ".csv"
             written.append(write_sample(
                 "theatres", sample_theatres(org, period, sites),

@@ -28,8 +28,14 @@ from pipeline.validation.problems import WITHHELD, Problem
 #: digit. (The SQL twin in ``pipeline.warehouse.ptl`` says the same without look-arounds.)
 CANDIDATE = r"(?<![0-9A-Za-z])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![0-9A-Za-z])"
 _CANDIDATE = re.compile(CANDIDATE)
+_RUN = r"\d{3}[ -]?\d{3}[ -]?\d{4}"  # the digits alone: a fast first pass
 #: The weights of the first nine digits: 10 for the first down to 2 for the ninth.
 WEIGHTS = np.arange(10, 1, -1)
+
+#: Columns whose values are never shown, whatever is wrong with them: a pseudonymised id is
+#: still personal data, and a report (or the ledger's message) must not carry it. The location
+#: of the cell is enough for the trust to find it.
+NEVER_SHOWN = frozenset({"pathway_id"})
 
 RULE = "holds what look like NHS numbers"
 HINT = ("Remove them and send the file again: returns must never carry patient identifiers. "
@@ -55,8 +61,10 @@ def looks_like_nhs_number(values: pd.Series) -> pd.Series:
     """True for each cell holding a valid NHS number somewhere in its text."""
     text = values.astype("string")
     result = pd.Series(False, index=values.index)
-    # A cheap filter first: most cells (dates, codes, counts) cannot hold ten digits.
-    maybe = text.str.count(r"\d").fillna(0).to_numpy() >= 10
+    # Cheap filters first (most cells are short codes, counts or dates), then the exact pattern.
+    maybe = (text.str.len() >= 10).fillna(False).to_numpy(dtype=bool)
+    if maybe.any():
+        maybe[maybe] = text[maybe].str.contains(_RUN, regex=True).fillna(False).to_numpy(bool)
     if not maybe.any():
         return result
     found = text[maybe].str.extractall(CANDIDATE)
@@ -100,9 +108,10 @@ def text_withheld(text: str | None) -> str | None:
 
 def withhold_identifiers(problems: Iterable[Problem],
                          columns: Iterable[str | None] = ()) -> list[Problem]:
-    """Problems safe to show: no value from a column holding NHS numbers, and no NHS number
-    quoted anywhere in a problem's text (a header row that is really a row of data, say)."""
-    flagged = {c for c in columns if c}
+    """Problems safe to show: no value from a column holding NHS numbers (or from a column in
+    :data:`NEVER_SHOWN`), and no NHS number quoted anywhere in a problem's text (a header row
+    that is really a row of data, say)."""
+    flagged = {c for c in columns if c} | NEVER_SHOWN
     safe = []
     for problem in problems:
         value = problem.value

@@ -145,6 +145,9 @@ _THOUSANDS_DECIMAL = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
 def _parse_decimal(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    plain = text.str.match(_DECIMAL).fillna(False)
+    if plain.sum() == text.notna().sum():  # the usual case: plain numbers, nothing to clean
+        return pd.to_numeric(text, errors="coerce").astype("Float64"), ~plain & text.notna()
     # Finance exports carry accounting formats: "£1,250.5", "(250)" for -250, "-" for zero.
     cleaned = text.str.replace("£", "", regex=False).str.strip()
     bracketed = cleaned.str.match(r"^\(.*\)$").fillna(False)

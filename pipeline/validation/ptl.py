@@ -125,7 +125,7 @@ def _more(count: int, shown: int, rule: str, column: str) -> list[Problem]:
 def _sunday_problems(periods: pd.DataFrame) -> list[Problem]:
     rule = _RULES["period_is_a_sunday"]
     days = pd.to_datetime(periods["period"], format="%Y-%m-%d", errors="coerce")
-    bad = days.notna() & (days.dt.dayofweek != SNAPSHOT_DAY) & ~periods["period"].duplicated()
+    bad = days.notna() & (days.dt.day_of_week != SNAPSHOT_DAY) & ~periods["period"].duplicated()
     return [Problem(rule=rule.message, column="period", row=int(row), value=str(value),
                     hint=rule.hint) for row, value in periods.loc[bad, "period"].items()]
 

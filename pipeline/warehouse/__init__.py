@@ -8,7 +8,7 @@ Layers (schemas in the DuckDB file):
 - ``marts``: tables of figures built from staging (``sql/marts``).
 """
 
-from pipeline.warehouse.connection import connect
+from pipeline.warehouse.connection import connect, held_open
 from pipeline.warehouse.migrations import migrate
 
-__all__ = ["connect", "migrate"]
+__all__ = ["connect", "held_open", "migrate"]

@@ -63,8 +63,32 @@ def build_marts(conn: duckdb.DuckDBPyConnection, settings: Settings) -> list[str
     try:
         for path in paths:
             conn.execute(f"CREATE OR REPLACE TABLE marts.{path.stem} AS {path.read_text()}")
+        conn.execute("CREATE TABLE IF NOT EXISTS meta.marts_built (built_after BIGINT)")
+        conn.execute("DELETE FROM meta.marts_built")
+        conn.execute("INSERT INTO meta.marts_built SELECT coalesce(max(submission_id), 0) "
+                     "FROM ledger.submissions")
         conn.execute("COMMIT")
     except Exception:
         conn.execute("ROLLBACK")
         raise
     return [f"marts.{path.stem}" for path in paths]
+
+
+def marts_are_current(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the marts were built after the latest submission was recorded."""
+    built = conn.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'meta' "
+                         "AND table_name = 'marts_built'").fetchall()[0][0]
+    if not built:
+        return False
+    after = conn.execute("SELECT built_after FROM meta.marts_built").fetchall()
+    latest = conn.execute("SELECT coalesce(max(submission_id), 0) FROM ledger.submissions"
+                          ).fetchall()[0][0]
+    return bool(after) and after[0][0] >= latest
+
+
+def ensure_marts(conn: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
+    """Rebuild the marts if any submission arrived since they were built; return whether."""
+    if marts_are_current(conn):
+        return False
+    build_marts(conn, settings)
+    return True

@@ -1,12 +1,20 @@
 """Reading, checking and counting a patient-level PTL CSV inside DuckDB.
 
 A trust's PTL is 20,000 to 150,000 rows; England's is about 7.6 million. pandas would hold the
-whole file as Python strings (several GB), so the file is read by DuckDB into an in-memory
-database of its own (spilling to a temporary folder past ``MEMORY_LIMIT``), every check is an
-SQL condition counted in one pass, and only the first few offending rows of each failing check
-come back to Python, by row number, so a problem still names its line. A valid file is reduced
-to counts by clock start date with one GROUP BY; the pathway rows never leave this module, and
-this database is thrown away when the scan ends.
+whole file as Python strings (several GB), so the file is read by DuckDB, as text, into an
+in-memory database of its own (spilling to a temporary folder past ``MEMORY_LIMIT``), and
+checked there:
+
+- every column but the pathway id takes few distinct values (one org, one period, a few
+  thousand clock start dates, 23 TFCs, two types, five priorities), so the rows are first
+  grouped by those columns (``profile``: how many rows, and the first) and every check on them
+  runs once per combination, not once per row;
+- the pathway id is checked row by row in one pass (form, blank, NHS number), and for repeats;
+- only the first few offending rows of a failing check come back to Python, by row number, so a
+  problem still names its line.
+
+A valid file's counts by clock start date are the cleaned ``profile`` summed; the pathway rows
+never leave this module, and this database is thrown away when the scan ends.
 
 Rows are numbered by DuckDB's ``rowid``: the order of the file, since insertion order is kept.
 DuckDB skips empty lines, so callers map row numbers back to data rows (see
@@ -51,32 +59,48 @@ _MACROS = [
         + CAST(d[4] AS INTEGER) * 7 + CAST(d[5] AS INTEGER) * 6 + CAST(d[6] AS INTEGER) * 5
         + CAST(d[7] AS INTEGER) * 4 + CAST(d[8] AS INTEGER) * 3 + CAST(d[9] AS INTEGER) * 2
         ) % 11) % 11 = CAST(d[10] AS INTEGER)""",
-    # Only cells with a run that could be one are looked at closely (most are dates or codes).
-    f"""CREATE MACRO has_nhs_number(t) AS coalesce(
-        regexp_matches(t, '[0-9]{{3}}[ -]?[0-9]{{3}}[ -]?[0-9]{{4}}')
-        AND list_bool_or(list_transform(regexp_extract_all(t, '{_NHS_CANDIDATE}', 0),
-            lambda m: mod11_ok(regexp_replace(m, '[^0-9]', '', 'g')))), false)""",
+    # Only cells with a run that could be one are looked at closely (most are dates or codes);
+    # CASE, unlike AND, leaves the costly branch unevaluated for the rest.
+    f"""CREATE MACRO has_nhs_number(t) AS CASE
+        WHEN length(t) < 10 THEN false
+        WHEN regexp_matches(t, '[0-9]{{3}}[ -]?[0-9]{{3}}[ -]?[0-9]{{4}}') THEN coalesce(
+            list_bool_or(list_transform(regexp_extract_all(t, '{_NHS_CANDIDATE}', 0),
+                lambda m: mod11_ok(regexp_replace(m, '[^0-9]', '', 'g')))), false)
+        ELSE false END""",
 ]
 
-#: Each column's cleaning as read: trimmed, blank as NULL, codes in upper case (as the parser).
-_CODE_COLUMNS = {"org_code", "treatment_function_code", "pathway_type", "priority"}
+#: The one column with a value per pathway; every other column takes few values (one org, one
+#: period, a few thousand dates, 23 TFCs...), so those are checked once per distinct combination.
+ID = "pathway_id"
+#: Codes are compared in upper case, as the parser reads them.
+_CODE_COLUMNS = ("org_code", "treatment_function_code", "pathway_type", "priority")
 
-#: (check, column, SQL condition true where the row is wrong), over the view ``data``.
-CHECKS: list[tuple[str, str, str]] = [
-    ("blank", "org_code", "org_code IS NULL"),
-    ("form", "org_code", "NOT regexp_full_match(org_code, '[A-Z0-9]{3,5}')"),
-    ("blank", "period", "period IS NULL"),
-    ("not_a_date", "period", "snapshot IS NULL AND period IS NOT NULL"),
-    ("blank", "pathway_id", "pathway_id IS NULL"),
-    ("form", "pathway_id", "NOT regexp_full_match(pathway_id, $id_pattern)"),
-    ("blank", "clock_start_date", "clock_start_date IS NULL"),
-    ("not_a_date", "clock_start_date", "clock_start IS NULL AND clock_start_date IS NOT NULL"),
-    ("after_snapshot", "clock_start_date", "clock_start > snapshot"),
-    ("blank", "treatment_function_code", "treatment_function_code IS NULL"),
-    ("unknown", "treatment_function_code", "NOT list_contains($tfcs, treatment_function_code)"),
-    ("blank", "pathway_type", "pathway_type IS NULL"),
-    ("unknown", "pathway_type", "NOT list_contains($types, pathway_type)"),
-    ("unknown", "priority", "NOT list_contains($priorities, priority)"),
+#: (check, column, columns it depends on, SQL condition true where wrong) over ``profile``, whose
+#: cleaned values are ``c_<column>`` (trimmed, blank as NULL, codes upper-cased) and parsed
+#: dates ``snapshot`` and ``clock_start``. A NULL condition is a pass: blanks are reported once.
+CHECKS: list[tuple[str, str, tuple[str, ...], str]] = [
+    ("blank", "org_code", (), "c_org_code IS NULL"),
+    ("form", "org_code", (), "NOT regexp_full_match(c_org_code, '[A-Z0-9]{3,5}')"),
+    ("blank", "period", (), "c_period IS NULL"),
+    ("not_a_date", "period", (), "snapshot IS NULL AND c_period IS NOT NULL"),
+    ("blank", "clock_start_date", (), "c_clock_start_date IS NULL"),
+    ("not_a_date", "clock_start_date", (),
+     "clock_start IS NULL AND c_clock_start_date IS NOT NULL"),
+    ("after_snapshot", "clock_start_date", ("period",), "clock_start > snapshot"),
+    ("blank", "treatment_function_code", (), "c_treatment_function_code IS NULL"),
+    ("unknown", "treatment_function_code", (),
+     "NOT list_contains($tfcs, c_treatment_function_code)"),
+    ("blank", "pathway_type", (), "c_pathway_type IS NULL"),
+    ("unknown", "pathway_type", (), "NOT list_contains($types, c_pathway_type)"),
+    ("unknown", "priority", (), "NOT list_contains($priorities, c_priority)"),
+]
+#: The same for the pathway id, row by row, over ``ids`` (``id_ok``: in the expected form).
+#: CASE rather than AND/OR, so that the costly part runs only on the rows that need it.
+ID_CHECKS: list[tuple[str, str]] = [
+    ("blank", "CASE WHEN pathway_id IS NULL THEN true WHEN id_ok THEN false "
+              "ELSE trim(pathway_id) = '' END"),
+    ("form", "CASE WHEN pathway_id IS NULL OR id_ok THEN false ELSE trim(pathway_id) <> '' END"),
+    ("nhs_number", "has_nhs_number(pathway_id)"),
 ]
 
 
@@ -139,17 +163,15 @@ def scan_ptl(path: Path, *, columns: Sequence[str], separator: str, encoding: st
 def _read(conn: duckdb.DuckDBPyConnection, path: Path, columns: Sequence[str], separator: str,
           encoding: str) -> None:
     types = ", ".join(f"'{name}': 'VARCHAR'" for name in columns)
-    cleaned = ", ".join(
-        (f"upper(nullif(trim({n}, ' \t\r\n'), '')) AS {n}" if n in _CODE_COLUMNS
-         else f"nullif(trim({n}, ' \t\r\n'), '') AS {n}") for n in columns)
-    blank = " AND ".join(f"{n} IS NULL" for n in columns)
-    read = (f"SELECT {cleaned} FROM read_csv($path, header = true, columns = {{{types}}}, "
+    read = (f"SELECT * FROM read_csv($path, header = true, columns = {{{types}}}, "
             "delim = $delim, quote = '\"', escape = '\"', auto_detect = false, "
             "encoding = $encoding)")
     # cp1252 is read as latin-1, its near twin (they differ only in rarely used 0x80-0x9F).
     params = {"path": str(path), "delim": separator,
               "encoding": "utf-8" if encoding == "utf-8" else "latin-1"}
     try:
+        # Cells as they are: cleaning 7.6 million rows costs more than reading them, so values
+        # are cleaned per distinct combination instead (``profile``).
         conn.execute(f"CREATE TABLE cells AS {read}", params)
     except duckdb.InvalidInputException as error:
         if "unicode" in str(error).lower() and encoding == "utf-8":
@@ -157,11 +179,19 @@ def _read(conn: duckdb.DuckDBPyConnection, path: Path, columns: Sequence[str], s
         raise _read_error(error) from None
     except duckdb.Error as error:
         raise _read_error(error) from None
-    # Parsed dates beside the text; rows with every cell blank are spacing, as in the reader.
-    conn.execute(f"""CREATE VIEW data AS
-        SELECT rowid AS row_number, *, day_of(period) AS snapshot,
-               day_of(clock_start_date) AS clock_start
-        FROM cells WHERE NOT ({blank})""")
+    blank = " AND ".join(f"{n} IS NULL" for n in columns)
+    # Rows with every cell empty are spacing, as in the usual reader.
+    conn.execute(f"CREATE VIEW data AS SELECT rowid AS row_number, * FROM cells "
+                 f"WHERE NOT ({blank})")
+    keys = ", ".join(n for n in columns if n != ID)
+    cleaned = ", ".join(
+        (f"upper(nullif(trim({n}), '')) AS c_{n}" if n in _CODE_COLUMNS
+         else f"nullif(trim({n}), '') AS c_{n}") for n in columns if n != ID)
+    conn.execute(f"""CREATE TABLE profile AS
+        SELECT *, day_of(c_period) AS snapshot, day_of(c_clock_start_date) AS clock_start
+        FROM (SELECT *, {cleaned} FROM (
+            SELECT {keys}, count(*) AS n, min(row_number) AS first_row
+            FROM data GROUP BY ALL))""")
 
 
 def _read_error(error: duckdb.Error) -> CsvReadError:
@@ -179,53 +209,79 @@ def _read_error(error: duckdb.Error) -> CsvReadError:
     return CsvReadError(reason, int(line.group(1)) if line else None)
 
 
-def _conditions(columns: Sequence[str]) -> list[tuple[str, str, str]]:
-    present = set(columns)
-    checks = [c for c in CHECKS if c[1] in present]
-    return checks + [("nhs_number", n, f"has_nhs_number({n})") for n in columns]
-
-
 def _check_and_count(conn: duckdb.DuckDBPyConnection, columns: Sequence[str],
                      tfc_codes: Sequence[str], examples: int) -> PtlScan:
-    checks = _conditions(columns)
-    params = {"id_pattern": PATHWAY_ID_PATTERN, "tfcs": list(tfc_codes),
-              "types": list(PATHWAY_TYPES), "priorities": list(PRIORITIES)}
-    # One pass over the rows counts every check (a NULL condition is a pass: blanks are
-    # reported once, by their own check).
-    counted = ", ".join(f"count(*) FILTER (WHERE coalesce({cond}, false))"
-                        for _, _, cond in checks)
-    totals = conn.execute(f"SELECT count(*), {counted} FROM data", _used(params, checks)
-                          ).fetchall()[0]
-    scan = PtlScan(rows=totals[0])
-    for (check, column, cond), count in zip(checks, totals[1:], strict=True):
+    keys = [n for n in columns if n != ID]
+    checks = CHECKS + [("nhs_number", n, (), f"has_nhs_number({n})") for n in keys]
+    params = {"tfcs": list(tfc_codes), "types": list(PATHWAY_TYPES),
+              "priorities": list(PRIORITIES)}
+    counted = ", ".join(f"sum(n) FILTER (WHERE coalesce({cond}, false))"
+                        for *_, cond in checks)
+    totals = conn.execute(f"SELECT sum(n), {counted} FROM profile", params).fetchall()[0]
+    scan = PtlScan(rows=int(totals[0] or 0))
+    for (check, column, depends, cond), count in zip(checks, totals[1:], strict=True):
         if count:
-            found = conn.execute(
-                f"SELECT row_number, {column} FROM data WHERE coalesce({cond}, false) "
-                "ORDER BY row_number LIMIT $limit",
-                {**_used(params, [(check, column, cond)]), "limit": examples}).fetchall()
-            scan.failures.append(Failure(check, column, count, [(r, v) for r, v in found]))
+            scan.failures.append(Failure(check, column, int(count), _examples(
+                conn, column, (column, *depends), cond, params, examples)))
+    scan.failures += _id_failures(conn, examples)
     _duplicates(conn, scan, examples)
     scan.periods = conn.execute(
-        "SELECT org_code, strftime(snapshot, '%Y-%m-%d') AS period, "
-        "min(row_number) AS first_row FROM data GROUP BY ALL ORDER BY first_row").df()
+        "SELECT c_org_code AS org_code, strftime(snapshot, '%Y-%m-%d') AS period, "
+        "min(first_row) AS first_row FROM profile GROUP BY ALL ORDER BY first_row").df()
     if not scan.failures and not scan.duplicate_count and scan.rows:
         scan.counts = conn.execute("""
-            SELECT org_code, strftime(snapshot, '%Y-%m-%d') AS period,
-                   clock_start AS clock_start_date, treatment_function_code,
-                   lower(pathway_type) AS pathway_type, priority,
-                   CAST(count(*) AS BIGINT) AS pathways
-            FROM data GROUP BY ALL ORDER BY ALL""").df()
+            SELECT c_org_code AS org_code, strftime(snapshot, '%Y-%m-%d') AS period,
+                   clock_start AS clock_start_date,
+                   c_treatment_function_code AS treatment_function_code,
+                   lower(c_pathway_type) AS pathway_type, c_priority AS priority,
+                   CAST(sum(n) AS BIGINT) AS pathways
+            FROM profile GROUP BY ALL ORDER BY ALL""").df()
     return scan
 
 
-def _used(params: dict, checks: list[tuple[str, str, str]]) -> dict:
-    # DuckDB refuses named parameters a statement does not use.
-    text = " ".join(cond for _, _, cond in checks)
-    return {k: v for k, v in params.items() if f"${k}" in text}
+def _examples(conn: duckdb.DuckDBPyConnection, column: str, depends: Sequence[str], cond: str,
+              params: dict, limit: int) -> list[tuple[int, str | None]]:
+    """The first rows failing a check on ``profile``: rows whose values match a failing
+    combination in the columns the check reads."""
+    on = " AND ".join(f"d.{c} IS NOT DISTINCT FROM b.{c}" for c in depends)
+    names = ", ".join(depends)
+    used = {k: v for k, v in params.items() if f"${k}" in cond}  # DuckDB refuses unused ones
+    rows = conn.execute(f"""
+        SELECT d.row_number, d.{column} FROM data AS d
+        SEMI JOIN (SELECT DISTINCT {names} FROM profile WHERE coalesce({cond}, false)) AS b
+            ON {on}
+        ORDER BY d.row_number LIMIT $limit""", {**used, "limit": limit}).fetchall()
+    return [(r, v) for r, v in rows]
+
+
+def _id_failures(conn: duckdb.DuckDBPyConnection, examples: int) -> list[Failure]:
+    """The pathway id's checks, row by row: one pass counts them all."""
+    # The id's pattern, allowing the spaces a cell may carry around it.
+    conn.execute(f"""CREATE VIEW ids AS SELECT row_number, pathway_id,
+        coalesce(regexp_full_match(pathway_id, ' *(?:{PATHWAY_ID_PATTERN[1:-1]}) *'), false)
+            AS id_ok
+        FROM data""")
+    counted = ", ".join(f"count(*) FILTER (WHERE coalesce({cond}, false))"
+                        for _, cond in ID_CHECKS)
+    totals = conn.execute(f"SELECT {counted} FROM ids").fetchall()[0]
+    failures = []
+    for (check, cond), count in zip(ID_CHECKS, totals, strict=True):
+        if count:
+            found = conn.execute(f"SELECT row_number, pathway_id FROM ids WHERE "
+                                 f"coalesce({cond}, false) ORDER BY row_number LIMIT $limit",
+                                 {"limit": examples}).fetchall()
+            failures.append(Failure(check, ID, count, [(r, v) for r, v in found]))
+    return failures
 
 
 def _duplicates(conn: duckdb.DuckDBPyConnection, scan: PtlScan, examples: int) -> None:
     """Repeated pathway ids: every repeat after the first, with the row it repeats."""
+    # A quick screen on 64-bit hashes (equal ids always hash alike; a collision between
+    # different ids only costs the exact count below, which then finds nothing).
+    screen = conn.execute("SELECT count(pathway_id) - count(DISTINCT hash(pathway_id)) "
+                          "FROM data").fetchall()[0][0]
+    if not screen:
+        return
     scan.duplicate_count = conn.execute("""
         SELECT coalesce(sum(n - 1), 0) FROM (
             SELECT count(*) AS n FROM data WHERE pathway_id IS NOT NULL

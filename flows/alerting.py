@@ -1,0 +1,64 @@
+"""Raising alerts from flows: recorded by ``pipeline.alerts``, then sent through a Prefect
+notification block when ``CMAST_ALERT_BLOCK`` names one. Sending is best effort: an alert that
+cannot be sent is logged, never a reason for a run to fail (it is in the alerts file anyway).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from pipeline import alerts as alerting
+from pipeline.alerts import Alert
+from pipeline.config import Settings, load_settings
+
+
+def _logger() -> logging.Logger | logging.LoggerAdapter:
+    try:
+        return get_run_logger()
+    except Exception:  # outside a run (a hook after it ended): the module's own logger
+        return logging.getLogger("cmast.alerts")
+
+
+def raise_alerts(settings: Settings, found: list[Alert]) -> list[Alert]:
+    """Record the alerts not raised before, log them on the run, send them; return the new."""
+    new = alerting.record(settings, found)
+    logger = _logger()
+    for alert in new:
+        logger.warning("Alert: %s", alert.line())
+    if new and settings.alert_block:
+        send(settings.alert_block, new, logger)
+    return new
+
+
+def send(block_name: str, new: list[Alert], logger) -> None:
+    try:
+        # Importing the module registers the notification block types Block.load resolves.
+        import prefect.blocks.notifications  # noqa: F401
+        from prefect.blocks.core import Block
+
+        block = Block.load(block_name)
+        subject, body = alerting.notification(new)
+        block.notify(body=body, subject=subject)
+    except Exception as error:
+        logger.error("Could not send %d alert(s) through the notification block %r "
+                     "(they are in the alerts file): %s", len(new), block_name, error)
+
+
+@task(name="raise-alerts", cache_policy=NO_CACHE)
+def raise_alerts_task(found: list[Alert], data_dir: str) -> list[Alert]:
+    return raise_alerts(load_settings(Path(data_dir)), found)
+
+
+def alert_failed_run(flow, flow_run, state) -> None:
+    """Flow hook (``on_failure``, ``on_crashed``): a run that failed as a whole is an alert."""
+    try:
+        data_dir = (flow_run.parameters or {}).get("data_dir")
+        settings = load_settings(Path(data_dir) if data_dir else None)
+        raise_alerts(settings, [alerting.run_failed(flow.name, flow_run.name,
+                                                    state.message or state.name)])
+    except Exception as error:  # a hook that raises would hide the run's own failure
+        _logger().error("Could not record the failed run as an alert: %s", error)

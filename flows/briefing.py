@@ -1,0 +1,56 @@
+"""The monthly briefing on a schedule: the previous month's, written to outputs/briefing/.
+
+``pipeline.briefing`` arrived after the schedule was set up; where it is absent (an older
+checkout) the run says so in a warning and finishes without writing anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from pathlib import Path
+
+import pandas as pd
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.alerting import alert_failed_run
+from flows.snapshot import publish_snapshot_task
+from flows.writer import WRITER_TAG
+from pipeline.config import load_settings
+from pipeline.locking import writer_lock
+
+
+def previous_month(today: dt.date) -> str:
+    return str(pd.Period(today, freq="M") - 1)
+
+
+@task(name="write-briefing", tags=[WRITER_TAG], cache_policy=NO_CACHE)
+def write_briefing_task(data_dir: str, period: str) -> str:
+    """The briefing's files for ``period``; under the writer lock, as it may rebuild the marts."""
+    from pipeline.briefing import write_briefing
+
+    settings = load_settings(Path(data_dir))
+    with writer_lock(settings):
+        written = write_briefing(settings, period)
+    return str(written.folder)
+
+
+@flow(name="monthly-briefing", on_failure=[alert_failed_run], on_crashed=[alert_failed_run])
+def monthly_briefing(data_dir: str | None = None, period: str | None = None) -> str | None:
+    """Write the briefing for ``period`` (YYYY-MM; default the previous month)."""
+    logger = get_run_logger()
+    settings = load_settings(Path(data_dir) if data_dir else None)
+    period = period or previous_month(dt.date.today())
+    try:
+        importlib.import_module("pipeline.briefing")
+    except ModuleNotFoundError as error:
+        if error.name != "pipeline.briefing":
+            raise  # the briefing is there but something it needs is not: a real failure
+        logger.warning("No briefing written for %s: this version of cmast-metrics has no "
+                       "briefing module (pipeline.briefing) yet.", period)
+        return None
+    folder = write_briefing_task(str(settings.data_dir), period)
+    logger.info("Briefing for %s written to %s", period, folder)
+    publish_snapshot_task(str(settings.data_dir))  # the marts may have been rebuilt for it
+    return folder

@@ -1,0 +1,32 @@
+"""The nightly rebuild of the marts, then a fresh snapshot for report writers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.alerting import alert_failed_run
+from flows.snapshot import publish_snapshot_task
+from flows.writer import WRITER_TAG
+from pipeline.config import load_settings
+from pipeline.warehouse.rebuild import rebuild_marts as rebuild
+
+
+@task(name="build-marts", tags=[WRITER_TAG], retries=2, retry_delay_seconds=30,
+      cache_policy=NO_CACHE)
+def build_marts_task(data_dir: str) -> list[str]:
+    """Every marts table from sql/marts, in one transaction. Retried: a long load elsewhere may
+    hold the writer lock."""
+    return rebuild(load_settings(Path(data_dir)))
+
+
+@flow(name="rebuild-marts", on_failure=[alert_failed_run], on_crashed=[alert_failed_run])
+def rebuild_marts(data_dir: str | None = None) -> list[str]:
+    """Rebuild the marts from the current submissions and publish the snapshot."""
+    settings = load_settings(Path(data_dir) if data_dir else None)
+    built = build_marts_task(str(settings.data_dir))
+    get_run_logger().info("Rebuilt %d mart(s): %s", len(built), ", ".join(built) or "none yet")
+    publish_snapshot_task(str(settings.data_dir))
+    return built

@@ -1,0 +1,189 @@
+"""Alerts: what the analyst on duty must hear about without watching the pipeline.
+
+Four kinds, each about one thing:
+
+- ``quarantined``: a trust's file was refused (``file`` is where it now lies, beside its feedback);
+- ``file_failed``: a file could not be processed for an outside reason after its retries and was
+  left in the inbox (``file`` is its inbox path);
+- ``run_failed``: a scheduled run failed as a whole (``run`` names the Prefect flow run);
+- ``submission_missing``: a trust had no loaded return of a monthly type for a period by its
+  deadline, day ``CMAST_SUBMISSION_DEADLINE_DAY`` of the following month.
+
+Each alert is one line of JSON appended to ``<data root>/outputs/alerts/alerts.jsonl`` (fields
+``time, kind, org_code, return_type, period, message, file, run``) and a warning in the log; the
+flows also send new ones through a Prefect notification block when one is configured. An alert
+is recorded once per (kind, org, return, period, file, run): checking again, or rerunning, does
+not repeat it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import fcntl
+import json
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.config import Settings
+
+QUARANTINED, FILE_FAILED, RUN_FAILED, SUBMISSION_MISSING = (
+    "quarantined", "file_failed", "run_failed", "submission_missing")
+#: Organisations with an inbox that send no trust returns (the ICB sends finance only).
+NOT_TRUSTS = frozenset({"QYG"})
+
+logger = logging.getLogger("cmast.alerts")
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One thing that went wrong, or did not happen, and whom it concerns."""
+
+    kind: str
+    message: str
+    org_code: str | None = None
+    return_type: str | None = None
+    period: str | None = None
+    file: str | None = None  # relative to the data root
+    run: str | None = None  # the Prefect flow run, for a failed run
+
+    @property
+    def key(self) -> tuple:
+        return (self.kind, self.org_code, self.return_type, self.period, self.file, self.run)
+
+    def line(self) -> str:
+        about = " ".join(x for x in (self.org_code, self.return_type, self.period) if x)
+        return f"[{self.kind}] {about + ': ' if about else ''}{self.message}"
+
+
+def alerts_path(settings: Settings) -> Path:
+    return settings.outputs / "alerts" / "alerts.jsonl"
+
+
+def record(settings: Settings, alerts: Iterable[Alert], now: dt.datetime | None = None
+           ) -> list[Alert]:
+    """Append the alerts not recorded before and log them; return those new ones (to send)."""
+    alerts = list(dict.fromkeys(alerts))  # the same alert twice in one call counts once
+    if not alerts:
+        return []
+    path = alerts_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stamp = (now or dt.datetime.now()).astimezone().isoformat(timespec="seconds")
+    with path.open("a+", encoding="utf-8") as handle:
+        # Held while reading and appending, so two runs cannot both decide an alert is new.
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        seen = {_key(json.loads(line)) for line in handle if line.strip()}
+        new = [alert for alert in alerts if alert.key not in seen]
+        for alert in new:
+            handle.write(json.dumps({"time": stamp, **asdict(alert)}) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    for alert in new:
+        logger.warning(alert.line())
+    return new
+
+
+def recorded(settings: Settings) -> list[dict]:
+    """Every alert recorded so far, oldest first."""
+    path = alerts_path(settings)
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _key(record: dict) -> tuple:
+    return tuple(record.get(k) for k in ("kind", "org_code", "return_type", "period", "file",
+                                         "run"))
+
+
+def notification(alerts: list[Alert]) -> tuple[str, str]:
+    """Subject and body of one message about several new alerts."""
+    subject = (f"CMAST metrics: {alerts[0].line()}" if len(alerts) == 1
+               else f"CMAST metrics: {len(alerts)} new alerts")
+    return subject[:200], "\n".join(alert.line() for alert in alerts)
+
+
+def from_outcomes(outcomes: list[dict]) -> list[Alert]:
+    """Alerts for the files of an ingest run that were quarantined or could not be processed."""
+    alerts = []
+    for outcome in outcomes:
+        if outcome["status"] == "rejected":
+            problems = outcome.get("problems") or []
+            detail = f" First: {problems[0]}" if problems else ""
+            alerts.append(Alert(
+                kind=QUARANTINED, org_code=outcome["org_code"],
+                return_type=outcome.get("return_type"), period=outcome.get("period"),
+                file=outcome.get("path"),
+                message=f"{outcome['file_name']} was quarantined: {outcome['message']}{detail} "
+                f"Feedback for the trust: {outcome.get('feedback_path')}"))
+        elif outcome["status"] == "failed":
+            alerts.append(Alert(
+                kind=FILE_FAILED, org_code=outcome["org_code"],
+                file=f"inbox/{outcome['org_code']}/{outcome['file_name']}",
+                message=f"{outcome['file_name']} could not be processed and waits in the inbox: "
+                f"{outcome['message']}"))
+    return alerts
+
+
+def run_failed(flow_name: str, run_name: str, message: str) -> Alert:
+    return Alert(kind=RUN_FAILED, run=run_name,
+                 message=f"The {flow_name} run {run_name} failed: {message}")
+
+
+def deadline(period: str, deadline_day: int) -> dt.date:
+    """The day a month's return is due: ``deadline_day`` of the following month (or its last)."""
+    following = pd.Period(period, freq="M") + 1
+    last = calendar.monthrange(following.year, following.month)[1]
+    return dt.date(following.year, following.month, min(deadline_day, last))
+
+
+def overdue_period(today: dt.date, deadline_day: int) -> str:
+    """The latest month whose returns were due before ``today`` (YYYY-MM)."""
+    period = pd.Period(today, freq="M") - 1
+    if today <= deadline(str(period), deadline_day):
+        period -= 1  # last month's returns are not due yet: the month before's were
+    return str(period)
+
+
+def missing_submissions(ledger: pd.DataFrame, trusts: Iterable[str],
+                        return_types: dict[str, str], period: str, deadline_day: int
+                        ) -> list[Alert]:
+    """One alert per trust and monthly return with no loaded submission for ``period``.
+
+    ``ledger`` has the columns of ``ledger.submissions``; ``return_types`` maps each monthly
+    return type to its title.
+    """
+    loaded = ledger[(ledger["status"] == "loaded") & (ledger["period"] == period)]
+    have = set(zip(loaded["org_code"], loaded["return_type"], strict=True))
+    due = deadline(period, deadline_day)
+    alerts = []
+    for org in sorted(set(trusts) - NOT_TRUSTS):
+        for return_type, title in sorted(return_types.items()):
+            if (org, return_type) not in have:
+                alerts.append(Alert(
+                    kind=SUBMISSION_MISSING, org_code=org, return_type=return_type,
+                    period=period,
+                    message=f"No {title} return for {period} loaded by its deadline, "
+                    f"{due:%-d %B %Y}"))
+    return alerts
+
+
+def check_deadlines(settings: Settings, today: dt.date | None = None) -> list[Alert]:
+    """The trusts and monthly returns missing for the latest period now past its deadline."""
+    from pipeline.reference_data import cmast_trusts
+    from pipeline.returns import all_returns
+    from pipeline.warehouse import connect, ledger
+
+    period = overdue_period(today or dt.date.today(), settings.submission_deadline_day)
+    monthly = {spec.return_type: spec.title for spec in all_returns()
+               if spec.frequency == "monthly"}
+    with connect(settings) as conn:
+        frame = ledger.submissions(conn)
+    return missing_submissions(frame, cmast_trusts(settings), monthly, period,
+                               settings.submission_deadline_day)

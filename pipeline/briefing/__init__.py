@@ -1,0 +1,62 @@
+"""The monthly briefing: checked figures, written as Markdown, one HTML page and a workbook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.config import Settings
+
+
+@dataclass
+class Written:
+    period: str
+    folder: Path
+    markdown: Path
+    html: Path
+    excel: Path
+    figures: int
+
+
+def write_briefing(settings: Settings, period: str | None = None) -> Written:
+    """Build the month's figures, run the consistency checks, and only then write the files.
+
+    Raises :class:`pipeline.metrics.checks.ConsistencyError` (nothing written) when figures
+    disagree, and ``LookupError`` when the month has no figures.
+    """
+    from pipeline.briefing.content import assemble
+    from pipeline.briefing.excel import write_excel
+    from pipeline.briefing.html import write_html
+    from pipeline.briefing.markdown import write_markdown
+    from pipeline.metrics.checks import check
+    from pipeline.metrics.headlines import build_headlines, load_inputs, periods
+    from pipeline.warehouse import connect
+    from pipeline.warehouse.models import ensure_marts
+
+    with connect(settings) as conn:
+        ensure_marts(conn, settings)
+        inputs = load_inputs(conn)
+    available = periods(inputs)
+    if not available:
+        raise LookupError("No figures yet: load some returns or publications first.")
+    period = period or available[-1]
+    if period not in available:
+        raise LookupError(f"No figures for {period}; months with figures: "
+                          f"{available[0]} to {available[-1]}")
+    records = build_headlines(inputs, period)
+    check(records, inputs)
+    folder = settings.outputs / "briefing" / period
+    staging = folder.with_name(folder.name + ".partial")
+    import shutil
+
+    shutil.rmtree(staging, ignore_errors=True)
+    (staging / "charts").mkdir(parents=True)
+    briefing = assemble(inputs, period, records, staging / "charts")
+    write_markdown(briefing, staging / "briefing.md")
+    write_html(briefing, staging / "briefing.html", staging / "charts")
+    write_excel(briefing, staging / "briefing.xlsx")
+    # Swap the finished folder in whole, so a reader never finds half a briefing.
+    shutil.rmtree(folder, ignore_errors=True)
+    staging.rename(folder)
+    return Written(period, folder, folder / "briefing.md", folder / "briefing.html",
+                   folder / "briefing.xlsx", len(records))

@@ -1,0 +1,39 @@
+"""``cmast briefing``: the month's briefing files, after the consistency checks pass."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+_console = Console()
+
+
+def briefing(
+    period: Annotated[str | None, typer.Option(
+        help="The month, YYYY-MM. Default: the latest month with figures.")] = None,
+) -> None:
+    """Write briefing.md, briefing.html and briefing.xlsx to outputs/briefing/YYYY-MM/."""
+    from pipeline.cli import settings
+
+    write_and_report(settings(), period)
+
+
+def write_and_report(current, period: str | None) -> None:
+    from pipeline.briefing import write_briefing
+    from pipeline.metrics.checks import ConsistencyError
+
+    try:
+        written = write_briefing(current, period)
+    except ConsistencyError as error:
+        _console.print(f"[red]Briefing not written[/red]: {escape(str(error))}", soft_wrap=True)
+        raise typer.Exit(1) from error
+    except LookupError as error:
+        _console.print(f"[red]Briefing not written[/red]: {escape(str(error))}", soft_wrap=True)
+        raise typer.Exit(1) from error
+    _console.print(f"Briefing for {written.period} ({written.figures} figures, checked) in "
+                   f"{written.folder}:")
+    for path in (written.markdown, written.html, written.excel):
+        _console.print(f"  {path.name}")

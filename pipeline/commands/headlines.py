@@ -1,0 +1,63 @@
+"""``cmast headlines``: the month's figures, as a table or JSON records."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+_console = Console()
+
+
+def headlines(
+    period: Annotated[str | None, typer.Option(
+        help="The month, YYYY-MM. Default: the latest month with figures.")] = None,
+    scope: Annotated[str | None, typer.Option(
+        help="An org code (REM ...), QYG, Y62 or ENG. Default: the system, with its region "
+        "and England for benchmarks.")] = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="A JSON array of records, exact values (no suppression).")] = False,
+) -> None:
+    """The headline figures of METRICS.md for a month, with comparators and sentences."""
+    from pipeline.cli import settings
+    from pipeline.metrics.headlines import build_headlines, load_inputs, periods
+    from pipeline.metrics.sentences import formatted
+    from pipeline.warehouse import connect
+    from pipeline.warehouse.models import ensure_marts
+
+    current = settings()
+    with connect(current) as conn:
+        ensure_marts(conn, current)
+        inputs = load_inputs(conn)
+    available = periods(inputs)
+    if not available:
+        _console.print("No figures yet: load some returns or publications first.")
+        raise typer.Exit(1)
+    period = period or available[-1]
+    if period not in available:
+        raise typer.BadParameter(f"no figures for {period}; months with figures: "
+                                 f"{available[0]} to {available[-1]}", param_hint="--period")
+    records = build_headlines(inputs, period, scope.strip().upper() if scope else None)
+    if as_json:
+        sys.stdout.write(json.dumps([r.to_dict() for r in records], indent=2) + "\n")
+        return
+    table = Table("id", "scope", "value", "previous", "target / plan", "coverage",
+                  title=f"Headline figures, {period} (exact values)")
+    for r in records:
+        previous = r.comparators.get("previous_period")
+        target = r.comparators.get("target") or r.comparators.get("plan")
+        cover = r.coverage
+        table.add_row(r.id, r.scope, formatted(r),
+                      "" if not previous else f"{previous['value']:,.1f}"
+                      if isinstance(previous["value"], float) else f"{previous['value']:,}",
+                      "" if not target else f"{target['value']:g}",
+                      "" if not cover else f"{cover['trusts_submitted']}/{cover['trusts_expected']}")
+    _console.print(table)
+    for r in records:
+        if r.text:
+            _console.print(escape(r.text), soft_wrap=True)

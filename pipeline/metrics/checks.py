@@ -1,0 +1,90 @@
+"""Consistency checks run before any briefing is written: a board must never read a
+contradiction. Each check returns the problems it finds; any problem stops the briefing."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.metrics.headlines import SYSTEM, Inputs
+from pipeline.metrics.record import Headline
+from pipeline.metrics.sentences import formatted
+
+#: Figures whose system value is the sum of the trusts' values.
+ADDITIVE_UNITS = {"count", "gbp_thousands"}
+#: Parts quoted with their whole: (whole, parts).
+PARTS = [
+    ("rtt.cohort.remaining", ("rtt.cohort.remaining.admitted",
+                              "rtt.cohort.remaining.non_admitted")),
+]
+
+
+class ConsistencyError(Exception):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("The briefing was not written, because these figures disagree:\n"
+                         + "\n".join(f"- {p}" for p in problems))
+
+
+def percentages_agree_with_counts(records: list[Headline]) -> list[str]:
+    problems = []
+    for r in records:
+        if r.unit == "percent" and r.numerator is not None and r.denominator:
+            recomputed = 100 * r.numerator / r.denominator
+            if r.value is None or abs(recomputed - r.value) > 1e-6:
+                problems.append(f"{r.id} ({r.scope}) is {r.value}% but its counts give "
+                                f"{r.numerator:,} / {r.denominator:,} = {recomputed:.4f}%")
+    return problems
+
+
+def parts_add_to_whole(records: list[Headline], inputs: Inputs) -> list[str]:
+    problems = []
+    by_key = {(r.id, r.scope): r for r in records}
+    for whole_id, part_ids in PARTS:
+        whole = by_key.get((whole_id, SYSTEM))
+        parts = [by_key.get((p, SYSTEM)) for p in part_ids]
+        if whole and all(parts) and whole.value != sum(p.value or 0 for p in parts):
+            problems.append(f"{whole_id} is {whole.value:,} but its parts add to "
+                            f"{sum(p.value or 0 for p in parts):,}")
+    values = inputs.values
+    for r in records:
+        if r.scope != SYSTEM or r.source != "trust_returns" or r.unit not in ADDITIVE_UNITS:
+            continue
+        trusts = values[(values["id"] == r.id) & (values["period"] == r.period)
+                        & (values["scope"] != SYSTEM)]
+        if trusts.empty or r.value is None:
+            continue
+        total = trusts["value"].sum()
+        if abs(total - r.value) > 1e-6:
+            problems.append(f"{r.id}: the system figure {r.value:,} is not the sum of the "
+                            f"trusts' figures ({total:,})")
+    return problems
+
+
+def sentences_quote_their_figures(records: list[Headline]) -> list[str]:
+    return [f"{r.id} ({r.scope}): the sentence does not quote the figure {formatted(r)}: "
+            f"{r.text!r}" for r in records
+            if r.text and r.value is not None and formatted(r) not in r.text]
+
+
+def inputs_are_current(records: list[Headline], inputs: Inputs) -> list[str]:
+    current = set(inputs.submissions["submission_id"])
+    problems = []
+    for r in records:
+        stale = [p["submission_id"] for p in r.provenance if p["submission_id"] not in current]
+        if stale:
+            problems.append(f"{r.id} ({r.scope}) rests on submissions no longer current: {stale}")
+        if r.source == "trust_returns" and not r.provenance and r.value is not None:
+            problems.append(f"{r.id} ({r.scope}) has a value but no submission behind it")
+    return problems
+
+
+def check(records: list[Headline], inputs: Inputs) -> None:
+    """Raise :class:`ConsistencyError` listing every disagreement found."""
+    problems = (percentages_agree_with_counts(records) + parts_add_to_whole(records, inputs)
+                + sentences_quote_their_figures(records) + inputs_are_current(records, inputs))
+    if problems:
+        raise ConsistencyError(problems)
+
+
+def frame(records: list[Headline]) -> pd.DataFrame:
+    return pd.DataFrame([r.to_dict() for r in records])

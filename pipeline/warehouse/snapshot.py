@@ -1,0 +1,185 @@
+"""The read-only copy of the warehouse that report writers query, and reading it.
+
+DuckDB lets one process hold the live warehouse, so report writers never open it: they read a
+snapshot, published after every ingest run that changed the ledger and after every marts
+rebuild, into ``<data root>/outputs/snapshot/``:
+
+- ``cmast.duckdb``: the whole warehouse (ledger, raw, ref, staging views, marts) as of the last
+  publication, for the DuckDB CLI, Python or ``cmast query``;
+- ``parquet/<schema>.<name>.parquet``: every ``staging`` and ``marts`` relation and
+  ``ledger.submissions``, one file each, for tools that read Parquet (Excel's Power Query,
+  pandas, R, Power BI);
+- ``manifest.json``: when it was published and the rows in each Parquet file.
+
+Each file appears whole or not at all (written under a temporary name in the same folder, then
+renamed over the old one), so a reader holding the old snapshot open keeps reading the old one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipeline.config import Settings
+from pipeline.locking import writer_lock
+from pipeline.warehouse.connection import connect
+
+SNAPSHOT_FILE = "cmast.duckdb"
+#: The schemas exported as Parquet, with the ledger, for report writers.
+EXPORTED_SCHEMAS = ("staging", "marts")
+#: Statements a report writer may run against the snapshot: reads only.
+READ_STATEMENTS = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
+
+
+def snapshot_dir(settings: Settings) -> Path:
+    return settings.outputs / "snapshot"
+
+
+def snapshot_path(settings: Settings) -> Path:
+    return snapshot_dir(settings) / SNAPSHOT_FILE
+
+
+def parquet_dir(settings: Settings) -> Path:
+    return snapshot_dir(settings) / "parquet"
+
+
+@dataclass
+class Published:
+    """What one publication wrote: the database copy, and rows per exported relation."""
+
+    path: Path
+    submissions: int
+    relations: dict[str, int]
+
+
+def exported_relations(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """``schema.name`` of every staging and marts table or view, and the ledger, sorted."""
+    found = conn.execute(
+        "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
+        "WHERE database_name = current_database() AND list_contains($schemas, schema_name) "
+        "UNION SELECT schema_name || '.' || view_name FROM duckdb_views() "
+        "WHERE database_name = current_database() AND list_contains($schemas, schema_name) "
+        "AND NOT internal",
+        {"schemas": list(EXPORTED_SCHEMAS)},
+    ).fetchall()
+    return sorted({name for (name,) in found} | {"ledger.submissions"})
+
+
+def publish_snapshot(settings: Settings,
+                     advance: Callable[[], None] | None = None) -> Published:
+    """Copy the warehouse and export its reporting relations, under the writer lock.
+
+    The copy is of the file itself after a checkpoint (every committed change written into it),
+    made while this process holds the only connection, so nothing can change it meanwhile.
+    ``advance`` is called once per relation exported, for a progress bar.
+    """
+    folder = snapshot_dir(settings)
+    parquet = parquet_dir(settings)
+    parquet.mkdir(parents=True, exist_ok=True)
+    with writer_lock(settings), connect(settings) as conn:
+        conn.execute("CHECKPOINT")
+        submissions = conn.execute("SELECT count(*) FROM ledger.submissions").fetchall()[0][0]
+        partial = folder / f".{SNAPSHOT_FILE}.partial"
+        shutil.copyfile(settings.warehouse_path, partial)
+        _check_copy(partial, submissions)
+        os.replace(partial, folder / SNAPSHOT_FILE)
+        relations = {}
+        for name in exported_relations(conn):
+            relations[name] = _export(conn, name, parquet / f"{name}.parquet")
+            if advance:
+                advance()
+    for stale in parquet.glob("*.parquet"):
+        if stale.stem not in relations:
+            stale.unlink()  # a relation dropped since the last publication
+    manifest = {"published_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                "submissions": submissions,
+                "parquet": {f"{name}.parquet": rows for name, rows in relations.items()}}
+    _write_atomically(folder / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+    return Published(path=folder / SNAPSHOT_FILE, submissions=submissions, relations=relations)
+
+
+def relation_count(settings: Settings) -> int:
+    """How many relations a publication exports (the length of its progress bar)."""
+    with connect(settings) as conn:
+        return len(exported_relations(conn))
+
+
+def _check_copy(path: Path, submissions: int) -> None:
+    """Open the copy before it replaces the last good one: a bad copy must never be published."""
+    copy = duckdb.connect(str(path), read_only=True)
+    try:
+        copied = copy.execute("SELECT count(*) FROM ledger.submissions").fetchall()[0][0]
+    finally:
+        copy.close()
+    if copied != submissions:
+        raise RuntimeError(f"The snapshot copy has {copied} submissions, not {submissions}")
+
+
+def _export(conn: duckdb.DuckDBPyConnection, name: str, path: Path) -> int:
+    schema, relation = name.split(".", 1)
+    partial = path.with_name(f".{path.name}.partial")
+    conn.table(f'"{schema}"."{relation}"').write_parquet(str(partial))
+    rows = conn.execute("SELECT count(*) FROM read_parquet(?)", [str(partial)]).fetchall()[0][0]
+    os.replace(partial, path)
+    return rows
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text)
+    os.replace(partial, path)
+
+
+class QueryRefused(ValueError):
+    """The SQL given is not a single read of the snapshot."""
+
+
+class QueryFailed(ValueError):
+    """DuckDB could not run the query (a typing mistake, an unknown table): its message."""
+
+
+class NoSnapshot(FileNotFoundError):
+    """Nothing has been published yet."""
+
+
+def read_snapshot(settings: Settings, sql: str) -> pd.DataFrame:
+    """Run one read-only statement against the snapshot and return its result.
+
+    Only a single SELECT (or EXPLAIN) is accepted; the file is opened read-only, and with access
+    to other files switched off, so neither a write nor ``read_csv``/``COPY TO`` of another file
+    gets through. Never touches the live warehouse, so it works while a load is running.
+    """
+    path = snapshot_path(settings)
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as error:
+        raise QueryRefused(f"DuckDB cannot parse this SQL: {error}") from error
+    if len(statements) != 1:
+        raise QueryRefused(f"Give exactly one statement, not {len(statements)}: run them one "
+                           "at a time.")
+    if statements[0].type not in READ_STATEMENTS:
+        kind = statements[0].type.name
+        raise QueryRefused(f"This is a {kind} statement. The snapshot is read-only: cmast query "
+                           "runs SELECT queries only (copy the result with --csv or --json).")
+    if not path.exists():
+        raise NoSnapshot(f"No snapshot at {path} yet: it is published after the first ingest "
+                         "that loads a file, or by `cmast snapshot`.")
+    conn = duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
+    try:
+        return conn.execute(sql).df()
+    except duckdb.Error as error:
+        # Backstop for a write the statement check let through: DuckDB refuses it on a
+        # read-only file, and the person should hear why in our words, not only DuckDB's.
+        if "read-only" in str(error).lower() or "read only" in str(error).lower():
+            raise QueryRefused(f"The snapshot is read-only: {error}") from error
+        raise QueryFailed(str(error)) from error
+    finally:
+        conn.close()
