@@ -9,7 +9,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test lint bench lock reference clean-data
+.PHONY: help setup browser demo test lint bench lock reference clean-data
 
 help: ## Show the targets and what each does
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -27,7 +27,16 @@ setup: $(VENV)/.synced ## Create .venv with exactly the locked dependencies
 demo: setup ## Sample returns for every trust: ingested, validated, stored, summarised
 	$(VENV)/bin/cmast demo
 
-test: setup ## Run the whole test suite
+browser: ## Install Chromium (Debian package) for the browser test of the HTML briefing
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Chromium from Debian's packages..."; \
+	    apt-get install -y -q chromium >/dev/null 2>&1 \
+	      || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; } \
+	      || echo "Could not install Chromium: the browser test will be skipped."; \
+	  else echo "Chromium is not installed (sudo apt-get install chromium): the browser test will be skipped."; fi; }
+
+test: setup browser ## Run the whole test suite (installs Chromium first if it can)
 	$(VENV)/bin/pytest
 
 lint: setup ## Check style with ruff

@@ -67,7 +67,23 @@ def demo(quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress 
     outcomes = _run_ingest(current, quiet)
     report.print_outcomes(console, outcomes, current)
     report.print_loaded_summary(console, current)
+    _load_national_for_demo(current)
     write_and_report(current, None)
+
+
+def _load_national_for_demo(current: Settings) -> None:
+    from pipeline.national.load import load_national_file
+    from pipeline.samples.demo import national_demo_files
+
+    files = national_demo_files()
+    if not files:
+        console.print("No NHS England A&E files beside the project (../shared): the briefing "
+                      "will have no regional or national comparison.")
+        return
+    outcomes = [load_national_file(path, current) for path in files]
+    loaded = sum(o.status in ("loaded", "superseded") for o in outcomes)
+    console.print(f"NHS England A&E publications: {loaded} loaded, "
+                  f"{len(outcomes) - loaded} already there (for the regional comparison)")
 
 
 @app.command()

@@ -59,6 +59,8 @@ def _line_chart(series: pd.Series, title: str, path: Path, target: float | None)
                     xytext=(4, 4), textcoords="offset points", color="#C00000", fontsize=9)
     ax.set_title(f"{title}\n(fewer than {MIN_POINTS} points: trend only, no SPC limits)",
                  fontsize=11, loc="left")
+    if path.stem.endswith("_rank"):
+        ax.invert_yaxis()  # rank 1 is best: best at the top, as a reader expects
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#E8EDEE")
     for label in ax.get_xticklabels():

@@ -84,3 +84,16 @@ def _drop_already_received(settings: Settings, paths: list[Path]) -> list[Path]:
             else:
                 kept.append(path)
     return kept
+
+
+#: NHS England's own publications, where ../shared is beside the project: the demo loads the A&E
+#: months it finds so the briefing can set the system beside the North West and England.
+SHARED_NHSE = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "nhse"
+
+
+def national_demo_files(months: list[str] | None = None) -> list[Path]:
+    """The A&E provider CSVs in ``../shared/reference/nhse`` for the demo's months, if any."""
+    months = set(months or demo_months())
+    if not SHARED_NHSE.is_dir():
+        return []
+    return sorted(p for p in SHARED_NHSE.glob("ae_*_provider*.csv") if p.name[3:10] in months)

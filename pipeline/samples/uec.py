@@ -32,7 +32,7 @@ def sample_uec(org_code: str, period: str, sites: pd.DataFrame) -> pd.DataFrame:
         n = len(days)
         share = 1 / len(site_codes)
         t1_share = 1 / len(type1_sites) if site in type1_sites else 0.0
-        weekday_effect = np.where(days.dayofweek == 0, 1.12, 1.0)  # Mondays are busiest
+        weekday_effect = np.where(days.day_of_week == 0, 1.12, 1.0)  # Mondays are busiest
         t1 = rng.poisson(profile.type1_per_day * t1_share * weekday_effect * (1 + 0.05 * pressure))
         t1_rate = np.clip(profile.type1_within_4h - 0.06 * pressure + rng.normal(0, 0.03, n),
                           0.3, 0.95)
