@@ -6,6 +6,7 @@ cannot be sent is logged, never a reason for a run to fail (it is in the alerts 
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from prefect import get_run_logger, task
@@ -14,6 +15,14 @@ from prefect.cache_policies import NO_CACHE
 from pipeline import alerts as alerting
 from pipeline.alerts import Alert
 from pipeline.config import Settings, load_settings
+
+#: Set in the serving process once it has been told to stop: the runs it then ends are not
+#: failures, and an alert for each would be a false alarm.
+_stopping = threading.Event()
+
+
+def serving_stops() -> None:
+    _stopping.set()
 
 
 def _logger() -> logging.Logger | logging.LoggerAdapter:
@@ -55,6 +64,9 @@ def raise_alerts_task(found: list[Alert], data_dir: str) -> list[Alert]:
 
 def alert_failed_run(flow, flow_run, state) -> None:
     """Flow hook (``on_failure``, ``on_crashed``): a run that failed as a whole is an alert."""
+    if _stopping.is_set():
+        _logger().info("Run %s ended by stopping cmast serve: not an alert.", flow_run.name)
+        return
     try:
         data_dir = (flow_run.parameters or {}).get("data_dir")
         settings = load_settings(Path(data_dir) if data_dir else None)

@@ -16,7 +16,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.alerting import alert_failed_run
 from flows.snapshot import publish_snapshot_task
-from flows.writer import WRITER_TAG
+from flows.writer import writer_slot
 from pipeline.config import load_settings
 from pipeline.locking import writer_lock
 
@@ -25,13 +25,13 @@ def previous_month(today: dt.date) -> str:
     return str(pd.Period(today, freq="M") - 1)
 
 
-@task(name="write-briefing", tags=[WRITER_TAG], cache_policy=NO_CACHE)
+@task(name="write-briefing", cache_policy=NO_CACHE)
 def write_briefing_task(data_dir: str, period: str) -> str:
     """The briefing's files for ``period``; under the writer lock, as it may rebuild the marts."""
     from pipeline.briefing import write_briefing
 
     settings = load_settings(Path(data_dir))
-    with writer_lock(settings):
+    with writer_slot(settings.lock_wait_seconds), writer_lock(settings):
         written = write_briefing(settings, period)
     return str(written.folder)
 

@@ -12,7 +12,7 @@ from prefect.context import get_run_context
 
 from flows.alerting import alert_failed_run, raise_alerts_task
 from flows.snapshot import publish_snapshot_task
-from flows.writer import WRITER_TAG
+from flows.writer import writer_slot
 from pipeline import alerts
 from pipeline.config import load_settings
 from pipeline.ingest import process_file, scan_inbox
@@ -23,12 +23,14 @@ from pipeline.warehouse import held_open
 _CHANGED_LEDGER = {"loaded", "rejected", "duplicate", "recovered"}
 
 
-@task(name="ingest-file", tags=[WRITER_TAG], retries=2, retry_delay_seconds=3,
-      cache_policy=NO_CACHE, task_run_name="ingest {path}")
+@task(name="ingest-file", retries=2, retry_delay_seconds=3, cache_policy=NO_CACHE,
+      task_run_name="ingest {path}")
 def ingest_file(path: str, data_dir: str) -> dict:
     """Load or quarantine one file. Retried only for outside causes (a locked warehouse, a full
     disk): a bad file is an answer, not a failure."""
-    outcome = process_file(Path(path), load_settings(Path(data_dir)))
+    settings = load_settings(Path(data_dir))
+    with writer_slot(settings.lock_wait_seconds):
+        outcome = process_file(Path(path), settings)
     record = asdict(outcome)
     record["problems"] = [p.as_line() for p in outcome.problems]
     return record

@@ -9,17 +9,18 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.alerting import alert_failed_run
 from flows.snapshot import publish_snapshot_task
-from flows.writer import WRITER_TAG
+from flows.writer import writer_slot
 from pipeline.config import load_settings
 from pipeline.warehouse.rebuild import rebuild_marts as rebuild
 
 
-@task(name="build-marts", tags=[WRITER_TAG], retries=2, retry_delay_seconds=30,
-      cache_policy=NO_CACHE)
+@task(name="build-marts", retries=2, retry_delay_seconds=30, cache_policy=NO_CACHE)
 def build_marts_task(data_dir: str) -> list[str]:
     """Every marts table from sql/marts, in one transaction. Retried: a long load elsewhere may
     hold the writer lock."""
-    return rebuild(load_settings(Path(data_dir)))
+    settings = load_settings(Path(data_dir))
+    with writer_slot(settings.lock_wait_seconds):
+        return rebuild(settings)
 
 
 @flow(name="rebuild-marts", on_failure=[alert_failed_run], on_crashed=[alert_failed_run])

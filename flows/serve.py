@@ -27,11 +27,12 @@ from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.runner import Runner
 from prefect.schedules import Cron, Interval
 
+from flows.alerting import serving_stops
 from flows.briefing import monthly_briefing
 from flows.deadlines import check_submissions
 from flows.ingest import ingest_inbox
 from flows.marts import rebuild_marts
-from flows.writer import ensure_writer_limit
+from flows.writer import ensure_writer_limit, release_stale_slots
 from pipeline.config import Settings
 
 TIMEZONE = "Europe/London"
@@ -81,8 +82,8 @@ def serve_deployments(settings: Settings, interval_seconds: float) -> None:
 
 async def _serve_until_stopped(served: list[RunnerDeployment]) -> None:
     runner = Runner(name="cmast-serve", pause_on_shutdown=True)
-    for deployment in served:
-        await runner.add_deployment(deployment)
+    ids = [await runner.add_deployment(deployment) for deployment in served]
+    release_stale_slots(ids)
     stop = asyncio.Event()
     async with asyncio.TaskGroup() as group:
         group.create_task(runner.start())
@@ -95,6 +96,7 @@ async def _serve_until_stopped(served: list[RunnerDeployment]) -> None:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
         await stop.wait()
+        serving_stops()
         await runner.astop()
 
 

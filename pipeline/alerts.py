@@ -22,7 +22,6 @@ import calendar
 import datetime as dt
 import fcntl
 import json
-import logging
 import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -36,8 +35,6 @@ QUARANTINED, FILE_FAILED, RUN_FAILED, SUBMISSION_MISSING = (
     "quarantined", "file_failed", "run_failed", "submission_missing")
 #: Organisations with an inbox that send no trust returns (the ICB sends finance only).
 NOT_TRUSTS = frozenset({"QYG"})
-
-logger = logging.getLogger("cmast.alerts")
 
 
 @dataclass(frozen=True)
@@ -67,7 +64,7 @@ def alerts_path(settings: Settings) -> Path:
 
 def record(settings: Settings, alerts: Iterable[Alert], now: dt.datetime | None = None
            ) -> list[Alert]:
-    """Append the alerts not recorded before and log them; return those new ones (to send)."""
+    """Append the alerts not recorded before; return those new ones (to log and send)."""
     alerts = list(dict.fromkeys(alerts))  # the same alert twice in one call counts once
     if not alerts:
         return []
@@ -84,8 +81,6 @@ def record(settings: Settings, alerts: Iterable[Alert], now: dt.datetime | None 
             handle.write(json.dumps({"time": stamp, **asdict(alert)}) + "\n")
         handle.flush()
         os.fsync(handle.fileno())
-    for alert in new:
-        logger.warning(alert.line())
     return new
 
 

@@ -212,16 +212,20 @@ def aggregate_rows(org: str, snapshot: pd.Timestamp, waiting: WaitingList) -> pd
     """Pathways by TFC, type and whole weeks waited (104 = 104 or more); empty rows left out."""
     day = np.datetime64(snapshot.date(), "D")
     weeks = np.minimum((day - waiting.clock_start).astype(int) // 7, MAX_WEEKS)
-    frame = pd.DataFrame({
-        "treatment_function_code": waiting.tfc,
-        "pathway_type": np.where(waiting.admitted, "admitted", "non_admitted"),
-        "weeks_waited": weeks,
+    codes, tfc = np.unique(waiting.tfc, return_inverse=True)
+    # One counter per TFC x type x week, in the order the rows are listed.
+    key = (tfc * 2 + (~waiting.admitted).astype(int)) * (MAX_WEEKS + 1) + weeks
+    counts = np.bincount(key, minlength=codes.size * 2 * (MAX_WEEKS + 1))
+    filled = np.flatnonzero(counts)
+    combination, week = np.divmod(filled, MAX_WEEKS + 1)
+    return pd.DataFrame({
+        "org_code": org,
+        "period": snapshot.strftime("%Y-%m-%d"),
+        "treatment_function_code": codes[combination // 2],
+        "pathway_type": np.where(combination % 2 == 0, "admitted", "non_admitted"),
+        "weeks_waited": week,
+        "pathways": counts[filled],
     })
-    counts = frame.value_counts().rename("pathways").reset_index()
-    counts = counts.sort_values(["treatment_function_code", "pathway_type", "weeks_waited"])
-    counts.insert(0, "period", snapshot.strftime("%Y-%m-%d"))
-    counts.insert(0, "org_code", org)
-    return counts.reset_index(drop=True)
 
 
 def arrival(snapshot: pd.Timestamp, days: int = 2, hour: int = 10) -> float:

@@ -1,0 +1,96 @@
+-- DM01 diagnostics by trust and month, plus the system (QYG) as the sum of the trusts that
+-- submitted. Waiting is at the month's end by whole weeks waited: "under 6 weeks" is weeks 0 to
+-- 5 (a patient at exactly 6 weeks has waited 6 weeks, not under); 6+, 13+, 26+ and 40+ count
+-- from those weeks up (104 means 104 or more). Tests are all tests done in the month. A trust
+-- has submitted a month when either part of its DM01 return has rows for it.
+WITH waiting AS (
+    SELECT * FROM staging.stg_dm01_waiting
+),
+
+activity AS (
+    SELECT * FROM staging.stg_dm01_activity
+),
+
+members AS (
+    SELECT org_code FROM ref.organisations WHERE cmast_member
+),
+
+submitted AS (
+    SELECT DISTINCT org_code, period FROM waiting
+    UNION
+    SELECT DISTINCT org_code, period FROM activity
+),
+
+waits AS (
+    SELECT
+        org_code,
+        period,
+        sum(patients) AS waiting_total,
+        sum(patients) FILTER (WHERE weeks_waited < 6) AS under_6w,
+        sum(patients) FILTER (WHERE weeks_waited >= 6) AS over_6w,
+        sum(patients) FILTER (WHERE weeks_waited >= 13) AS over_13w,
+        sum(patients) FILTER (WHERE weeks_waited >= 26) AS over_26w,
+        sum(patients) FILTER (WHERE weeks_waited >= 40) AS over_40w,
+        sum(patients) FILTER (WHERE modality = 'colonoscopy') AS colonoscopy_waiting,
+        sum(patients) FILTER (WHERE modality = 'colonoscopy' AND weeks_waited >= 13)
+            AS colonoscopy_13w
+    FROM waiting
+    GROUP BY org_code, period
+),
+
+tests AS (
+    SELECT org_code, period, sum(total_tests) AS tests
+    FROM activity
+    GROUP BY org_code, period
+),
+
+by_trust AS (
+    -- Rows a return leaves out count as 0: a trust with no colonoscopy waiters has none.
+    SELECT
+        s.org_code AS scope,
+        s.period,
+        coalesce(w.waiting_total, 0) AS waiting_total,
+        coalesce(w.under_6w, 0) AS under_6w,
+        coalesce(w.over_6w, 0) AS over_6w,
+        coalesce(w.over_13w, 0) AS over_13w,
+        coalesce(w.over_26w, 0) AS over_26w,
+        coalesce(w.over_40w, 0) AS over_40w,
+        coalesce(w.colonoscopy_waiting, 0) AS colonoscopy_waiting,
+        coalesce(w.colonoscopy_13w, 0) AS colonoscopy_13w,
+        -- More than 15% at 13+ weeks, compared in whole numbers so exactly 15% is not "more".
+        CASE WHEN 100 * coalesce(w.colonoscopy_13w, 0) > 15 * coalesce(w.colonoscopy_waiting, 0)
+            THEN 1 ELSE 0 END AS colonoscopy_over_15pct_13w,
+        coalesce(t.tests, 0) AS tests,
+        1 AS trusts_submitted
+    FROM submitted AS s
+    LEFT JOIN waits AS w USING (org_code, period)
+    LEFT JOIN tests AS t USING (org_code, period)
+),
+
+system AS (
+    SELECT
+        'QYG' AS scope,
+        period,
+        sum(waiting_total), sum(under_6w), sum(over_6w), sum(over_13w), sum(over_26w),
+        sum(over_40w), sum(colonoscopy_waiting), sum(colonoscopy_13w),
+        sum(colonoscopy_over_15pct_13w), sum(tests),
+        count(*) AS trusts_submitted
+    FROM by_trust GROUP BY period
+),
+
+missing AS (
+    SELECT p.period, string_agg(m.org_code, ',' ORDER BY m.org_code) AS missing_trusts
+    FROM (SELECT DISTINCT period FROM by_trust) AS p
+    CROSS JOIN members AS m
+    ANTI JOIN by_trust AS t ON t.period = p.period AND t.scope = m.org_code
+    GROUP BY p.period
+),
+
+final AS (
+    SELECT u.*, (SELECT count(*) FROM members) AS trusts_expected,
+        CASE WHEN u.scope = 'QYG' THEN coalesce(m.missing_trusts, '') END AS missing_trusts
+    FROM (SELECT * FROM by_trust UNION ALL SELECT * FROM system) AS u
+    LEFT JOIN missing AS m ON m.period = u.period AND u.scope = 'QYG'
+)
+
+SELECT * FROM final ORDER BY period, scope
