@@ -84,3 +84,25 @@ def test_a_contradiction_stops_the_briefing(year_of_uec, monkeypatch):
     with pytest.raises(ConsistencyError, match="uec.four_hour_pct"):
         write_briefing(year_of_uec, "2023-10")
     assert not (year_of_uec.outputs / "briefing" / "2023-10").exists()
+
+
+def test_headline_records_carry_spc_icons_for_a_year_or_more(year_of_uec):
+    from pipeline.metrics.headlines import build_headlines, load_inputs
+    from pipeline.spc import VARIATION_CODES, analyse
+    from pipeline.warehouse import connect
+    from pipeline.warehouse.models import ensure_marts
+
+    with connect(year_of_uec) as conn:
+        ensure_marts(conn, year_of_uec)
+        inputs = load_inputs(conn)
+        # The same series computed straight from the staging rows, month by month.
+        monthly = conn.execute(
+            "SELECT period, 100.0 * sum(all_within_4h) / sum(all_attendances) AS pct "
+            "FROM staging.stg_uec_daily GROUP BY period ORDER BY period").df()
+    record = next(r for r in build_headlines(inputs, "2023-10") if r.id == "uec.four_hour_pct")
+    expected = analyse(monthly.set_index("period")["pct"], improvement="up")
+    assert record.variation in VARIATION_CODES
+    assert record.variation == expected.variation
+    assert record.assurance is None  # no target in the warehouse: no assurance icon
+    short = next(r for r in build_headlines(inputs, "2023-08") if r.id == "uec.four_hour_pct")
+    assert short.variation is None  # 11 months only: too few points for SPC

@@ -16,6 +16,8 @@ pytestmark = pytest.mark.prefect
 def _settled(monkeypatch):
     # The flow builds its own settings from the environment: count files as settled at once.
     monkeypatch.setenv("CMAST_SETTLE_SECONDS", "0")
+    # A writer waits this long for a locked warehouse before its attempt fails (default 60 s).
+    monkeypatch.setenv("CMAST_LOCK_WAIT_SECONDS", "1")
 
 
 def test_flow_loads_good_files_and_quarantines_bad_ones(settings, prefect_harness):

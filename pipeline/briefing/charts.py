@@ -12,8 +12,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from pipeline.metrics.catalogue import figure
-from pipeline.spc import analyse, render_chart
-from pipeline.spc import MIN_POINTS, SpcResult
+from pipeline.spc import MIN_POINTS, SpcResult, analyse, render_chart
 
 NHS_BLUE = "#005EB8"
 

@@ -14,6 +14,7 @@ import pandas as pd
 from pipeline.briefing.charts import Chart, draw
 from pipeline.metrics.catalogue import SECTIONS, figure
 from pipeline.metrics.headlines import SYSTEM, Inputs
+from pipeline.metrics.headlines import series as headline_series
 from pipeline.metrics.record import Headline
 from pipeline.metrics.sentences import formatted
 from pipeline.metrics.suppression import SUPPRESSED, is_small
@@ -46,15 +47,12 @@ def assemble(inputs: Inputs, period: str, records: list[Headline], chart_folder:
         for record in mine:
             if record.scope != SYSTEM or record.value is None:
                 continue
-            series = _series(inputs, record)
+            series = headline_series(inputs, record.id, record.scope, record.period)
             if len(series) < 2:
                 continue
             target = (record.comparators.get("target") or {}).get("value")
             chart = draw(series, record.id, f"{figure(record.id).label}, {_scope_name(inputs)}",
                          chart_folder, target if isinstance(target, (int, float)) else None)
-            if chart.spc is not None:
-                record.variation = chart.spc.variation
-                record.assurance = chart.spc.assurance
             section.charts.append(chart)
         sections.append(section)
     return Briefing(period, records, sections)
@@ -62,13 +60,6 @@ def assemble(inputs: Inputs, period: str, records: list[Headline], chart_folder:
 
 def _scope_name(inputs: Inputs) -> str:
     return inputs.names.get(SYSTEM, SYSTEM)
-
-
-def _series(inputs: Inputs, record: Headline) -> pd.Series:
-    values = inputs.values
-    rows = values[(values["id"] == record.id) & (values["scope"] == record.scope)
-                  & (values["period"] <= record.period)].sort_values("period")
-    return rows.set_index("period")["value"].dropna()
 
 
 def trust_table(inputs: Inputs, period: str, section: str) -> pd.DataFrame:

@@ -41,7 +41,8 @@ def _svg(path: Path) -> str:
 def _icon(code: str | None, folder: Path) -> str:
     if not code:
         return ""
-    return f'<span class="icon" title="{html.escape(code)}">{_svg(save_icon(code, folder / f"{code}.svg"))}</span>'
+    drawing = _svg(save_icon(code, folder / f"{code}.svg"))
+    return f'<span class="icon" title="{html.escape(code)}">{drawing}</span>'
 
 
 def _table(frame: pd.DataFrame) -> str:

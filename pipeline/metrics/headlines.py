@@ -60,7 +60,30 @@ def build_headlines(inputs: Inputs, period: str, scope: str | None = None) -> li
     records = [_record(inputs, row) for row in rows[wanted].itertuples(index=False)]
     records.sort(key=lambda r: (r.section, r.id, r.scope != SYSTEM, r.scope))
     write_sentences(records, inputs)
+    for record in records:
+        _attach_spc(inputs, record)
     return records
+
+
+def series(inputs: Inputs, id_: str, scope: str, up_to: str) -> pd.Series:
+    """A figure's values by month, oldest first, up to and including ``up_to``."""
+    values = inputs.values
+    rows = values[(values["id"] == id_) & (values["scope"] == scope)
+                  & (values["period"] <= up_to)].sort_values("period")
+    return rows.set_index("period")["value"].dropna()
+
+
+def _attach_spc(inputs: Inputs, record: Headline) -> None:
+    """Making Data Count icons for a series of 12 months or more (none for shorter ones)."""
+    from pipeline.spc import MIN_POINTS, analyse
+
+    history = series(inputs, record.id, record.scope, record.period)
+    if len(history) < MIN_POINTS or history.nunique() < 2:
+        return
+    target = (record.comparators.get("target") or {}).get("value")
+    result = analyse(history.astype(float), improvement=figure(record.id).improvement,
+                     target=target if isinstance(target, (int, float)) else None)
+    record.variation, record.assurance = result.variation, result.assurance
 
 
 def _record(inputs: Inputs, row) -> Headline:

@@ -1,0 +1,86 @@
+-- Finance headline values in the long form of marts.headline_values (columns as documented in
+-- uec_headlines.sql), £ thousands (unit gbp_thousands), surplus positive. `finance.system.*`
+-- and `finance.forecast_outturn` are the system's: the providers plus the ICB's own return,
+-- at QYG only, and only when the ICB has sent its return. Every other figure at QYG is the sum
+-- of the CMAST providers that submitted, and is also given for each provider. Percentages of
+-- money have no numerator and denominator (those columns hold whole counts, and rounding £k
+-- would make them disagree with the exact percentage); `finance.providers.in_deficit` and
+-- `finance.cash_support.providers` count trusts: 1 or 0 for a provider, the number at QYG.
+WITH source AS (
+    SELECT * FROM marts.finance_monthly
+),
+
+system AS (
+    SELECT * FROM source WHERE scope = 'QYG' AND icb_ytd_actual IS NOT NULL
+),
+
+figures AS (
+    SELECT 'finance.providers.ytd_surplus_deficit' AS id, period, scope, ytd_actual AS value,
+        NULL AS numerator, NULL AS denominator, 'gbp_thousands' AS unit, trusts_submitted,
+        trusts_expected, missing_trusts
+    FROM source
+    UNION ALL
+    SELECT 'finance.providers.ytd_plan', period, scope, ytd_plan, NULL, NULL, 'gbp_thousands',
+        trusts_submitted, trusts_expected, missing_trusts
+    FROM source
+    UNION ALL
+    SELECT 'finance.providers.in_deficit', period, scope, in_deficit, NULL, NULL,
+        'trusts', trusts_submitted, trusts_expected, missing_trusts
+    FROM source
+    UNION ALL
+    SELECT 'finance.icb.ytd_surplus_deficit', period, scope, icb_ytd_actual, NULL, NULL,
+        'gbp_thousands', trusts_submitted, trusts_expected, missing_trusts
+    FROM system
+    UNION ALL
+    SELECT 'finance.system.ytd_surplus_deficit', period, scope, ytd_actual + icb_ytd_actual,
+        NULL, NULL, 'gbp_thousands', trusts_submitted, trusts_expected, missing_trusts
+    FROM system
+    UNION ALL
+    SELECT 'finance.system.ytd_plan', period, scope, ytd_plan + icb_ytd_plan, NULL, NULL,
+        'gbp_thousands', trusts_submitted, trusts_expected, missing_trusts
+    FROM system
+    UNION ALL
+    SELECT 'finance.forecast_outturn', period, scope, forecast + icb_forecast, NULL, NULL,
+        'gbp_thousands', trusts_submitted, trusts_expected, missing_trusts
+    FROM system
+    UNION ALL
+    SELECT 'finance.system.fy_plan', period, scope, fy_plan + icb_fy_plan, NULL, NULL,
+        'gbp_thousands', trusts_submitted, trusts_expected, missing_trusts
+    FROM system
+    UNION ALL
+    SELECT 'finance.capital.spend_pct_of_plan', period, scope,
+        100.0 * capital_spend / nullif(capital_plan, 0), NULL, NULL, 'percent',
+        trusts_submitted, trusts_expected, missing_trusts
+    FROM source
+    UNION ALL
+    SELECT 'finance.cash_support.providers', period, scope, requested_cash, NULL,
+        NULL, 'trusts', trusts_submitted, trusts_expected, missing_trusts
+    FROM source
+    UNION ALL
+    SELECT 'finance.cash_support.amount', period, scope, cash_received, NULL, NULL,
+        'gbp_thousands', trusts_submitted, trusts_expected, missing_trusts
+    FROM source
+    UNION ALL
+    SELECT 'finance.cip.delivery_pct', period, scope,
+        100.0 * cip_delivered / nullif(cip_plan, 0), NULL, NULL, 'percent', trusts_submitted,
+        trusts_expected, missing_trusts
+    FROM source
+    UNION ALL
+    SELECT 'finance.cip.recurrent_pct', period, scope,
+        100.0 * cip_recurrent / nullif(cip_delivered, 0), NULL, NULL, 'percent',
+        trusts_submitted, trusts_expected, missing_trusts
+    FROM source
+),
+
+final AS (
+    SELECT
+        id, period, scope, value::DOUBLE AS value, unit,
+        numerator::BIGINT AS numerator, denominator::BIGINT AS denominator,
+        NULL::VARCHAR AS as_of,
+        'trust_returns' AS source, 'finance' AS return_type,
+        trusts_submitted::INTEGER AS trusts_submitted,
+        trusts_expected::INTEGER AS trusts_expected, missing_trusts
+    FROM figures
+)
+
+SELECT * FROM final
