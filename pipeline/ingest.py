@@ -11,7 +11,15 @@ The order of steps makes every crash recoverable without loss or double loading:
    invalid: the feedback workbook is written, the rejection recorded, then the file moves to
    ``quarantine/<org>/``.
 A crash before the commit leaves the warehouse as it was and the file in the inbox; a crash
-after it leaves a ledger row whose file is still in the inbox, which step 1 completes.
+after it leaves a ledger row whose file is still in the inbox, which step 1 completes. The copy
+into the archive or quarantine is made *before* the commit (``pipeline.filing``), so a full disk
+or a read-only folder stops the file while nothing is recorded, with an error saying so.
+
+A file is only ever read through the inbox folder it was found in: a symbolic link is refused
+unread (its target may lie anywhere), and a file's name is never used as a path.
+
+``faults`` lets a test stop the process at a named step (``FAULT_STEPS``), to show that every
+interruption is recovered by the next run (``tests/test_faults.py``).
 
 Several runs may scan the same inbox at once (the schedule under ``cmast serve`` and an analyst's
 ``cmast ingest``). Each file is processed under the warehouse's writer lock, from hashing to the
@@ -23,12 +31,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
-import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import filing
 from pipeline.config import Settings
 from pipeline.locking import writer_lock
 from pipeline.reference_data import cmast_trusts, trust_sites
@@ -39,6 +49,19 @@ from pipeline.warehouse import connect, ledger
 from pipeline.warehouse.ledger import DUPLICATE, LOADED, REJECTED, Submission
 
 TAKEN = "taken"
+
+#: Where a test may stop a load (see ``faults`` of :func:`process_file`): after the file was
+#: read and checked, nothing written; after the ledger commit, the file not yet moved; with the
+#: file in its archive or quarantine place and still in the inbox; and after the move.
+FAULT_STEPS = ("after_read", "after_commit", "during_move", "after_move")
+_faults: ContextVar[Mapping[str, Callable[[], None]] | None] = ContextVar("faults", default=None)
+_log = logging.getLogger(__name__)
+
+
+def _reached(step: str) -> None:
+    hook = (_faults.get() or {}).get(step)
+    if hook is not None:
+        hook()
 
 
 @dataclass
@@ -67,12 +90,15 @@ def scan_inbox(settings: Settings, now: float | None = None) -> list[Path]:
     found = []
     if not settings.inbox.exists():
         return []
-    for folder in sorted(p for p in settings.inbox.iterdir() if p.is_dir()):
+    # A trust's folder that is a link leads outside the inbox: never followed.
+    for folder in sorted(p for p in settings.inbox.iterdir() if p.is_dir() and not p.is_symlink()):
         for path in folder.iterdir():
-            if not path.is_file() or path.name.startswith((".", "~$")):
+            if path.name.startswith((".", "~$")):
                 continue  # hidden files and Excel's lock files are not submissions
+            if not (path.is_symlink() or path.is_file()):
+                continue  # folders, pipes and devices: links are taken, to be refused
             try:
-                mtime = path.stat().st_mtime
+                mtime = path.lstat().st_mtime
             except FileNotFoundError:
                 continue  # taken by another run while we looked
             if now - mtime < settings.settle_seconds:
@@ -95,21 +121,41 @@ def process_file(
     *,
     today: dt.date | None = None,
     before_commit: Callable[[], None] | None = None,
+    faults: Mapping[str, Callable[[], None]] | None = None,
 ) -> Outcome:
     """Validate one inbox file and load it or quarantine it. Never raises for a bad file.
 
     Holds the writer lock throughout (see the module's docstring); raises
-    :class:`pipeline.locking.WriterBusy` if another writer keeps it too long.
+    :class:`pipeline.locking.WriterBusy` if another writer keeps it too long, and
+    :class:`pipeline.filing.StorageFailed` if the file cannot be stored (nothing recorded, the
+    file left in the inbox). ``faults`` maps steps of ``FAULT_STEPS`` to a function called
+    there (tests use it to kill the process mid-load).
     """
     org = path.parent.name.strip().upper()
-    with writer_lock(settings):
-        try:
-            sha = sha256_of(path)
-            received_at = dt.datetime.fromtimestamp(path.stat().st_mtime)
-        except FileNotFoundError:
-            return Outcome(file_name=path.name, org_code=org, status=TAKEN,
-                           message="Taken by another run before this one reached it")
-        return _process(path, settings, org, sha, received_at, today, before_commit)
+    token = _faults.set(faults or {})
+    try:
+        with writer_lock(settings):
+            if _outside_inbox(path, settings):
+                return Outcome(file_name=path.name, org_code=org, status=REJECTED,
+                               message="Not read: its folder is a link to somewhere outside "
+                               "the inbox. Drop files into the inbox folder itself.")
+            if path.is_symlink():
+                return _refuse_link(path, settings, org)
+            try:
+                sha = sha256_of(path)
+                received_at = dt.datetime.fromtimestamp(path.stat().st_mtime)
+            except FileNotFoundError:
+                return Outcome(file_name=path.name, org_code=org, status=TAKEN,
+                               message="Taken by another run before this one reached it")
+            return _process(path, settings, org, sha, received_at, today, before_commit)
+    finally:
+        _faults.reset(token)
+
+
+def _outside_inbox(path: Path, settings: Settings) -> bool:
+    """True when the folder holding ``path`` is not really a folder of the inbox (a link)."""
+    folder = path.parent
+    return folder.is_symlink() or folder.resolve() != settings.inbox.resolve() / folder.name
 
 
 def _process(path: Path, settings: Settings, org: str, sha: str, received_at: dt.datetime,
@@ -120,11 +166,18 @@ def _process(path: Path, settings: Settings, org: str, sha: str, received_at: dt
                       and not settings.absolute(r["path"]).exists()]
         if unfinished:
             return _finish_move(path, settings, unfinished[0])
+        # The same file (name and time as recorded) whose copy reached its place before the
+        # process stopped, so it is still in the inbox too: only its removal is left to do.
+        interrupted = [r for r in earlier if r["status"] != DUPLICATE
+                       and r["file_name"] == path.name and r["received_at"] == received_at]
+        if interrupted:
+            return _finish_move(path, settings, interrupted[0])
         loaded = [r for r in earlier if r["status"] == LOADED]
         if loaded:
             return _record_duplicate(conn, path, settings, sha, org, received_at, loaded[0])
 
     checked = _check(path, settings, org, today)
+    _reached("after_read")
     if checked.valid:
         return _load(path, settings, sha, org, received_at, checked, before_commit)
     return _quarantine(path, settings, sha, org, received_at, checked)
@@ -143,7 +196,19 @@ def _check(path: Path, settings: Settings, org: str, today: dt.date | None) -> C
             hint="Check it is the right file; a monthly return is well under this size.")])
     context = Context(org_code=org, sites=trust_sites(settings),
                       today=today or dt.date.today())
-    return check_file(path, context)
+    try:
+        return check_file(path, context)
+    except OSError:
+        raise  # an outside cause (the disk, the network share): retried, the file kept
+    except Exception as error:  # noqa: BLE001  a file must never stop the inbox
+        # A file the checks cannot cope with is a fault of the pipeline, but the trust still
+        # needs an answer and the other files must go on: quarantined, with the trace logged.
+        _log.exception("Checking %s/%s failed", org, path.name)
+        return Checked(problems=[Problem(
+            rule=f"The file could not be checked ({type(error).__name__}): a fault in the "
+            "pipeline, not necessarily in the file",
+            hint="The CMAST data team can see what went wrong; send the file again once they "
+            "say it is fixed, or send it as CSV in the meantime.")])
 
 
 def _load(path: Path, settings: Settings, sha: str, org: str, received_at: dt.datetime,
@@ -159,9 +224,16 @@ def _load(path: Path, settings: Settings, sha: str, org: str, received_at: dt.da
         template_version=spec.template_version, row_count=len(rows),
         message=f"{len(rows):,} rows of {spec.title} for {checked.period}",
     )
-    with connect(settings) as conn:
-        ledger.load(conn, submission, spec.raw_table, rows, before_commit=before_commit)
+    staged = filing.stage(path, destination)  # a full disk shows here, before any commit
+    try:
+        with connect(settings) as conn:
+            ledger.load(conn, submission, spec.raw_table, rows, before_commit=before_commit)
+    except BaseException:
+        filing.discard(staged)
+        raise
+    _reached("after_commit")
     _move(path, destination)
+    _reached("after_move")
     return Outcome(file_name=path.name, org_code=org, status=LOADED, message=submission.message,
                    submission_id=submission.submission_id, return_type=spec.return_type,
                    period=checked.period, row_count=len(rows), path=submission.path)
@@ -170,13 +242,23 @@ def _load(path: Path, settings: Settings, sha: str, org: str, received_at: dt.da
 def _quarantine(path: Path, settings: Settings, sha: str, org: str, received_at: dt.datetime,
                 checked: Checked) -> Outcome:
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-    destination = settings.quarantine / org / f"{stamp}_{sha[:8]}_{_safe_name(path.name)}"
+    destination = settings.quarantine / org / f"{stamp}_{sha[:8]}_{filing.safe_name(path.name)}"
     feedback = destination.with_name(destination.name + ".feedback.xlsx")
     what = checked.spec.title if checked.spec else "file"
     summary = (f"{len(checked.problems)} problem{'s' if len(checked.problems) != 1 else ''} "
                f"found in this {what}; nothing from it was loaded.")
-    write_feedback(feedback, file_name=path.name, org_code=org, summary=summary,
-                   problems=checked.problems)
+    link = path.is_symlink()
+    staged = None if link else filing.stage(path, destination)  # a link is moved, not read
+    try:
+        write_feedback(feedback, file_name=path.name, org_code=org, summary=summary,
+                       problems=checked.problems)
+    except OSError as error:
+        filing.discard(staged)
+        feedback.unlink(missing_ok=True)
+        raise filing.StorageFailed(
+            f"Could not write the feedback for {org}/{path.name} in {feedback.parent}: "
+            f"{error.strerror or error}. Nothing was recorded; the file stays in the inbox."
+        ) from error
     submission = Submission(
         sha256=sha, org_code=org, file_name=path.name, received_at=received_at,
         processed_at=dt.datetime.now(), status=REJECTED, path=settings.relative(destination),
@@ -185,9 +267,18 @@ def _quarantine(path: Path, settings: Settings, sha: str, org: str, received_at:
         error_count=len(checked.problems), feedback_path=settings.relative(feedback),
         message=checked.problems[0].as_line() if checked.problems else summary,
     )
-    with connect(settings) as conn:
-        ledger.record(conn, submission)
-    _move(path, destination)
+    try:
+        with connect(settings) as conn:
+            ledger.record(conn, submission)
+    except BaseException:
+        filing.discard(staged)
+        raise
+    _reached("after_commit")
+    if link:
+        _move_link(path, destination)
+    else:
+        _move(path, destination)
+    _reached("after_move")
     return Outcome(file_name=path.name, org_code=org, status=REJECTED, message=summary,
                    submission_id=submission.submission_id, return_type=submission.return_type,
                    period=checked.period, path=submission.path,
@@ -212,6 +303,37 @@ def _record_duplicate(conn, path: Path, settings: Settings, sha: str, org: str,
                    period=original["period"], path=original["path"])
 
 
+def _refuse_link(path: Path, settings: Settings, org: str) -> Outcome:
+    """Quarantine a symbolic link without following it: its target may be any file on the
+    server, which must be neither read nor moved. Identified by the target it names."""
+    target = os.readlink(path)
+    sha = hashlib.sha256(b"symlink\0" + os.fsencode(target)).hexdigest()
+    with connect(settings) as conn:
+        unfinished = [r for r in ledger.by_sha(conn, sha, org)
+                      if not settings.absolute(r["path"]).exists()]
+    if unfinished:
+        _move_link(path, settings.absolute(unfinished[0]["path"]))
+        return Outcome(file_name=path.name, org_code=org, status="recovered",
+                       message="Completed the refusal of a link, interrupted before it was moved",
+                       submission_id=unfinished[0]["submission_id"], path=unfinished[0]["path"])
+    checked = Checked(problems=[Problem(
+        rule="The file is a link (a symbolic link or shortcut) to another file, so it was not "
+        "read",
+        hint="Drop the file itself into the inbox, not a link to it.")])
+    received_at = dt.datetime.fromtimestamp(path.lstat().st_mtime)
+    return _quarantine(path, settings, sha, org, received_at, checked)
+
+
+def _move_link(link: Path, destination: Path) -> None:
+    """Move a link itself (a rename never follows it); across file systems, just remove it:
+    a link holds nothing of the trust's to keep."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(link, destination)
+    except OSError:
+        link.unlink(missing_ok=True)
+
+
 def _finish_move(path: Path, settings: Settings, record: dict) -> Outcome:
     _move(path, settings.absolute(record["path"]))
     return Outcome(file_name=path.name, org_code=record["org_code"], status="recovered",
@@ -222,20 +344,13 @@ def _finish_move(path: Path, settings: Settings, record: dict) -> Outcome:
 
 
 def _move(source: Path, destination: Path) -> None:
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    if destination.exists():
-        source.unlink()  # archive names are content hashes: the same bytes are already there
-        return
-    temporary = destination.with_name(destination.name + ".partial")
-    shutil.copy2(source, temporary)
-    os.replace(temporary, destination)  # atomic: the file appears whole or not at all
-    source.unlink()
+    """Put the file in its place (its staged copy renamed), then take it out of the inbox.
+
+    Archive names are content hashes: a destination already there holds the same bytes.
+    """
+    filing.place(source, destination, on_placed=lambda: _reached("during_move"))
 
 
 def _suffix(path: Path) -> str:
     return path.suffix.lower() if path.suffix.lower() in {".xlsx", ".csv", ".xls", ".ods"} else ""
 
-
-def _safe_name(name: str) -> str:
-    kept = "".join(c if c.isalnum() or c in "._-" else "_" for c in name)
-    return kept.lstrip(".") or "file"

@@ -32,15 +32,19 @@ def _f(id_: str, section: str, label: str, improvement: str, *, contract: bool =
     return Figure(id_, section, label, improvement, contract, patients)
 
 
+#: The 15 DM01 tests by their keys in data/reference/dm01_tests.csv (the keys returns and the
+#: plans file use), with the names briefings give them.
 _MODALITIES = [
     ("mri", "MRI"), ("ct", "CT"), ("non_obstetric_ultrasound", "Non-obstetric ultrasound"),
-    ("barium_enema", "Barium enema"), ("dexa", "DEXA scan"), ("audiology", "Audiology"),
+    ("barium_enema", "Barium enema"), ("dexa_scan", "DEXA scan"),
+    ("audiology_assessments", "Audiology assessments"),
     ("echocardiography", "Echocardiography"), ("electrophysiology", "Electrophysiology"),
-    ("neurophysiology", "Peripheral neurophysiology"), ("sleep_studies", "Sleep studies"),
-    ("urodynamics", "Urodynamics"), ("colonoscopy", "Colonoscopy"),
-    ("flexi_sigmoidoscopy", "Flexi sigmoidoscopy"), ("cystoscopy", "Cystoscopy"),
-    ("gastroscopy", "Gastroscopy"),
+    ("peripheral_neurophysiology", "Peripheral neurophysiology"),
+    ("sleep_studies", "Sleep studies"), ("urodynamics", "Urodynamics"),
+    ("colonoscopy", "Colonoscopy"), ("flexi_sigmoidoscopy", "Flexi sigmoidoscopy"),
+    ("cystoscopy", "Cystoscopy"), ("gastroscopy", "Gastroscopy"),
 ]
+MODALITIES: dict[str, str] = dict(_MODALITIES)
 
 FIGURES: dict[str, Figure] = {f.id: f for f in [
     _f("rtt.waiting_list.total", "elective", "Waiting list (incomplete pathways)", "down",
@@ -63,13 +67,16 @@ FIGURES: dict[str, Figure] = {f.id: f for f in [
        "down"),
     _f("rtt.cohort.cleared_since", "elective", "Cohort cleared since the start", "up",
        patients=True),
+    _f("rtt.cohort.at_start", "elective", "Cohort at the plan year's first snapshot", "neither",
+       contract=False, patients=True),
     _f("theatres.utilisation.capped_pct", "theatres", "Capped theatre utilisation (%)", "up"),
     _f("theatres.utilisation.uncapped_pct", "theatres", "Uncapped theatre utilisation (%)", "up"),
     _f("diagnostics.activity.total", "diagnostics", "Diagnostic tests in the month", "up"),
     _f("diagnostics.activity.vs_plan_ytd_pct", "diagnostics",
-       "Diagnostic activity vs plan, year to date (%)", "up"),
+       "Diagnostic activity above (+) / below (-) plan, year to date (%)", "up"),
     *(_f(f"diagnostics.activity.vs_plan_ytd_pct.{key}", "diagnostics",
-         f"{label} activity vs plan, year to date (%)", "up") for key, label in _MODALITIES),
+         f"{label} activity above (+) / below (-) plan, year to date (%)", "up")
+      for key, label in _MODALITIES),
     _f("diagnostics.waiting.total", "diagnostics", "Waiting for a diagnostic test", "down",
        patients=True),
     _f("diagnostics.waiting.within_6w_pct", "diagnostics", "Waiting under 6 weeks (%)", "up"),
@@ -79,6 +86,8 @@ FIGURES: dict[str, Figure] = {f.id: f for f in [
        "Trust with the most waiting 6+ weeks", "down", patients=True),
     _f("diagnostics.colonoscopy.trusts_over_15pct_13w", "diagnostics",
        "Trusts with over 15% of colonoscopy waiters at 13+ weeks", "down"),
+    _f("diagnostics.colonoscopy.over_13w_pct", "diagnostics",
+       "Colonoscopy waiters at 13+ weeks (%)", "down", contract=False, patients=True),
     _f("benchmark.diagnostics.within_6w_rank", "diagnostics",
        "Rank of 42 ICBs, waiting under 6 weeks", "down"),
     _f("benchmark.diagnostics.within_6w_pct", "diagnostics",
@@ -105,16 +114,28 @@ FIGURES: dict[str, Figure] = {f.id: f for f in [
       for n in (52, 65, 78, 104)),
     _f("finance.providers.ytd_surplus_deficit", "finance",
        "Providers' surplus (+) / deficit (-), year to date", "up"),
+    _f("finance.providers.ytd_plan", "finance",
+       "Providers' planned surplus (+) / deficit (-), year to date", "neither", contract=False),
     _f("finance.providers.in_deficit", "finance", "Providers reporting a deficit", "down"),
     _f("finance.system.ytd_surplus_deficit", "finance",
        "System surplus (+) / deficit (-), year to date", "up"),
-    _f("finance.forecast_outturn", "finance", "Forecast outturn, system", "up"),
-    _f("finance.capital.spend_pct_of_plan", "finance", "Capital spent, % of full-year plan",
-       "neither"),
+    _f("finance.system.ytd_plan", "finance",
+       "System planned surplus (+) / deficit (-), year to date", "neither", contract=False),
+    _f("finance.icb.ytd_surplus_deficit", "finance",
+       "ICB's own surplus (+) / deficit (-), year to date", "up", contract=False),
+    _f("finance.forecast_outturn", "finance",
+       "System forecast outturn, surplus (+) / deficit (-), full year", "up"),
+    _f("finance.system.fy_plan", "finance",
+       "System planned surplus (+) / deficit (-), full year", "neither", contract=False),
+    _f("finance.capital.spend_pct_of_plan", "finance",
+       "Capital (CDEL) spent year to date, % of full-year plan", "neither"),
     _f("finance.cash_support.providers", "finance", "Providers that requested cash support",
        "down"),
     _f("finance.cash_support.amount", "finance", "Cash support advanced, cumulative", "down"),
-    _f("finance.cip.delivery_pct", "finance", "Cost improvement delivered vs plan (%)", "up"),
+    _f("finance.cip.delivery_pct", "finance",
+       "Cost improvement delivered vs plan, year to date (%)", "up"),
+    _f("finance.cip.recurrent_pct", "finance", "Cost improvement delivered that is recurrent (%)",
+       "up", contract=False),
 ]}
 
 

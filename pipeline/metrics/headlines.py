@@ -12,6 +12,7 @@ import pandas as pd
 
 from pipeline.metrics.catalogue import figure
 from pipeline.metrics.record import Headline
+from pipeline.metrics.sections import complete
 from pipeline.metrics.sentences import write_sentences
 from pipeline.warehouse import queries
 
@@ -59,6 +60,9 @@ def build_headlines(inputs: Inputs, period: str, scope: str | None = None) -> li
         wanted = rows["scope"] == scope
     records = [_record(inputs, row) for row in rows[wanted].itertuples(index=False)]
     records.sort(key=lambda r: (r.section, r.id, r.scope != SYSTEM, r.scope))
+    # Sections add what the long table cannot carry (a reference month's value, the trusts a
+    # figure names); importing them also registers their sentences.
+    complete(records, inputs)
     write_sentences(records, inputs)
     for record in records:
         _attach_spc(inputs, record)

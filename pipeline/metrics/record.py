@@ -29,6 +29,9 @@ class Headline:
     values_are: str = "exact"  # internal outputs keep exact values and say so
     variation: str | None = None
     assurance: str | None = None
+    #: What a figure names beside its value, e.g. the trust with the most 6+ week waiters, its
+    #: share and its change since the reference month.
+    detail: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return _clean(asdict(self))

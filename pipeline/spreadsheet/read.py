@@ -2,52 +2,94 @@
 
 Workbooks are read with fastexcel (Rust calamine to Arrow: about 14x faster than pandas with
 openpyxl, see STACK.md). Every cell comes back as text so the validator sees what was typed.
-The file's kind is recognised from its first bytes, not its name.
+The file's kind is recognised from its first bytes, not its name: a LibreOffice file or an old
+.xls saved under an .xlsx name is read for what it is. Zip-based workbooks are inspected first
+(``pipeline.spreadsheet.inspect``) so that no file can make the reader exhaust memory. The
+header is found among the first rows (``pipeline.spreadsheet.header``), and the sheet row and
+column where the table sits are kept, so every problem names the cell a person sees in Excel.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.returns.registry import normalise_header
-from pipeline.validation.problems import Layout, file_problem
+from pipeline.spreadsheet import inspect
+from pipeline.spreadsheet.csv_read import decode, read_csv_frame, separator_and_header
+from pipeline.spreadsheet.header import find_header, is_blank
+from pipeline.validation.problems import FileProblem, Layout, Problem, file_problem
 
 DATA_SHEET = "Data"
 ABOUT_SHEET = "About"
 
+_SAVE_AS_XLSX = ("Send the return as the Excel template (.xlsx) or as CSV with the template's "
+                 "columns.")
+_PASSWORD = file_problem(
+    "The workbook is password-protected, so it cannot be read",
+    "Remove the password (File > Info > Protect Workbook > Encrypt with Password, clear it), "
+    "save, and send it again. Returns travel inside the NHS network; they need no password.")
+
 
 @dataclass
 class RawTable:
-    """The table read from a file: text cells under normalised headers, and where they sat."""
+    """The table read from a file: text cells under normalised headers, and where they sat.
+
+    ``frame`` is indexed by data row (0 = the row under the header; blank rows dropped keep
+    their numbers). ``header_problems`` are columns the header row cannot name (a value under
+    an empty header cell, as merged header cells leave).
+    """
 
     frame: pd.DataFrame
     layout: Layout
     file_kind: str  # "xlsx", "xls", "ods" or "csv"
     about: dict[str, str] = field(default_factory=dict)  # the template's About sheet, if any
+    header_problems: list[Problem] = field(default_factory=list)
+
+
+#: First bytes of files people send by mistake, and what to call them in the refusal.
+_OTHER_FORMATS = [
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"{\\rtf", "a Word (RTF) document"),
+]
 
 
 def sniff_kind(head: bytes) -> str:
-    """``xlsx``/``ods`` (zip), ``xls`` (OLE2), ``csv`` (text) or ``unknown``, by first bytes."""
-    if head.startswith(b"PK\x03\x04"):
+    """``xlsx``/``ods`` (zip), ``xls`` (OLE2), ``csv`` (text), ``html``, ``xml`` (Excel 2003
+    XML), ``empty`` or ``unknown``, by first bytes."""
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "ods" if b"mimetypeapplication/vnd.oasis" in head[:100] else "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "xls"
     if not head:
         return "empty"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "csv"
+    if any(head.startswith(magic) for magic, _ in _OTHER_FORMATS):
+        return "unknown"
     sample = head[:4096]
+    start = sample.removeprefix(codecs.BOM_UTF8).lstrip()[:512].lower()
+    if start.startswith((b"<!doctype html", b"<html")) or b"<table" in start:
+        return "html"
+    if start.startswith(b"<?xml"):
+        return "xml"
     if b"\x00" in sample:
         return "unknown"
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            sample.decode(encoding)
-            return "csv"
-        except UnicodeDecodeError:
-            continue
-    return "unknown"
+    text = decode(sample).text
+    # Text has few control characters (tab, line ends); binary data has many.
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
+    return "unknown" if controls > len(text) // 100 else "csv"
 
 
 def read_table(path: Path) -> RawTable:
@@ -58,72 +100,171 @@ def read_table(path: Path) -> RawTable:
         raise file_problem("The file is empty (0 bytes)",
                            "Save the return again and drop the saved file into the inbox.")
     if kind == "unknown":
-        raise file_problem(
-            "The file is not a spreadsheet or CSV file",
-            "Send the return as the Excel template (.xlsx) or as CSV with the template's columns.",
-        )
+        what = next((name for magic, name in _OTHER_FORMATS if head.startswith(magic)), None)
+        rule = (f"The file is {what}, not a spreadsheet or CSV file" if what
+                else "The file is not a spreadsheet or CSV file")
+        raise file_problem(rule, _SAVE_AS_XLSX)
+    if kind == "html":
+        raise file_problem("The file is a web page (HTML), not a spreadsheet, though its name "
+                           "may say so (some systems export tables this way)",
+                           "Open it in Excel and save it as an Excel Workbook (.xlsx), or "
+                           "export CSV instead.")
+    if kind == "xml":
+        raise file_problem("The file is XML (perhaps an Excel 2003 XML spreadsheet), not a "
+                           "workbook this pipeline reads",
+                           "Open it in Excel and save it as an Excel Workbook (.xlsx).")
     if kind == "csv":
         return _read_csv(path.read_bytes())
-    return _read_workbook(path, kind)
+    return _read_workbook(path.read_bytes(), kind)
 
 
-def _read_workbook(path: Path, kind: str) -> RawTable:
+def _read_csv(content: bytes) -> RawTable:
+    text = decode(content).text
+    separator, header_line = separator_and_header(text)
+    grid = read_csv_frame(text, separator, header_line)
+    return _table(grid, sheet=None, kind="csv", header_row=header_line + 1, first_column=1)
+
+
+def _read_workbook(content: bytes, kind: str) -> RawTable:
     import fastexcel
 
+    archive, parts = _opened_zip(content) if kind in {"xlsx", "ods"} else (None, {})
+    if kind == "xls" and inspect.is_encrypted_ole(content):
+        raise _PASSWORD
     try:
-        reader = fastexcel.read_excel(str(path))
+        reader = fastexcel.read_excel(content)
         names = reader.sheet_names
-        sheet = DATA_SHEET if DATA_SHEET in names else names[0]
-        frame = reader.load_sheet(sheet, dtypes="string").to_pandas()
-        about = _read_about(reader) if ABOUT_SHEET in names else {}
     except Exception as exc:  # fastexcel raises its own types for every kind of broken file
+        raise _unreadable(exc) from exc
+    sheet = _data_sheet(names, parts)
+    facts = _inspected(archive, parts, sheet, kind)
+    try:
+        grid = reader.load_sheet(sheet, header_row=None, dtypes="string",
+                                 skip_whitespace_tail_rows=True).to_pandas()
+        about = _read_about(reader, archive, parts, kind) if ABOUT_SHEET in names else {}
+    except FileProblem:
+        raise
+    except Exception as exc:
+        raise _unreadable(exc) from exc
+    table = _table(grid, sheet=sheet, kind=kind, header_row=None, first_column=facts.first_column,
+                   first_row=facts.first_row)
+    table.about = about
+    return table
+
+
+def _opened_zip(content: bytes) -> tuple[zipfile.ZipFile, dict[str, inspect.SheetPart]]:
+    """The zip, checked for size, and (for .xlsx) its sheets; refusals say what is wrong."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise file_problem(
-            f"The workbook could not be opened ({type(exc).__name__})",
-            "Open it in Excel, check it is not damaged or password-protected, save it as .xlsx "
-            "and send it again.",
-        ) from exc
-    return _table(frame, sheet=sheet, kind=kind, about=about)
+            "The workbook could not be opened: it is damaged or incomplete (perhaps cut short "
+            "while it was copied or saved)",
+            "Open it in Excel; if it opens, save it again and send the new copy, otherwise "
+            "send it again from the original.") from exc
+    inspect.check_zip_sizes(archive, len(content))
+    names = set(archive.namelist())
+    if "content.xml" in names or "xl/workbook.xml" in names:
+        try:
+            return archive, (inspect.sheet_parts(archive) if "xl/workbook.xml" in names else {})
+        except (KeyError, SyntaxError, zipfile.BadZipFile, OSError) as exc:
+            raise _unreadable(exc) from exc
+    if "xl/workbook.bin" in names:
+        raise file_problem("The workbook is an Excel Binary Workbook (.xlsb)",
+                           "Open it in Excel and save it as an Excel Workbook (.xlsx).")
+    raise file_problem("The file is a zip archive, not an Excel workbook",
+                       "Unzip it and send the return inside it.")
 
 
-def _read_about(reader: object) -> dict[str, str]:
-    about = reader.load_sheet(ABOUT_SHEET, header_row=None, dtypes="string").to_pandas()
+def _data_sheet(names: list[str], parts: dict[str, inspect.SheetPart]) -> str:
+    """The Data sheet if there is one, else the first sheet a person can see."""
+    if DATA_SHEET in names:
+        return DATA_SHEET
+    visible = [n for n in names if n in parts and not parts[n].hidden]
+    return visible[0] if visible else names[0]
+
+
+def _inspected(archive: zipfile.ZipFile | None, parts: dict[str, inspect.SheetPart],
+               sheet: str, kind: str) -> inspect.SheetFacts:
+    """The sheet's facts, after refusing one that is too large or holds uncalculated formulas."""
+    if archive is None:
+        return inspect.SheetFacts()  # .xls: bounded by the format; position not known
+    try:
+        facts = (inspect.ods_extent(archive) if kind == "ods"
+                 else inspect.sheet_facts(archive, parts[sheet].part))
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, SyntaxError) as exc:
+        raise _unreadable(exc) from exc
+    inspect.check_extent(facts, sheet)
+    problem = inspect.uncalculated_problems(facts, sheet)
+    if problem is not None:
+        raise problem
+    return facts
+
+
+def _unreadable(exc: Exception) -> FileProblem:
+    if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+        return _PASSWORD
+    return file_problem(
+        f"The workbook could not be opened ({type(exc).__name__})",
+        "Open it in Excel, check it is not damaged or password-protected, save it as .xlsx "
+        "and send it again.")
+
+
+def _read_about(reader: object, archive: zipfile.ZipFile | None,
+                parts: dict[str, inspect.SheetPart], kind: str) -> dict[str, str]:
+    _inspected(archive, parts, ABOUT_SHEET, kind)
+    about = reader.load_sheet(ABOUT_SHEET, header_row=None, dtypes="string",
+                              skip_whitespace_tail_rows=True).to_pandas()
     if about.shape[1] < 2:
         return {}
     return {str(k).strip(): str(v).strip() for k, v in zip(about.iloc[:, 0], about.iloc[:, 1],
                                                              strict=False) if pd.notna(k)}
 
 
-def _read_csv(content: bytes) -> RawTable:
-    text = _decode(content)
-    first_line = text.split("\n", 1)[0]
-    separator = ";" if first_line.count(";") > first_line.count(",") else ","
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False)
-    except pd.errors.EmptyDataError as exc:
-        raise file_problem("The CSV file has no header row",
-                           "The first line must be the template's column names.") from exc
-    except pd.errors.ParserError as exc:
-        raise file_problem(f"The CSV file could not be read: {exc}",
-                           "Check every line has the same number of separators.") from exc
-    return _table(frame, sheet=None, kind="csv", about={})
+def _table(grid: pd.DataFrame, *, sheet: str | None, kind: str, header_row: int | None,
+           first_column: int, first_row: int = 1) -> RawTable:
+    """The table under the header found in ``grid`` (every cell as read, no header yet).
 
-
-def _decode(content: bytes) -> str:
-    # utf-8-sig drops the byte order mark Excel writes; trusts on older Excel send Windows-1252.
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content.decode("cp1252")
-
-
-def _table(frame: pd.DataFrame, *, sheet: str | None, kind: str, about: dict[str, str]) -> RawTable:
-    headers = [normalise_header(c) for c in frame.columns]
-    frame = frame.copy()
-    frame.columns = headers
+    ``header_row`` is the header's 1-based line for CSV (the grid starts there); for a sheet it
+    is worked out from where the grid starts (``first_row``, the used range's first row).
+    """
+    rows = grid.head(12).astype(object).where(grid.head(12).notna(), None).values.tolist()
+    found = 0 if kind == "csv" else find_header(rows)
+    header_row = header_row if header_row is not None else first_row + found
+    headers = [normalise_header(c) if not is_blank(c) else "" for c in grid.iloc[found]] if len(
+        grid) else []
+    body = grid.iloc[found + 1:].reset_index(drop=True)
+    body.columns = range(body.shape[1])
     # Rows where every cell is blank are spacing, not data (a template's unused rows).
-    text = frame.astype("string").apply(lambda col: col.str.strip())
-    blank = text.isna() | (text == "")
-    frame = frame.loc[~blank.all(axis=1)]
-    layout = Layout(sheet=sheet, header_row=1, columns=tuple(headers))
-    return RawTable(frame=frame, layout=layout, file_kind=kind, about=about)
+    text = body.astype("string").apply(lambda col: col.str.strip())
+    filled = (text.notna() & (text != "")).fillna(False)
+    body = body.loc[filled.any(axis=1)]
+    problems = []
+    keep = []
+    layout = Layout(sheet=sheet, header_row=header_row, columns=tuple(headers),
+                    first_column=first_column)
+    for position, name in enumerate(headers):
+        if name:
+            keep.append(position)
+        elif filled[position].any():
+            first = int(filled.index[filled[position].to_numpy(dtype=bool)][0])
+            where = _position_cell(layout, position, first)
+            problems.append(Problem(
+                rule=f"{where} has values but no column name in the header row (merged header "
+                "cells leave the cells they cover empty)",
+                location=where,
+                hint="Unmerge the header cells and give every column its own name from the "
+                "template, or delete the column."))
+    frame = body[keep]
+    frame.columns = [headers[p] for p in keep]
+    return RawTable(frame=frame, layout=layout, file_kind=kind, header_problems=problems)
+
+
+def _position_cell(layout: Layout, position: int, data_index: int) -> str:
+    """The cell of an unnamed column, which :meth:`Layout.cell` cannot find by name."""
+    from openpyxl.utils import get_column_letter
+
+    row = layout.row_number(data_index)
+    if layout.sheet is None:
+        return f"line {row}, value {position + 1}"
+    return f"{layout.sheet}!{get_column_letter(layout.first_column + position)}{row}"

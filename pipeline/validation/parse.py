@@ -19,6 +19,9 @@ from schemas.fields import TIME_ONLY_DATE
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.0+)?$")
 _SUPPRESSION_MARKERS = {"*", "-", "~", "..", "c", "x"}
+#: No count in a return comes near this; past it a number cannot be held exactly (and past
+#: 2**63 it would wrap round when stored), so it is refused rather than silently changed.
+_LARGEST_COUNT = 10**15
 
 
 def kind_of(schema: pa.DataFrameSchema, column: str) -> str:
@@ -64,7 +67,7 @@ def _parse_count(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     unseparated = text.where(~text.str.match(_THOUSANDS).fillna(False),
                              text.str.replace(",", "", regex=False))
     numbers = pd.to_numeric(unseparated, errors="coerce")
-    whole = numbers.notna() & (numbers == np.floor(numbers))
+    whole = numbers.notna() & (numbers == np.floor(numbers)) & (numbers.abs() < _LARGEST_COUNT)
     bad = text.notna() & ~whole
     return numbers.where(whole).astype("Int64"), bad
 
@@ -78,6 +81,8 @@ def _parse_date(text: pd.Series) -> tuple[pd.Series, pd.Series]:
         (r"^\d{1,2}/\d{1,2}/\d{4}$", "%d/%m/%Y"),
         (r"^\d{1,2}-\d{1,2}-\d{4}$", "%d-%m-%Y"),
         (r"^\d{1,2} [A-Za-z]{3} \d{4}$", "%d %b %Y"),
+        (r"^\d{1,2}-[A-Za-z]{3}-\d{4}$", "%d-%b-%Y"),  # Excel's dd-mmm-yyyy, as exported
+        (r"^\d{1,2} [A-Za-z]{4,9} \d{4}$", "%d %B %Y"),  # 1 October 2023
     ]:
         match = remaining & text.str.match(pattern).fillna(False)
         if match.any():
@@ -92,6 +97,12 @@ def _parse_date(text: pd.Series) -> tuple[pd.Series, pd.Series]:
         remaining &= ~serial
     bad = (text.notna() & result.isna()) | remaining
     return result, bad
+
+
+def parse_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Cell text (stripped, blank as missing) to dates in every form a date column accepts,
+    and which cells are not dates."""
+    return _parse_date(text)
 
 
 def _parse_period(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -204,4 +215,14 @@ def _cell_problem(kind: str, column: str, index: int, value: str) -> Problem:
     if kind == "count" and value.strip() in _SUPPRESSION_MARKERS:
         rule = "must be a whole number, not a suppression marker"
         hint = "Send the real count: returns are not published, so nothing is suppressed in them."
+    elif kind == "count" and abs(_as_float(value)) >= _LARGEST_COUNT:
+        rule = "is far too large for a count"
+        hint = "Check the cell: a count here has at most a few thousand per row."
     return Problem(rule=rule, column=column, row=index, value=value, hint=hint)
+
+
+def _as_float(value: str) -> float:
+    try:
+        return float(value.replace(",", ""))
+    except ValueError:
+        return 0.0

@@ -16,14 +16,16 @@ class Layout:
 
     sheet: str | None
     header_row: int  # 1-based row (Excel) or line (CSV) of the header
-    columns: tuple[str, ...]  # names as normalised, in the file's order
+    columns: tuple[str, ...]  # names as normalised, in the file's order ("" where unnamed)
+    first_column: int = 1  # 1-based sheet column of the first of ``columns`` (A = 1)
 
     def row_number(self, data_index: int) -> int:
         return self.header_row + 1 + data_index
 
     def cell(self, column: str | None, data_index: int | None) -> str:
         """``Data!E7`` for a workbook, ``line 7`` for CSV, or the best partial reference."""
-        position = self.columns.index(column) + 1 if column in self.columns else None
+        position = (self.columns.index(column) + self.first_column if column in self.columns
+                    else None)
         if self.sheet is None:
             return f"line {self.row_number(data_index)}" if data_index is not None else "header"
         if data_index is None:

@@ -17,11 +17,12 @@ import pandera.pandas as pa
 from pipeline.returns.base import ReturnSpec
 from pipeline.returns.registry import identify
 from pipeline.spreadsheet.read import RawTable, read_table
-from pipeline.validation import identifiers
+from pipeline.validation import identifiers, personal
 from pipeline.validation.bulk import bulk_spec
 from pipeline.validation.pandera_report import problems_from_failures
 from pipeline.validation.parse import parse_frame
 from pipeline.validation.problems import FileProblem, Layout, Problem
+from pipeline.validation.totals import totals_rows
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,25 @@ def check_file(path: Path, context: Context) -> Checked:
         if bulk is not None:
             return bulk.bulk_check_and_reduce(path, bulk, context)
         table = read_table(path)
-        spec = identify(list(table.layout.columns))
+        spec = _identify(table)
     except FileProblem as problem:
         # A "header row" may really be a row of data: never echo what could identify a patient.
         return Checked(problems=identifiers.withhold_identifiers(problem.problems))
     return check_table(table, spec, context)
+
+
+def _identify(table: RawTable) -> ReturnSpec:
+    """The return the header names, refusing headers that name patient identifiers or leave a
+    column of values unnamed (with what is wrong with the header otherwise, all at once)."""
+    problems = [*table.header_problems,
+                *personal.header_problems(table.layout.columns, table.layout)]
+    try:
+        spec = identify(list(table.layout.columns))
+    except FileProblem as problem:
+        raise FileProblem([*problems, *problem.problems]) from None
+    if problems:
+        raise FileProblem(problems)
+    return spec
 
 
 def check_table(table: RawTable, spec: ReturnSpec, context: Context) -> Checked:
@@ -84,11 +99,23 @@ def check_table(table: RawTable, spec: ReturnSpec, context: Context) -> Checked:
         problems += [p for p in problems_from_failures(errors.failure_cases, schema, spec.rules)
                      if not (p.rule == "must not be blank" and (p.column, p.row) in unparsed)]
     problems += context_problems(typed, spec, context)
-    problems = identifiers.screen(table.frame, problems)  # NHS numbers: refused, never echoed
     period = _single_period(typed)
+    totals = totals_rows(table.frame, typed, schema)
+    if totals:  # one problem for the row, not one per cell a totals row breaks
+        problems = [p for p in problems if p.row not in totals] + list(totals.values())
+    found = personal.value_problems(table.frame, spec, _year(period, context))
+    problems = identifiers.withhold_identifiers([*problems, *found], [p.column for p in found])
+    problems = identifiers.screen(table.frame, problems)  # NHS numbers: refused, never echoed
     problems = sorted({p.located(layout) for p in problems}, key=Problem.sort_key)
     return Checked(problems=problems, spec=spec, rows=None if problems else rows,
                    period=period, layout=layout)
+
+
+def _year(period: str | None, context: Context) -> int:
+    """The year of the period (2023 for 2023-10, 2023-10-29 or 2023-24), else this year."""
+    if period and period[:4].isdigit():
+        return int(period[:4])
+    return context.today.year
 
 
 def _single_period(typed: pd.DataFrame) -> str | None:

@@ -49,6 +49,8 @@ _MACROS = [
         WHEN regexp_full_match(t, '\d{1,2}/\d{1,2}/\d{4}') THEN try_strptime(t, '%d/%m/%Y')
         WHEN regexp_full_match(t, '\d{1,2}-\d{1,2}-\d{4}') THEN try_strptime(t, '%d-%m-%Y')
         WHEN regexp_full_match(t, '\d{1,2} [A-Za-z]{3} \d{4}') THEN try_strptime(t, '%d %b %Y')
+        WHEN regexp_full_match(t, '\d{1,2}-[A-Za-z]{3}-\d{4}') THEN try_strptime(t, '%d-%b-%Y')
+        WHEN regexp_full_match(t, '\d{1,2} [A-Za-z]{4,9} \d{4}') THEN try_strptime(t, '%d %B %Y')
         WHEN regexp_full_match(t, '\d{5}(\.0+)?')
             THEN DATE '1899-12-30' + CAST(CAST(t AS DOUBLE) AS INTEGER)
         END AS DATE)""",

@@ -4,6 +4,10 @@ WITH source AS (
     SELECT * FROM marts.uec_headlines
     UNION ALL
     SELECT * FROM marts.benchmark_headlines
+    UNION ALL SELECT * FROM marts.theatres_headlines
+    UNION ALL SELECT * FROM marts.diagnostics_headlines
+    UNION ALL SELECT * FROM marts.finance_headlines
+    UNION ALL SELECT * FROM marts.rtt_headlines
 ),
 
 final AS (

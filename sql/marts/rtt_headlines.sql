@@ -1,0 +1,89 @@
+-- Waiting-list headline values in the long form of marts.headline_values (columns as documented
+-- in uec_headlines.sql), by trust and system, every month: the waiting list at the month's last
+-- snapshot (rtt_weekly) and the long-wait cohort's progress (rtt_cohort_progress). as_of is the
+-- snapshot each value is taken at (for remaining_prior, four weeks before the month's; for
+-- rtt.cohort.at_start, the plan year's first). return_type 'rtt' matches both forms of the
+-- return (rtt_aggregate, rtt_ptl) for provenance. A comparison a trust cannot make (no return
+-- six weeks back, say) has no row; a system row counts the trusts with a row for that figure,
+-- and names the members without one. A rate that cannot be divided out has a NULL value.
+WITH weekly AS (
+    SELECT * FROM marts.rtt_weekly WHERE is_month_snapshot
+),
+
+progress AS (
+    SELECT * FROM marts.rtt_cohort_progress
+),
+
+members AS (
+    SELECT list(org_code ORDER BY org_code) AS codes FROM ref.organisations WHERE cmast_member
+),
+
+figures AS (
+    SELECT 'rtt.waiting_list.total' AS id, period, scope, waiting_total AS value,
+        'count' AS unit, waiting_total AS numerator, NULL AS denominator, snapshot_date AS as_of
+    FROM weekly
+    UNION ALL
+    SELECT 'rtt.waits_over.' || n || 'w', period, scope,
+        [over_104w, over_78w, over_65w, over_52w][i], 'count',
+        [over_104w, over_78w, over_65w, over_52w][i], NULL, snapshot_date
+    FROM weekly, (VALUES (1, 104), (2, 78), (3, 65), (4, 52)) AS bands(i, n)
+    UNION ALL
+    SELECT 'rtt.within_18w_pct', period, scope, 100.0 * within_18w / nullif(waiting_total, 0),
+        'percent', within_18w, waiting_total, snapshot_date
+    FROM weekly
+    UNION ALL
+    SELECT 'rtt.cohort.' || part, period, scope, [remaining, admitted, non_admitted][i],
+        'count', [remaining, admitted, non_admitted][i], NULL, as_of
+    FROM progress,
+        (VALUES (1, 'remaining'), (2, 'remaining.admitted'), (3, 'remaining.non_admitted'))
+            AS parts(i, part)
+    UNION ALL
+    SELECT 'rtt.cohort.remaining_prior', period, scope, prior, 'count', prior, NULL, as_of - 28
+    FROM progress WHERE prior IS NOT NULL
+    UNION ALL
+    SELECT 'rtt.cohort.clearance_rate_6w', period, scope, fall_6w / 6.0, 'per_week', fall_6w, 6,
+        as_of
+    FROM progress WHERE fall_6w IS NOT NULL
+    UNION ALL
+    SELECT 'rtt.cohort.required_rate', period, scope, remaining / nullif(weeks_left, 0),
+        'per_week', remaining, weeks_left, as_of
+    FROM progress
+    UNION ALL
+    -- Remaining over the clearance rate quoted beside it; none while the cohort is not falling.
+    SELECT 'rtt.cohort.weeks_to_clear', period, scope,
+        CASE WHEN fall_6w > 0 THEN remaining / (fall_6w / 6.0) END, 'weeks', remaining, NULL,
+        as_of
+    FROM progress WHERE fall_6w IS NOT NULL
+    UNION ALL
+    SELECT 'rtt.cohort.cleared_since', period, scope, cleared_since, 'count', cleared_since,
+        NULL, as_of
+    FROM progress WHERE cleared_since IS NOT NULL
+    UNION ALL
+    SELECT 'rtt.cohort.at_start', period, scope, at_start, 'count', at_start, NULL, start_date
+    FROM progress WHERE cleared_since IS NOT NULL
+),
+
+coverage AS (
+    SELECT f.id, f.period, count(*) AS trusts_submitted,
+        array_to_string(list_filter(any_value(m.codes),
+            lambda c: NOT list_contains(list(f.scope), c)), ',') AS missing_trusts
+    FROM figures AS f, members AS m
+    WHERE f.scope <> 'QYG'
+    GROUP BY f.id, f.period
+),
+
+final AS (
+    SELECT
+        f.id, f.period, f.scope, f.value::DOUBLE AS value, f.unit,
+        f.numerator::BIGINT AS numerator, f.denominator::BIGINT AS denominator,
+        strftime(f.as_of, '%Y-%m-%d') AS as_of,
+        'trust_returns' AS source, 'rtt' AS return_type,
+        CASE WHEN f.scope = 'QYG' THEN c.trusts_submitted ELSE 1 END::INTEGER
+            AS trusts_submitted,
+        len((SELECT codes FROM members))::INTEGER AS trusts_expected,
+        CASE WHEN f.scope = 'QYG' THEN c.missing_trusts END AS missing_trusts
+    FROM figures AS f
+    LEFT JOIN coverage AS c USING (id, period)
+)
+
+SELECT * FROM final

@@ -1,0 +1,87 @@
+-- The waiting list at each weekly snapshot, by trust and for the system (QYG, the sum of the
+-- trusts that submitted that snapshot; the others are named in missing_trusts, not counted as
+-- zero). "Waited more than N weeks" is weeks_waited >= N: weeks are whole weeks, so 52 means
+-- 52 weeks and 0 to 6 days, NHS England's "Gt 52 To 53 Weeks" band, the first its "over 52
+-- weeks" counts (pipeline/national/rtt.py, benchmark_rtt.sql), so the trusts' figures compare
+-- with the national ones; "under 18 weeks" is weeks_waited < 18 (bands up to "Gt 17 To 18").
+-- The cohort is that of the target active in the snapshot's month (rtt_cohort_weekly).
+-- is_month_snapshot marks the last snapshot on or before each month's end, where a month's
+-- figures are taken.
+WITH source AS (
+    SELECT * FROM staging.stg_rtt_pathways
+),
+
+members AS (
+    SELECT org_code FROM ref.organisations WHERE cmast_member
+),
+
+cohorts AS (
+    SELECT * FROM marts.rtt_cohort_weekly WHERE is_active
+),
+
+waiting AS (
+    SELECT
+        org_code AS scope,
+        snapshot_date,
+        sum(pathways) AS waiting_total,
+        coalesce(sum(pathways) FILTER (WHERE weeks_waited < 18), 0) AS within_18w,
+        coalesce(sum(pathways) FILTER (WHERE weeks_waited >= 52), 0) AS over_52w,
+        coalesce(sum(pathways) FILTER (WHERE weeks_waited >= 65), 0) AS over_65w,
+        coalesce(sum(pathways) FILTER (WHERE weeks_waited >= 78), 0) AS over_78w,
+        coalesce(sum(pathways) FILTER (WHERE weeks_waited >= 104), 0) AS over_104w
+    FROM source
+    GROUP BY org_code, snapshot_date
+),
+
+by_trust AS (
+    SELECT
+        w.*, c.threshold_weeks, c.target_date, c.cohort, c.cohort_admitted,
+        c.cohort_non_admitted, 1 AS trusts_submitted
+    FROM waiting AS w
+    LEFT JOIN cohorts AS c USING (scope, snapshot_date)
+),
+
+system AS (
+    SELECT
+        'QYG' AS scope, snapshot_date,
+        sum(waiting_total), sum(within_18w), sum(over_52w), sum(over_65w), sum(over_78w),
+        sum(over_104w), threshold_weeks, target_date, sum(cohort), sum(cohort_admitted),
+        sum(cohort_non_admitted), count(*) AS trusts_submitted
+    FROM by_trust
+    GROUP BY snapshot_date, threshold_weeks, target_date
+),
+
+missing AS (
+    SELECT p.snapshot_date, string_agg(m.org_code, ',' ORDER BY m.org_code) AS missing_trusts
+    FROM (SELECT DISTINCT snapshot_date FROM by_trust) AS p
+    CROSS JOIN members AS m
+    ANTI JOIN by_trust AS t ON t.snapshot_date = p.snapshot_date AND t.scope = m.org_code
+    GROUP BY p.snapshot_date
+),
+
+final AS (
+    SELECT
+        u.scope,
+        u.snapshot_date,
+        strftime(u.snapshot_date, '%Y-%m') AS period,
+        u.snapshot_date = max(u.snapshot_date) OVER (
+            PARTITION BY strftime(u.snapshot_date, '%Y-%m')) AS is_month_snapshot,
+        u.waiting_total::BIGINT AS waiting_total,
+        u.within_18w::BIGINT AS within_18w,
+        u.over_52w::BIGINT AS over_52w,
+        u.over_65w::BIGINT AS over_65w,
+        u.over_78w::BIGINT AS over_78w,
+        u.over_104w::BIGINT AS over_104w,
+        u.threshold_weeks,
+        u.target_date,
+        u.cohort::BIGINT AS cohort,
+        u.cohort_admitted::BIGINT AS cohort_admitted,
+        u.cohort_non_admitted::BIGINT AS cohort_non_admitted,
+        u.trusts_submitted::INTEGER AS trusts_submitted,
+        (SELECT count(*) FROM members)::INTEGER AS trusts_expected,
+        CASE WHEN u.scope = 'QYG' THEN coalesce(m.missing_trusts, '') END AS missing_trusts
+    FROM (SELECT * FROM by_trust UNION ALL SELECT * FROM system) AS u
+    LEFT JOIN missing AS m ON m.snapshot_date = u.snapshot_date AND u.scope = 'QYG'
+)
+
+SELECT * FROM final ORDER BY snapshot_date, scope
