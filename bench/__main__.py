@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import shutil
 import sys
 import time
@@ -54,6 +55,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
+    # Every benchmark makes its own data roots in the scratch folder: settings that would point
+    # them all at one place (a real warehouse, even) must not leak in from the environment.
+    for name in ("CMAST_DATA_DIR", "CMAST_WAREHOUSE", "PREFECT_API_URL"):
+        os.environ.pop(name, None)
     # Piped into a file or CI log, rich would fold the table to 80 columns: give it room.
     console = Console(width=None if sys.stdout.isatty() else 160)
     facts = machine.facts()

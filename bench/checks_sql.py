@@ -8,9 +8,9 @@ parser does before pandera runs.
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 
+from bench.core import quiet_duckdb
 from pipeline.returns import get_return
 
 #: (smaller, larger) pairs of the return's cross-column rules (``schemas.uec.RULES``).
@@ -28,7 +28,7 @@ def count_columns() -> list[str]:
 
 def failures(frame: pd.DataFrame, *, text: bool) -> pd.DataFrame:
     """Every (row, check) that fails in ``frame``; ``text`` when its cells are still text."""
-    con = duckdb.connect()
+    con = quiet_duckdb()
     try:
         con.register("frame", frame.reset_index(names="row"))
         return con.execute(query(text=text)).df()

@@ -16,6 +16,15 @@ from pathlib import Path
 from typing import Any
 
 
+def quiet_duckdb(database: str = ":memory:"):
+    """A DuckDB connection for a baseline, without the progress bar it draws over the output."""
+    import duckdb
+
+    con = duckdb.connect(database)
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 class Skipped(Exception):
     """A benchmark cannot run here (e.g. NHS England's files are not beside the project)."""
 

@@ -57,14 +57,9 @@ def run(run: Run) -> list[Row]:
     # Measured before the child takes the files away into its inbox.
     baselines = {name: _baseline(next(outbox.glob(f"*_{_slug(name)}_0{suffix}")))
                  for name, (_, suffix) in VARIANTS.items()}
-    home = folder / "prefect-home"  # new: the first child creates Prefect's database in it
-    env = {"PREFECT_HOME": str(home), "CMAST_PREFECT_HOME": str(home),
-           "CMAST_SETTLE_SECONDS": "0", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "DO_NOT_TRACK": "1",
-           # Prefect gives its temporary server 20 s to come up. Creating a new home's database
-           # on a busy 2-core machine took longer (the first `cmast ingest` would fail there);
-           # the bench waits longer so that it measures the start-up instead of failing.
-           "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
+    # A new Prefect home: the first child creates Prefect's database in it, the second (and
+    # the month benchmark's) reuses it.
+    env = prefect_env(run.folder("prefect-home"))
     cold = in_child("bench.feedback:startup_child", {"empty_root": str(folder / "empty-cold")},
                     env=env)
     warm = in_child("bench.feedback:measure_child", {
@@ -92,6 +87,17 @@ def run(run: Run) -> list[Row]:
                 baseline_label="pandas reads the same file (openpyxl / read_csv), no checks",
                 target=target, repeats=len(times), notes={"times": times}))
     return rows
+
+
+def prefect_env(home: Path) -> dict[str, str]:
+    """Environment of a child that runs flows: its own Prefect home, analytics off."""
+    return {"PREFECT_HOME": str(home), "CMAST_PREFECT_HOME": str(home),
+            "CMAST_SETTLE_SECONDS": "0", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "DO_NOT_TRACK": "1",
+            # Prefect gives its temporary server 20 s to come up. Creating a new home's
+            # database on a busy 2-core machine took longer (the first `cmast ingest` would
+            # fail there): the bench waits longer, to measure the start-up instead of failing.
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
 
 
 def _slug(variant: str) -> str:

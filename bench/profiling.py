@@ -40,7 +40,8 @@ def profiled(fn: Callable[[], Any], top: int = 10) -> tuple[Any, dict[str, list[
 
 def _line(key: tuple[str, int, str], calls: int, own: float, cumulative: float) -> str:
     file, line, name = key
-    return f"{cumulative:7.2f} s cum {own:6.2f} s self {calls:>7} calls  {_short(file)}:{line} {name}"
+    where = f"{_short(file)}:{line} {name}"
+    return f"{cumulative:7.2f} s cum {own:6.2f} s self {calls:>7} calls  {where}"
 
 
 def _short(file: str) -> str:

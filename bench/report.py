@@ -35,7 +35,10 @@ def print_table(console: Console, rows: list[Row], title: str) -> None:
 
 
 def _amount(value: float, unit: str, repeats: int = 1) -> str:
-    text = f"{value:,.0f} MB" if unit == "MB" else f"{value:,.2f} s"
+    if unit == "MB":
+        text = f"{value:,.0f} MB"
+    else:  # a few milliseconds would print as 0.00 s
+        text = f"{value * 1000:,.1f} ms" if value < 0.1 else f"{value:,.2f} s"
     return text + (f" (median of {repeats})" if repeats > 1 else "")
 
 

@@ -3,6 +3,7 @@ then alerts for what went wrong, and a fresh snapshot for report writers if the 
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import asdict
 from pathlib import Path
 
@@ -12,12 +13,11 @@ from prefect.context import get_run_context
 
 from flows.alerting import alert_failed_run, raise_alerts_task
 from flows.snapshot import publish_snapshot_task
-from flows.writer import writer_slot
+from flows.writer import writing
 from pipeline import alerts
 from pipeline.config import load_settings
 from pipeline.ingest import process_file, scan_inbox
 from pipeline.progress import progress_bar
-from pipeline.warehouse import held_open
 
 #: Outcomes that wrote to the ledger, so the snapshot's copy of it is out of date.
 _CHANGED_LEDGER = {"loaded", "rejected", "duplicate", "recovered"}
@@ -28,9 +28,7 @@ _CHANGED_LEDGER = {"loaded", "rejected", "duplicate", "recovered"}
 def ingest_file(path: str, data_dir: str) -> dict:
     """Load or quarantine one file. Retried only for outside causes (a locked warehouse, a full
     disk): a bad file is an answer, not a failure."""
-    settings = load_settings(Path(data_dir))
-    with writer_slot(settings.lock_wait_seconds):
-        outcome = process_file(Path(path), settings)
+    outcome = process_file(Path(path), load_settings(Path(data_dir)))
     record = asdict(outcome)
     record["problems"] = [p.as_line() for p in outcome.problems]
     return record
@@ -50,8 +48,9 @@ def ingest_inbox(data_dir: str | None = None, show_progress: bool = False) -> li
     files = scan_inbox(settings)
     logger.info("%d file(s) waiting in %s", len(files), settings.inbox)
     outcomes = []
-    with held_open(settings), progress_bar(len(files), "Ingesting",
-                                           enabled=show_progress) as advance:
+    # An empty inbox (most scans under `cmast serve`) needs no turn to write.
+    with writing(settings) if files else nullcontext(), progress_bar(
+            len(files), "Ingesting", enabled=show_progress) as advance:
         for path in files:
             state = ingest_file(str(path), str(settings.data_dir), return_state=True)
             if state.is_completed():

@@ -23,6 +23,9 @@ from prefect.client.schemas.actions import GlobalConcurrencyLimitUpdate
 from prefect.concurrency.sync import concurrency
 from prefect.exceptions import ObjectNotFound
 
+from pipeline.config import Settings
+from pipeline.warehouse import held_open
+
 WRITER_LIMIT = "warehouse-writer"
 
 
@@ -63,3 +66,12 @@ def writer_slot(wait_seconds: float) -> Iterator[None]:
 
 
 _ensured: list[bool] = []  # once per process
+
+
+@contextmanager
+def writing(settings: Settings) -> Iterator[None]:
+    """A run's turn to write, for all its files: the Prefect slot, then the warehouse's lock and
+    one open connection. Every writer takes them in this order, so none holds what another
+    waits for."""
+    with writer_slot(settings.lock_wait_seconds), held_open(settings):
+        yield

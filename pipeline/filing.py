@@ -13,6 +13,7 @@ Three rules, because the file a trust sent is the one thing that cannot be rebui
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import unicodedata
@@ -45,8 +46,7 @@ def stage(source: Path, destination: Path) -> Path:
             shutil.copyfile(source, staged)
             shutil.copystat(source, staged)
     except OSError as error:
-        if _is_dir(staged.parent):
-            staged.unlink(missing_ok=True)
+        _remove_quietly(staged)
         raise StorageFailed(
             f"Could not store {source.parent.name}/{source.name} in {destination.parent}: "
             f"{error.strerror or error}. Nothing was recorded or loaded; the file stays in the "
@@ -96,8 +96,8 @@ def safe_name(name: str) -> str:
     return kept or "file"
 
 
-def _is_dir(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except OSError:
-        return False
+def _remove_quietly(path: Path) -> None:
+    """Remove what a failed copy left, if the storage lets us (a read-only one will not, and
+    has nothing of ours on it then)."""
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)

@@ -192,7 +192,8 @@ def _check(path: Path, settings: Settings, org: str, today: dt.date | None) -> C
     size_mb = path.stat().st_size / 1_000_000
     if size_mb > settings.max_file_mb:
         return Checked(problems=[Problem(
-            rule=f"The file is {size_mb:,.0f} MB, over the {settings.max_file_mb:,.0f} MB limit",
+            rule=f"The file is {size_mb:,.1f} MB, over the {settings.max_file_mb:g} MB limit "
+            "(CMAST_MAX_FILE_MB)",
             hint="Check it is the right file; a monthly return is well under this size.")])
     context = Context(org_code=org, sites=trust_sites(settings),
                       today=today or dt.date.today())

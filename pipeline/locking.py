@@ -8,7 +8,8 @@ whole of that work. The lock is the operating system's (``flock``), so it is rel
 holder exits, however it exits: a crashed run never leaves the warehouse locked.
 
 Take this lock before opening the warehouse, never while holding a connection, so two writers
-cannot each hold what the other waits for.
+cannot each hold what the other waits for (``pipeline.warehouse.held_open`` takes it for a whole
+ingest run, before its connection).
 """
 
 from __future__ import annotations
@@ -25,9 +26,12 @@ from pipeline.config import Settings
 
 LOCK_NAME = ".writer.lock"
 
-# Re-entrant within a thread: a writer that calls another writer (a briefing that rebuilds the
-# marts) must not wait for itself. flock alone would block, as each open() is a separate lock.
-_held = threading.local()
+# Re-entrant within a process: a writer inside another (a file loaded within an ingest run that
+# holds the lock throughout) must not wait for itself, whichever thread it runs on; flock alone
+# would block, as each open() is a separate lock. The process is the one writer meanwhile, as
+# with DuckDB's own lock.
+_depth: dict[Path, int] = {}
+_depth_guard = threading.Lock()
 
 
 class WriterBusy(TimeoutError):
@@ -43,25 +47,29 @@ def writer_lock(settings: Settings, wait_seconds: float | None = None) -> Iterat
     """Hold the warehouse's writer lock, waiting up to ``wait_seconds`` (default: the
     ``CMAST_LOCK_WAIT_SECONDS`` setting) for another writer to finish."""
     path = lock_path(settings)
-    depth = getattr(_held, "paths", {})
-    _held.paths = depth
-    if depth.get(path):
-        depth[path] += 1
+    with _depth_guard:
+        inside = _depth.get(path, 0) > 0
+        if inside:
+            _depth[path] += 1
+    if inside:
         try:
             yield
         finally:
-            depth[path] -= 1
+            with _depth_guard:
+                _depth[path] -= 1
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     wait = settings.lock_wait_seconds if wait_seconds is None else wait_seconds
     handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         _acquire(handle, path, wait)
-        depth[path] = 1
+        with _depth_guard:
+            _depth[path] = 1
         try:
             yield
         finally:
-            depth[path] = 0
+            with _depth_guard:
+                _depth[path] = 0
             fcntl.flock(handle, fcntl.LOCK_UN)
     finally:
         os.close(handle)

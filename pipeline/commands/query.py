@@ -46,7 +46,11 @@ def query(
         _errors.print(f"[red]Error[/red]: {escape(str(error))}", soft_wrap=True)
         raise typer.Exit(1) from None
     if as_csv:
-        frame.to_csv(sys.stdout, index=False)
+        # Cells come from trusts' files (file names, free text): none may run as a formula
+        # when the CSV is opened in Excel.
+        from pipeline.spreadsheet.styles import safe_frame
+
+        safe_frame(frame).to_csv(sys.stdout, index=False)
     elif as_json:
         sys.stdout.write(frame.to_json(orient="records", date_format="iso", indent=2) + "\n")
     else:

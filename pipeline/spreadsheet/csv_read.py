@@ -59,7 +59,10 @@ def separator_and_header(text: str) -> tuple[str, int]:
     lines = text.splitlines()[:SEARCHED_ROWS]
     best = None
     for separator in SEPARATORS:
-        rows = list(csv.reader(lines, delimiter=separator))
+        try:
+            rows = list(csv.reader(lines, delimiter=separator))
+        except csv.Error:
+            continue  # a NUL or a stray line end: not the header's separator, or not a header
         index = find_header(rows)
         score = header_score(rows[index]) if rows else 0
         if score and (best is None or score > best[0]):

@@ -24,12 +24,13 @@ def write_feedback(path: Path, *, file_name: str, org_code: str, summary: str,
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Problems"
-    sheet["A1"] = f"Your file {file_name} was not loaded"
+    sheet["A1"] = safe_text(f"Your file {file_name} was not loaded")
     sheet["A1"].font = TITLE_FONT
     sheet["A2"] = safe_text(summary)
-    sheet["A3"] = (f"Fix every problem below, then drop the corrected file into inbox/{org_code}/ "
-                   "again. A corrected file replaces nothing until it passes; once it does, it "
-                   "replaces any earlier file for the same return and period.")
+    sheet["A3"] = safe_text(
+        f"Fix every problem below, then drop the corrected file into inbox/{org_code}/ again. "
+        "A corrected file replaces nothing until it passes; once it does, it replaces any "
+        "earlier file for the same return and period.")
     sheet["A3"].alignment = WRAP
     sheet.merge_cells("A3:F3")
     sheet.row_dimensions[3].height = 45

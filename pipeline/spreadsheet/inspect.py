@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
@@ -42,6 +43,10 @@ MAX_CELLS = 20_000_000
 LISTED = 20
 
 _CHUNK = 1 << 22
+#: What reading a damaged zip member can raise: a bad header, a bad deflate stream, a method
+#: or encryption zipfile does not support, XML that does not parse.
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
+              NotImplementedError, RuntimeError, ElementTree.ParseError)
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _DOC_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -106,18 +111,26 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, SheetPart]:
 # A cell tag with its attributes; group 2 is "/" for an empty cell (<c r="A1" s="3"/>), which
 # calamine does not count. A prefix (x:c) appears in files some libraries write.
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s>/])([^>]*?)(/?)>")
-_VALUE_CELL_REF = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?(?<!/)>")
+# The common form of a cell with a value, reference first (Excel, openpyxl and most libraries
+# write it so): matched at C speed. "/" cannot occur in a cell's attributes, so excluding it
+# leaves out empty cells.
+_VALUE_CELL_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c r=\"([A-Z]{1,3})([0-9]{1,7})\"[^>/]*>")
 _REF = re.compile(rb"\br=\"([A-Z]{1,3})?([0-9]{1,7})\"")
 _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s>/])([^>]*?)(/?)>")
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 
 
 def sheet_facts(archive: zipfile.ZipFile, part: str) -> SheetFacts:
-    """The used range of a sheet's value cells and its uncalculated formulas, by streaming."""
+    """The used range of a sheet's value cells and its uncalculated formulas, by streaming.
+
+    Every cell with a value has a closing tag (``</c>``); when each of those is matched by the
+    fast pattern, its reference gives the range. Otherwise (references left out, or written in
+    another order) every tag is walked, which is slower but exact.
+    """
     rows: list[int] = []
     columns: set[bytes] = set()
-    unreferenced = formulas = False
+    matched = closed = 0
+    formulas = False
     tail = b""
     with archive.open(part) as stream:
         while chunk := stream.read(_CHUNK):
@@ -126,15 +139,14 @@ def sheet_facts(archive: zipfile.ZipFile, part: str) -> SheetFacts:
             text, tail = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
             found = _VALUE_CELL_REF.findall(text)
             if found:
-                rows += (int(min(r for _, r in found)), int(max(r for _, r in found)))
+                numbers = [int(r) for _, r in found]
+                rows += (min(numbers), max(numbers))
                 columns.update(c for c, _ in found)
-            if not unreferenced:
-                unreferenced = any(b"r=\"" not in m.group(1) and not m.group(2)
-                                   for m in _CELL.finditer(text))
+            matched += len(found)
+            closed += text.count(b"</c>") + text.count(b":c>")
             formulas = formulas or _FORMULA.search(text) is not None
     facts = SheetFacts()
-    if unreferenced:
-        # Some writers leave out cell references (positions follow from the order): count.
+    if matched != closed:
         facts.first_row, facts.first_column, facts.cells = _counted_extent(archive, part)
     elif rows:
         indexes = [column_index_from_string(c.decode()) for c in columns]

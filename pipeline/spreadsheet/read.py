@@ -167,7 +167,7 @@ def _opened_zip(content: bytes) -> tuple[zipfile.ZipFile, dict[str, inspect.Shee
     if "content.xml" in names or "xl/workbook.xml" in names:
         try:
             return archive, (inspect.sheet_parts(archive) if "xl/workbook.xml" in names else {})
-        except (KeyError, SyntaxError, zipfile.BadZipFile, OSError) as exc:
+        except inspect.ZIP_ERRORS as exc:
             raise _unreadable(exc) from exc
     if "xl/workbook.bin" in names:
         raise file_problem("The workbook is an Excel Binary Workbook (.xlsb)",
@@ -192,7 +192,7 @@ def _inspected(archive: zipfile.ZipFile | None, parts: dict[str, inspect.SheetPa
     try:
         facts = (inspect.ods_extent(archive) if kind == "ods"
                  else inspect.sheet_facts(archive, parts[sheet].part))
-    except (KeyError, zipfile.BadZipFile, OSError, EOFError, SyntaxError) as exc:
+    except inspect.ZIP_ERRORS as exc:
         raise _unreadable(exc) from exc
     inspect.check_extent(facts, sheet)
     problem = inspect.uncalculated_problems(facts, sheet)

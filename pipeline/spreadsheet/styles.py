@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -19,10 +21,27 @@ def safe_text(value: object) -> object:
 
     Values come from files trusts send; a cell starting with ``=`` must never become live.
     openpyxl treats a str starting with "=" as a formula, so such text is prefixed with a quote.
+    Control characters a workbook cannot hold (NUL and the like, which openpyxl refuses with an
+    error) become U+FFFD, so a report about a file full of them can still be written.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
     return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell made safe as by :func:`safe_text`, for CSV output.
+
+    A CSV has no cell types: Excel runs any cell starting with ``=``, ``+``, ``-`` or ``@`` as
+    a formula when it opens the file. Numbers stay numbers (a negative number is not text).
+    """
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(safe_text)
+    return safe
 
 
 def write_header(sheet: Worksheet, row: int, names: list[str]) -> None:

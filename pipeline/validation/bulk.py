@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pipeline.returns.base import ReturnSpec
 from pipeline.returns.registry import identify, normalise_header
+from pipeline.spreadsheet.csv_read import decode
 from pipeline.spreadsheet.read import sniff_kind
 from pipeline.validation.problems import FileProblem
 
@@ -34,17 +35,18 @@ def csv_header(path: Path) -> CsvHeader | None:
         head = handle.read(_HEAD_BYTES)
     if sniff_kind(head) != "csv":
         return None
-    line = head.split(b"\n", 1)[0].rstrip(b"\r")
-    try:
-        text, encoding = line.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        text, encoding = line.decode("cp1252"), "cp1252"
-    # The same rule as the pandas reader: semicolons win only if there are more of them.
+    decoded = decode(head.split(b"\n", 1)[0])
+    if decoded.encoding == "utf-16":
+        return None  # DuckDB's reader takes UTF-8 or Windows-1252: the usual path reads it
+    text = decoded.text.rstrip("\r")
     separator = ";" if text.count(";") > text.count(",") else ","
-    names = next(csv.reader([text], delimiter=separator), [])
+    try:
+        names = next(csv.reader([text], delimiter=separator), [])
+    except csv.Error:
+        return None  # not a header line this path can use; the usual path reports it
     if not names:
         return None
-    return CsvHeader(tuple(normalise_header(n) for n in names), separator, encoding)
+    return CsvHeader(tuple(normalise_header(n) for n in names), separator, decoded.encoding)
 
 
 def bulk_spec(path: Path) -> ReturnSpec | None:

@@ -40,8 +40,8 @@ _HEADERS = [
 ]
 HINT = ("Remove them and send the file again: returns must never carry patient identifiers. "
         "The values are not shown here for the same reason.")
-#: Column kinds whose text could hold a date or a postcode (counts and money cannot).
-_TEXT_KINDS = {"text", "code", "date", "week"}
+#: A cell of free text is parsed as a date only if it has a date's digits (most have none).
+_DATE_DIGITS = r"\d{4}|\d{1,2}/\d{1,2}/\d{2}"
 
 
 def header_problems(columns: Sequence[str], layout: Layout) -> list[Problem]:
@@ -59,32 +59,61 @@ def header_problems(columns: Sequence[str], layout: Layout) -> list[Problem]:
     return problems
 
 
-def value_problems(frame: pd.DataFrame, spec: ReturnSpec, period_year: int) -> list[Problem]:
-    """Problems for columns of cell text holding what look like dates of birth or postcodes."""
+def value_problems(frame: pd.DataFrame, typed: pd.DataFrame, spec: ReturnSpec,
+                   period_year: int) -> list[Problem]:
+    """Problems for columns holding what look like dates of birth or postcodes.
+
+    ``frame`` is the cell text, ``typed`` the parsed values: date columns are judged by their
+    parsed dates (no second parse), text columns by the few cells that hold a date's digits.
+    """
     problems = []
     cutoff = period_year - YEARS_BACK
     for column in frame.columns:
         kind = kind_of(spec.schema, column) if column in spec.schema.columns else "text"
-        if kind not in _TEXT_KINDS:
-            continue
-        text = frame[column].astype("string").str.strip()
-        dates, _ = parse_dates(text.mask(text == ""))
-        years = dates.dt.year
-        old = (years >= _EARLIEST_BIRTH_YEAR) & (years < cutoff)
-        if old.any():
-            problems.append(_problem(column, old, f"dates from before {cutoff}, which may be "
-                                     "dates of birth"))
+        years = _years(kind, frame[column], typed.get(column))
+        if years is not None:
+            old = ((years >= _EARLIEST_BIRTH_YEAR) & (years < cutoff)).fillna(False)
+            if old.any():
+                problems.append(_problem(column, old, f"dates from before {cutoff}"))
         if kind in {"text", "code"}:
+            text = frame[column].astype("string")
             postcode = text.str.contains(POSTCODE, regex=True).fillna(False).astype(bool)
             if postcode.any():
                 problems.append(_problem(column, postcode, "what look like postcodes"))
     return problems
 
 
+def _years(kind: str, text: pd.Series, typed: pd.Series | None) -> pd.Series | None:
+    """The year of each cell that is a date, for the kinds of column that can hold one."""
+    if kind == "date" and typed is not None:
+        return pd.to_datetime(typed, errors="coerce").dt.year
+    if kind == "week" and typed is not None:
+        return pd.to_numeric(typed.astype("string").str.slice(0, 4), errors="coerce")
+    if kind != "text":
+        return None
+    cells = text.astype("string").str.strip()
+    maybe = cells.str.contains(_DATE_DIGITS, regex=True).fillna(False).astype(bool)
+    years = pd.Series(pd.NA, index=text.index, dtype="Float64")
+    if maybe.any():
+        dates, _ = parse_dates(cells[maybe])
+        years[maybe] = dates.dt.year.astype("Float64")
+    return years
+
+
 def _problem(column: str, hits: pd.Series, what: str) -> Problem:
     hits = hits.fillna(False).astype(bool)
-    rows = int(hits.sum())
     first = int(hits.index[hits.to_numpy()][0])
+    if what.startswith("dates"):
+        return birth_date_problem(column, int(hits.sum()), first, what)
+    return _counted(column, int(hits.sum()), first, what)
+
+
+def birth_date_problem(column: str, rows: int, first_row: int | None, dates: str) -> Problem:
+    """``dates`` says which (e.g. "dates from before 2013"); the bulk PTL check uses it too."""
+    return _counted(column, rows, first_row, f"{dates}, which may be dates of birth,")
+
+
+def _counted(column: str, rows: int, first_row: int | None, what: str) -> Problem:
     return Problem(rule=f"holds {what} in {rows:,} row{'s' if rows != 1 else ''} (the first is "
-                   "here)", column=column, row=first,
+                   "here)", column=column, row=first_row,
                    hint=HINT + " If they are typing mistakes, correct them.")

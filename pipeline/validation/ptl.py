@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.returns.base import ReturnSpec
-from pipeline.validation import identifiers
+from pipeline.validation import identifiers, personal
 from pipeline.validation.bulk import csv_header
 from pipeline.validation.problems import Layout, Problem
 from pipeline.validation.validate import Checked, Context, context_problems
@@ -88,6 +88,12 @@ def _scan_problems(scan: PtlScan) -> tuple[list[Problem], list[str]]:
             flagged.append(failure.column)
             problems.append(identifiers.nhs_number_problem(failure.column, failure.count,
                                                            failure.examples[0][0]))
+            continue
+        if failure.check == "birth_date":
+            flagged.append(failure.column)
+            problems.append(personal.birth_date_problem(
+                failure.column, failure.count, failure.examples[0][0],
+                "dates more than 10 years before the snapshot"))
             continue
         rule, hint = _message(failure.check, failure.column)
         problems += [Problem(rule=rule, column=failure.column, row=row, value=value, hint=hint)

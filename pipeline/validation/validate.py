@@ -103,7 +103,7 @@ def check_table(table: RawTable, spec: ReturnSpec, context: Context) -> Checked:
     totals = totals_rows(table.frame, typed, schema)
     if totals:  # one problem for the row, not one per cell a totals row breaks
         problems = [p for p in problems if p.row not in totals] + list(totals.values())
-    found = personal.value_problems(table.frame, spec, _year(period, context))
+    found = personal.value_problems(table.frame, typed, spec, _year(period, context))
     problems = identifiers.withhold_identifiers([*problems, *found], [p.column for p in found])
     problems = identifiers.screen(table.frame, problems)  # NHS numbers: refused, never echoed
     problems = sorted({p.located(layout) for p in problems}, key=Problem.sort_key)

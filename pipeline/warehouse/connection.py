@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import duckdb
 
 from pipeline.config import Settings
+from pipeline.locking import WriterBusy, writer_lock
 
 
 class WarehouseLocked(duckdb.IOException):
@@ -51,26 +52,32 @@ def held_open(settings: Settings) -> Iterator[None]:
 
     Opening the file and checkpointing it on close cost ~60 ms each time; a run of hundreds of
     files pays that once instead. Within the block, :func:`connect` hands out cursors of the one
-    connection. The process is the warehouse's single writer for the block's duration.
+    connection. The process is the warehouse's single writer for the block's duration, so it
+    holds the writer lock (``pipeline.locking``) throughout, taken before the connection as
+    every writer takes them: otherwise it could hold the file while waiting for a lock whose
+    holder waits for the file.
     """
     key = str(settings.warehouse_path)
     if key in _held:
         yield
         return
-    try:
-        opened = connect(settings)
-        conn = opened.__enter__()
-    except WarehouseLocked:
-        # Another process is writing: go on without holding; each operation then waits (and
-        # its task retries) on its own, so one busy moment never fails the whole run.
-        yield
-        return
-    _held[key] = conn
-    try:
-        yield
-    finally:
-        del _held[key]
-        opened.__exit__(None, None, None)
+    with ExitStack() as holding:
+        try:
+            holding.enter_context(writer_lock(settings))
+            conn = holding.enter_context(connect(settings))
+        except (WriterBusy, WarehouseLocked):
+            # Another process is writing: go on without holding; each operation then waits (and
+            # its task retries) on its own, so one busy moment never fails the whole run.
+            holding.close()
+            conn = None
+        if conn is None:
+            yield
+            return
+        _held[key] = conn
+        try:
+            yield
+        finally:
+            del _held[key]
 
 
 #: Warehouse file -> fingerprint of the SQL and reference files it was last migrated with in

@@ -71,6 +71,9 @@ _MACROS = [
         ELSE false END""",
 ]
 
+#: A clock start this many years before the snapshot is taken for a date of birth.
+BIRTH_DATE_YEARS = 10
+
 #: The one column with a value per pathway; every other column takes few values (one org, one
 #: period, a few thousand dates, 23 TFCs...), so those are checked once per distinct combination.
 ID = "pathway_id"
@@ -89,6 +92,10 @@ CHECKS: list[tuple[str, str, tuple[str, ...], str]] = [
     ("not_a_date", "clock_start_date", (),
      "clock_start IS NULL AND c_clock_start_date IS NOT NULL"),
     ("after_snapshot", "clock_start_date", ("period",), "clock_start > snapshot"),
+    # No clock has run for 10 years: such a date is more likely a date of birth (refused, and
+    # never shown; see ``pipeline.validation.personal``).
+    ("birth_date", "clock_start_date", ("period",),
+     f"clock_start < snapshot - INTERVAL {BIRTH_DATE_YEARS} YEAR"),
     ("blank", "treatment_function_code", (), "c_treatment_function_code IS NULL"),
     ("unknown", "treatment_function_code", (),
      "NOT list_contains($tfcs, c_treatment_function_code)"),

@@ -4,7 +4,8 @@
 -- Activity and plan are compared over the same cells only: each month from April to the
 -- reporting month that the trust submitted, and each test it has a plan for (a test it did not
 -- report counts as 0 done). A trust is in a month's figure if it submitted that month; the
--- system adds up the trusts in the figure. Plans are summed and rounded to whole tests.
+-- system adds up the trusts in the figure, so its plan is the sum of its trusts' (a plan row for
+-- scope QYG is not used). Plans are summed and rounded to whole tests.
 WITH activity AS (
     SELECT * FROM staging.stg_dm01_activity
 ),

@@ -9,6 +9,8 @@ row, the long waits have no reference comparator.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from pipeline.metrics import words
@@ -30,6 +32,9 @@ from pipeline.metrics.sections.base import (
 )
 from pipeline.metrics.sentences import _coverage, _default, register
 
+if TYPE_CHECKING:
+    from pipeline.metrics.headlines import Inputs
+
 REFERENCE_MONTH = "diagnostics.waiting.reference_month"
 ACTIVITY = "diagnostics.activity.total"
 VS_PLAN = "diagnostics.activity.vs_plan_ytd_pct"
@@ -43,7 +48,7 @@ COLONOSCOPY = "diagnostics.colonoscopy.trusts_over_15pct_13w"
 COLONOSCOPY_PCT = "diagnostics.colonoscopy.over_13w_pct"
 
 
-def reference_month(inputs, period: str) -> str | None:
+def reference_month(inputs: Inputs, period: str) -> str | None:
     """The reference month in force for ``period``: the latest chosen on or before it."""
     plans = inputs.plans
     if plans.empty:
@@ -56,7 +61,7 @@ def reference_month(inputs, period: str) -> str | None:
 # Completing the records ----------------------------------------------------------------------
 
 @completes(*OVER)
-def compare_with_reference(record: Headline, inputs, found: Lookup) -> None:
+def compare_with_reference(record: Headline, inputs: Inputs, found: Lookup) -> None:
     reference = reference_month(inputs, record.period)
     if reference and reference != record.period:
         before = value_of(inputs, record.id, record.scope, reference)
@@ -65,7 +70,7 @@ def compare_with_reference(record: Headline, inputs, found: Lookup) -> None:
 
 
 @completes(LARGEST)
-def name_largest(record: Headline, inputs, found: Lookup) -> None:
+def name_largest(record: Headline, inputs: Inputs, found: Lookup) -> None:
     """The trust the figure is: of those with the system's largest count, the lowest code (as
     the mart breaks ties); its share of its own waiting list, and its change since the
     reference month."""
@@ -87,7 +92,7 @@ def name_largest(record: Headline, inputs, found: Lookup) -> None:
 
 
 @completes(COLONOSCOPY)
-def name_colonoscopy_trusts(record: Headline, inputs, found: Lookup) -> None:
+def name_colonoscopy_trusts(record: Headline, inputs: Inputs, found: Lookup) -> None:
     if record.scope != SYSTEM:
         return
     flagged = trust_rows(inputs, COLONOSCOPY, record.period)
@@ -100,7 +105,7 @@ def name_colonoscopy_trusts(record: Headline, inputs, found: Lookup) -> None:
 
 
 @completes(*VS_PLAN_IDS)
-def year_to_date_inputs(record: Headline, inputs, found: Lookup) -> None:
+def year_to_date_inputs(record: Headline, inputs: Inputs, found: Lookup) -> None:
     """A year-to-date figure rests on every month of the year so far and on the plans file."""
     drop_previous_across_years(record)
     record.provenance = (provenance_over(inputs, record, "dm01", year_to_date(record.period))

@@ -9,6 +9,8 @@ and full-year plan columns), not from the plans file.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pipeline.metrics import words
 from pipeline.metrics.catalogue import FIGURES
 from pipeline.metrics.record import Headline
@@ -24,6 +26,9 @@ from pipeline.metrics.sections.base import (
     who,
 )
 from pipeline.metrics.sentences import _coverage, _default, register
+
+if TYPE_CHECKING:
+    from pipeline.metrics.headlines import Inputs
 
 PROVIDERS = "finance.providers.ytd_surplus_deficit"
 PROVIDERS_PLAN = "finance.providers.ytd_plan"
@@ -46,12 +51,12 @@ PLANS = {PROVIDERS: PROVIDERS_PLAN, SYSTEM_YTD: SYSTEM_PLAN, FORECAST: FY_PLAN}
 # Completing the records ----------------------------------------------------------------------
 
 @completes(*FINANCE_IDS)
-def not_across_years(record: Headline, inputs, found: Lookup) -> None:
+def not_across_years(record: Headline, inputs: Inputs, found: Lookup) -> None:
     drop_previous_across_years(record)
 
 
 @completes(*PLANS)
-def plan_and_variance(record: Headline, inputs, found: Lookup) -> None:
+def plan_and_variance(record: Headline, inputs: Inputs, found: Lookup) -> None:
     plan = found.get((PLANS[record.id], record.scope))
     if plan is None or plan.value is None or record.value is None:
         return
@@ -61,7 +66,7 @@ def plan_and_variance(record: Headline, inputs, found: Lookup) -> None:
 
 
 @completes(IN_DEFICIT, CASH_PROVIDERS)
-def name_trusts(record: Headline, inputs, found: Lookup) -> None:
+def name_trusts(record: Headline, inputs: Inputs, found: Lookup) -> None:
     if record.scope == SYSTEM:
         rows = trust_rows(inputs, record.id, record.period)
         record.detail = {"trusts": list(rows.loc[rows["value"] == 1, "scope"])}
