@@ -44,6 +44,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
                         help="also profile (cProfile) drop-to-feedback, the month and check_table")
     parser.add_argument("--output", type=Path, help="where to write the JSON results")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="write the large reader workbook anew instead of reusing it")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.only.split(",")] if args.only else list(BENCHMARKS)
     unknown = [n for n in names if n not in BENCHMARKS]
@@ -63,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(width=None if sys.stdout.isatty() else 160)
     facts = machine.facts()
     run = Run(quick=args.quick, profile=args.profile)
+    if args.no_cache:
+        run.cache = None
     console.print(f"[bold]cmast-metrics benchmarks[/bold]: {', '.join(args.names)}"
                   f"{' (quick sizes)' if args.quick else ''}; {facts['cores']} cores, "
                   f"load average {facts['load_average_at_start']}; scratch {run.scratch}")

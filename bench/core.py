@@ -101,6 +101,9 @@ class Run:
     quick: bool = False
     profile: bool = False
     scratch: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="cmast-bench-")))
+    #: generated inputs that are slow to make and safe to reuse (None: make them every run)
+    cache: Path | None = field(
+        default_factory=lambda: Path(tempfile.gettempdir()) / "cmast-bench-cache")
     #: top functions by cumulative time, by benchmark, filled when ``profile`` is set
     profiles: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
@@ -113,6 +116,10 @@ class Run:
         return quick if self.quick else full
 
 
+#: Runs longer than this are measured once (see :func:`median_time`).
+CHEAP_SECONDS = 5.0
+
+
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     """Wall-clock seconds of one call, and what it returned."""
     started = time.perf_counter()
@@ -121,15 +128,20 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def median_time(fn: Callable[[], Any], repeats: int = 3,
-                setup: Callable[[], Any] | None = None) -> tuple[float, list[float]]:
-    """Median wall-clock seconds of ``repeats`` calls (``setup`` runs untimed before each).
+                setup: Callable[[], Any] | None = None,
+                cheap: float = CHEAP_SECONDS) -> tuple[float, list[float]]:
+    """Median wall-clock seconds of up to ``repeats`` calls (``setup`` runs untimed before each).
 
     The median rather than the mean: on a shared machine one run in three is often disturbed.
+    A first run slower than ``cheap`` seconds is not repeated: the whole bench has to finish in
+    minutes, and at that length one run is disturbed proportionally less.
     """
-    times = []
+    times: list[float] = []
     for _ in range(repeats):
         if setup is not None:
             setup()
         seconds, _ = timed(fn)
         times.append(seconds)
+        if times[0] > cheap:
+            break
     return statistics.median(times), times

@@ -50,7 +50,8 @@ def _ratio(row: Row) -> str:
     speedup = row.speedup
     if speedup is None:
         return "-"
-    return f"{speedup:.1f}x faster" if speedup >= 1 else f"{1 / speedup:.1f}x slower"
+    better, worse = ("less", "more") if row.unit == "MB" else ("faster", "slower")
+    return f"{speedup:.1f}x {better}" if speedup >= 1 else f"{1 / speedup:.1f}x {worse}"
 
 
 def write_json(path: Path, *, machine: dict[str, Any], options: dict[str, Any],

@@ -48,27 +48,31 @@ def ingest_inbox(data_dir: str | None = None, show_progress: bool = False) -> li
     files = scan_inbox(settings)
     logger.info("%d file(s) waiting in %s", len(files), settings.inbox)
     outcomes = []
+    found = []
     # An empty inbox (most scans under `cmast serve`) needs no turn to write.
-    with writing(settings) if files else nullcontext(), progress_bar(
-            len(files), "Ingesting", enabled=show_progress) as advance:
-        for path in files:
-            state = ingest_file(str(path), str(settings.data_dir), return_state=True)
-            if state.is_completed():
-                outcome = state.result()
-            else:
-                outcome = {"file_name": path.name, "org_code": path.parent.name,
-                           "status": "failed", "message": f"Left in the inbox: {state.message}"}
-                logger.error("%s/%s failed: %s", path.parent.name, path.name, state.message)
-            logger.info("%s/%s: %s", outcome["org_code"], outcome["file_name"],
-                        outcome["status"])
-            outcomes.append(outcome)
-            advance()
-    found = alerts.from_outcomes(outcomes)
-    if any(o["status"] in _CHANGED_LEDGER for o in outcomes):
-        state = publish_snapshot_task(str(settings.data_dir), return_state=True)
-        if not state.is_completed():  # the files are loaded: a stale snapshot is an alert
-            found.append(alerts.run_failed("ingest-inbox", get_run_context().flow_run.name,
-                                           f"snapshot not published: {state.message}"))
+    with writing(settings) if files else nullcontext():
+        with progress_bar(len(files), "Ingesting", enabled=show_progress) as advance:
+            for path in files:
+                state = ingest_file(str(path), str(settings.data_dir), return_state=True)
+                if state.is_completed():
+                    outcome = state.result()
+                else:
+                    outcome = {"file_name": path.name, "org_code": path.parent.name,
+                               "status": "failed",
+                               "message": f"Left in the inbox: {state.message}"}
+                    logger.error("%s/%s failed: %s", path.parent.name, path.name,
+                                 state.message)
+                logger.info("%s/%s: %s", outcome["org_code"], outcome["file_name"],
+                            outcome["status"])
+                outcomes.append(outcome)
+                advance()
+        if any(o["status"] in _CHANGED_LEDGER for o in outcomes):
+            state = publish_snapshot_task(str(settings.data_dir), return_state=True)
+            if not state.is_completed():  # the files are loaded: a stale snapshot is an alert
+                found.append(alerts.run_failed(
+                    "ingest-inbox", get_run_context().flow_run.name,
+                    f"snapshot not published: {state.message}"))
+    found = alerts.from_outcomes(outcomes) + found
     if found:
         raise_alerts_task(found, str(settings.data_dir))
     return outcomes

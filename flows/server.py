@@ -4,7 +4,9 @@ Schedules only fire on a real server (``prefect server start``), not on the temp
 flow starts by itself. This runs it as a child process listening on 127.0.0.1 only (nothing
 outside this machine can reach it), with its log in ``<PREFECT_HOME>/server.log``, waits until
 its health endpoint answers, and stops it again. It is started in a session of its own so that
-Ctrl-C in the terminal reaches ``cmast serve`` alone, which then stops it in order.
+Ctrl-C in the terminal reaches ``cmast serve`` alone, which then stops it in order. While it
+runs, its address is in ``<PREFECT_HOME>/cmast-serve.url``, so that flows run by hand meanwhile
+use it too (:func:`adopt_running_server`).
 
 Prefect itself is not imported here: the server's address must be known before it is.
 """
@@ -19,11 +21,36 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import suppress
 from pathlib import Path
 
 HOST = "127.0.0.1"
+#: In PREFECT_HOME while `cmast serve` runs its server: that server's API address.
+ADDRESS_FILE = "cmast-serve.url"
 #: A first start creates the server's database; on a busy two-core machine that takes a while.
 START_TIMEOUT_SECONDS = 180
+
+
+def address_file() -> Path:
+    return Path(os.environ.get("PREFECT_HOME", ".prefect")) / ADDRESS_FILE
+
+
+def adopt_running_server() -> None:
+    """Send flows run by hand (``cmast ingest``) to the server of a running ``cmast serve``.
+
+    Otherwise each would start a temporary server of its own on the same database: slower
+    (seconds per command, longer than Prefect allows on a busy small machine), and its runs
+    would not show in the UI while they run. A ``PREFECT_API_URL`` already set wins; an address
+    left behind by a serve that was killed is ignored, as nothing answers there.
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        return
+    try:
+        api_url = address_file().read_text().strip()
+    except OSError:
+        return
+    if api_url and healthy(api_url, timeout=1.0):
+        os.environ["PREFECT_API_URL"] = api_url
 
 
 class ServerError(RuntimeError):
@@ -38,11 +65,24 @@ def free_port() -> int:
 
 def port_in_use(port: int) -> bool:
     with socket.socket() as probe:
+        # As the server binds: a port its previous run left in TIME_WAIT is free to it.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((HOST, port))
         except OSError:
             return True
     return False
+
+
+def end_with_parent() -> None:
+    """In a child about to start: have Linux send it SIGTERM when its parent dies, so a
+    `cmast serve` killed outright (``kill -9``, out of memory) leaves no server behind holding
+    the port and the database. Elsewhere a no-op."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def healthy(api_url: str, timeout: float = 2.0) -> bool:
@@ -82,6 +122,7 @@ class PrefectServer:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, start_new_session=True,
+                                            preexec_fn=end_with_parent,
                                             env={**os.environ, "PREFECT_API_URL": self.api_url})
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while not healthy(self.api_url):
@@ -93,9 +134,13 @@ class PrefectServer:
                 raise ServerError(f"The Prefect server did not answer within "
                                   f"{START_TIMEOUT_SECONDS} s; its log: {self.log_path}")
             time.sleep(0.25)
+        address_file().write_text(self.api_url + "\n")
 
     def stop(self) -> None:
         """SIGTERM to the server and any children it started, then SIGKILL after 20 s."""
+        with suppress(OSError):
+            if address_file().read_text().strip() == self.api_url:
+                address_file().unlink()
         if self.process is None or self.process.poll() is not None:
             return
         # Its own session made it the leader of a process group holding only it and its children.

@@ -50,11 +50,17 @@ def release_stale_slots(deployment_ids: Iterable[UUID]) -> None:
 @contextmanager
 def writer_slot(wait_seconds: float) -> Iterator[None]:
     """Hold the writer slot for the block; after ``wait_seconds`` without it, go ahead anyway
-    (see the module's docstring: the lock inside is what keeps writers apart)."""
+    (see the module's docstring: the lock inside is what keeps writers apart). Re-entrant: a
+    task inside a run that holds the slot writes on the run's turn."""
+    if _holding:
+        yield
+        return
     if not _ensured:
         ensure_writer_limit()  # else every CLI run before the first `cmast serve` warns per file
         _ensured.append(True)
+    _holding.append(True)
     with ExitStack() as held:
+        held.callback(_holding.pop)
         try:
             held.enter_context(concurrency(WRITER_LIMIT, occupy=1, timeout_seconds=wait_seconds))
         except TimeoutError:
@@ -66,12 +72,14 @@ def writer_slot(wait_seconds: float) -> Iterator[None]:
 
 
 _ensured: list[bool] = []  # once per process
+_holding: list[bool] = []  # this process holds the slot (a run's tasks run one at a time)
 
 
 @contextmanager
 def writing(settings: Settings) -> Iterator[None]:
-    """A run's turn to write, for all its files: the Prefect slot, then the warehouse's lock and
-    one open connection. Every writer takes them in this order, so none holds what another
-    waits for."""
+    """A run's turn to write, for all its files and its snapshot: the Prefect slot, then the
+    warehouse's lock and one open connection. Every writer takes them in this order, so none
+    holds what another waits for. Taken once per run: each taking of the Prefect slot costs a
+    round trip or two to the server, and about 2 s whenever it was released just before."""
     with writer_slot(settings.lock_wait_seconds), held_open(settings):
         yield

@@ -131,6 +131,9 @@ def prefect_environment(settings: Settings) -> None:
     os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    # The temporary server's first start creates and migrates its database: on a fresh machine
+    # under load that takes longer than Prefect's default 20 s wait.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     # Prefect's per-task INFO lines drown the pipeline's own progress on a terminal;
     # runs and their logs are still in the Prefect database and UI.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")

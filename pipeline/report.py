@@ -50,8 +50,11 @@ def print_ledger(console: Console, frame: pd.DataFrame) -> None:
     table = Table("#", "Org", "Return", "Period", "Status", "Rows", "Errors", "Received", "File")
     for row in frame.itertuples(index=False):
         style = _STATUS_STYLE.get(row.status, "")
-        table.add_row(str(row.submission_id), row.org_code, row.return_type or "-",
-                      row.period or "-", f"[{style}]{row.status}[/]", f"{row.row_count:,}",
+        # An unrecognised file has no return or period: NaN in the frame, not None.
+        table.add_row(str(row.submission_id), row.org_code,
+                      "-" if _missing(row.return_type) else row.return_type,
+                      "-" if _missing(row.period) else row.period,
+                      f"[{style}]{row.status}[/]", f"{row.row_count:,}",
                       str(row.error_count), f"{row.received_at:%Y-%m-%d %H:%M}", row.file_name)
     console.print(table)
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.config import PROJECT_ROOT
 from pipeline.returns import get_return
 from pipeline.spreadsheet.template import build_template
 from tests.conftest import uec_rows
@@ -60,6 +61,7 @@ class Case:
     withheld: tuple[str, ...] = ()  # text that must appear in no report
     max_file_mb: float | None = None
     settle_seconds: float | None = None
+    requires: Path | None = None  # a file the case is built from, skipped where it is absent
 
 
 # --- building files -------------------------------------------------------------------------
@@ -222,6 +224,10 @@ def zip_of_csv() -> bytes:
     return buffer.getvalue()
 
 
+#: NHS England's DM01 publication, a real legacy .xls, where ../shared is beside the project.
+NHSE_XLS = PROJECT_ROOT.parent / "shared" / "reference" / "nhse" / "dm01_2024-10_provider.xls"
+
+
 def bomb() -> bytes:
     return zip_bomb_bytes(valid_xlsx())
 
@@ -289,6 +295,10 @@ def _cases() -> list[Case]:
              "damaged or incomplete"),
         Case("ods_as_xlsx", "An OpenDocument (`.ods`) return named `.xlsx`",
              "Loaded: recognised by content and read", as_bytes(ods_return), "loaded"),
+        Case("xls_as_xlsx", "A legacy `.xls` (NHS England's DM01 publication) named `.xlsx`",
+             "Read for what it is, then refused: its header matches no return",
+             as_bytes(lambda: NHSE_XLS.read_bytes()), "rejected",
+             "does not match any CMAST return template", requires=NHSE_XLS),
         Case("encrypted", "A password-protected (encrypted OLE) workbook",
              "Refused unread: password-protected, with how to remove it",
              as_bytes(encrypted_workbook_bytes), "rejected", "password-protected"),
@@ -324,7 +334,7 @@ def _cases() -> list[Case]:
              as_xlsx(error_value), "rejected", "must be a whole number", location="Data!K3"),
         Case("merged_header", "Merged header cells (E1:F1)",
              "Refused: the column under the merge has values but no name; the missing column",
-             as_xlsx(merged_header), "rejected", "has values but no column name",
+             as_xlsx(merged_header), "rejected", "has values but no name in the header row",
              location="Data!F2"),
         Case("header_moved_down", "A title and blank rows above the header (table from B4)",
              "Loaded: the header is found in the first 10 rows",
@@ -360,12 +370,27 @@ def _cases() -> list[Case]:
         Case("extra_column", "An extra column (notes)", "Refused: not part of the template",
              as_csv(lambda: uec().assign(notes="checked")), "rejected",
              "The column 'notes' is not part of the"),
+        Case("wide_header", "A header of 20,000 columns",
+             "Refused in a second: the first 50 extra columns named, the rest counted",
+             as_text("org_code,period,site_code," + ",".join(f"c{i}" for i in range(20_000))
+                     + "\r\nRJR,2023-10,RJR05\r\n"), "rejected",
+             "19,950 more columns are not part of the"),
         Case("reordered_columns", "Columns in another order", "Loaded",
              as_csv(lambda: uec()[list(reversed(uec().columns))]), "loaded"),
         Case("blank_rows", "Blank rows between data rows", "Loaded: blank rows skipped",
              as_text(csv_text(uec()).replace("\r\nRJR,2023-10,RJR05,2023-10-02",
                                             "\r\n,,,\r\n\r\nRJR,2023-10,RJR05,2023-10-02")),
              "loaded"),
+        Case("junk_rows", "5,000 rows of junk under a UEC header (every cell wrong)",
+             "Refused in seconds: the unreadable cells counted, 100 listed per column, rules "
+             "not checked", as_csv(lambda: pd.DataFrame([["x"] * 17] * 5000,
+                                                         columns=uec().columns)),
+             "rejected", "could not be read as their column's kind"),
+        Case("every_row_wrong", "The same mistake in 3,100 rows",
+             "Refused: the first 100 listed, then how many more",
+             as_csv(lambda: pd.concat([uec_rows(days=31)] * 100, ignore_index=True).assign(
+                 type3_attendances="n/a")), "rejected",
+             "3,000 more rows like the ones listed (3,100 in all)"),
         Case("huge_count", "A count of 10^20", "Refused: far too large for a count",
              as_csv(lambda: uec(ga_beds_occupied=[500, 10**20])), "rejected",
              "far too large for a count", location="line 3"),

@@ -69,6 +69,17 @@ def test_a_quarantined_file_becomes_an_alert_naming_where_it_lies(settings):
     assert "bad.csv was quarantined" in alert.message
 
 
+def test_status_lists_a_quarantined_file_of_no_known_return(settings):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    process_file(drop_bytes(settings, b"not,a,return\n1,2,3\n", name="bad.csv"), settings)
+    result = CliRunner().invoke(app, ["--data-dir", str(settings.data_dir), "status"])
+    assert result.exit_code == 0, result.output
+    assert "rejected" in result.output and "bad.csv" in result.output
+
+
 def test_the_deadline_check_reads_the_ledger(settings):
     process_file(drop_csv(settings, uec_rows(org="RJR", period="2023-10", days=1)), settings)
     found = alerts.check_deadlines(settings, today=dt.date(2023, 11, 20))

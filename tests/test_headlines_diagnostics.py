@@ -202,15 +202,15 @@ def test_activity_against_plan_year_to_date_across_months_and_years(settings):
         "Diagnostic activity at COCH is 5.9% below plan for the year to date (April 2023 to "
         "March 2024): 127 tests against 135 planned.")
     assert march[f"{D}activity.vs_plan_ytd_pct.mri"].text == (
-        "MRI at COCH: 2.9% above plan for the year to date (April 2023 to March 2024): 72 "
-        "tests against 70 planned.")
+        "MRI activity at COCH is 2.9% above plan for the year to date (April 2023 to March "
+        "2024): 72 tests against 70 planned.")
     # April starts a new year: MRI 50 vs 40 (+25.0%), CT 10 vs 20 (-50.0%), all 60 vs 60.
     assert [vs_plan(april, t) for t in ("mri", "ct", "")] == [(10, 40), (-10, 20), (0, 60)]
     assert f"{D}activity.vs_plan_ytd_pct.echocardiography" not in april
     assert "previous_period" not in april[f"{D}activity.vs_plan_ytd_pct"].comparators
     assert april[f"{D}activity.vs_plan_ytd_pct.ct"].text == (
-        "CT at COCH: 50.0% below plan for the year to date (April 2024): 10 tests against 20 "
-        "planned.")
+        "CT activity at COCH is 50.0% below plan for the year to date (April 2024): 10 tests "
+        "against 20 planned.")
     # The year-to-date figure rests on each month's return and on the year's plans file.
     rests_on = {(p["return_type"], p["period"])
                 for p in march[f"{D}activity.vs_plan_ytd_pct"].provenance}

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pandas as pd
@@ -99,8 +100,12 @@ def served(tmp_path_factory):
              "stderr": stderr, "started": time.monotonic()}
     yield state
     if process.poll() is None:  # a test failed before the one that stops it
-        process.kill()
-        process.wait()
+        process.terminate()  # as an operator would: serve then stops its server
+        try:
+            process.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            process.kill()  # its server and serving process end with it
+            process.wait()
 
 
 def test_a_dropped_file_is_loaded_while_report_writers_read_the_snapshot(served):
@@ -157,7 +162,8 @@ print(json.dumps({"reads": reads, "errors": errors[:5], "most_submissions_seen":
 
 
 def test_runs_started_together_load_each_file_exactly_once(served):
-    """Two `cmast ingest` processes and serve's own scans, on one inbox of eight files."""
+    """Two `cmast ingest` processes and serve's own scans, on one inbox of eight files. The
+    commands are run as an analyst would, with no PREFECT_API_URL: they find serve's server."""
     settings = served["settings"]
     files = {}
     for days, (org, site) in enumerate(SITES.items(), start=1):
@@ -165,8 +171,8 @@ def test_runs_started_together_load_each_file_exactly_once(served):
         _drop(settings, org, uec_rows(org=org, site=site, period=f"2023-0{days}", days=days),
               name)
         files[name] = days
-    env = {**served["env"], "PREFECT_API_URL": _api_url(served)}
-    runs = [subprocess.Popen([CMAST, "ingest", "--quiet"], env=env, stdout=subprocess.PIPE,
+    runs = [subprocess.Popen([CMAST, "ingest", "--quiet"], env=served["env"],
+                             stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
             for _ in range(2)]
     for run in runs:
@@ -185,6 +191,18 @@ def test_runs_started_together_load_each_file_exactly_once(served):
                  "WHERE s.file_name LIKE 'together_%' GROUP BY s.file_name")
     assert {r["file_name"]: r["n"] for r in raw} == files
     assert {r["file_name"]: r["row_count"] for r in ledger} == files
+    # Both commands ran on serve's server (not temporary ones of their own): their runs, the
+    # only ones there not from a deployment, are in its history.
+    by_hand = _post(_api_url(served) + "/flow_runs/filter",
+                    {"flow_runs": {"deployment_id": {"is_null_": True}}})
+    assert [r["flow_id"] for r in by_hand] and len(by_hand) == 2
+
+
+def _post(url: str, body: dict) -> list[dict]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
 
 
 def _api_url(served) -> str:

@@ -91,9 +91,12 @@ def serve(
 def _run_worker(settings: Settings, every: float, api_url: str) -> int:
     """Run the serving process until it ends or we are interrupted; its exit code (0 when we
     stopped it)."""
+    from flows.server import end_with_parent
+
     env = {**os.environ, "PREFECT_API_URL": api_url, "CMAST_DATA_DIR": str(settings.data_dir)}
     worker = subprocess.Popen([sys.executable, "-m", "flows.serve", "--interval", str(every)],
-                              env=env, stdin=subprocess.DEVNULL, start_new_session=True)
+                              env=env, stdin=subprocess.DEVNULL, start_new_session=True,
+                              preexec_fn=end_with_parent)
     try:
         return worker.wait()
     except KeyboardInterrupt:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pipeline.metrics.catalogue import figure
+from pipeline.metrics.catalogue import FIGURES, SECTIONS, figure
 from pipeline.metrics.record import Headline
 from pipeline.metrics.sections import complete
 from pipeline.metrics.sentences import write_sentences
@@ -59,7 +59,7 @@ def build_headlines(inputs: Inputs, period: str, scope: str | None = None) -> li
     else:
         wanted = rows["scope"] == scope
     records = [_record(inputs, row) for row in rows[wanted].itertuples(index=False)]
-    records.sort(key=lambda r: (r.section, r.id, r.scope != SYSTEM, r.scope))
+    records.sort(key=reading_order)
     # Sections add what the long table cannot carry (a reference month's value, the trusts a
     # figure names); importing them also registers their sentences.
     complete(records, inputs)
@@ -67,6 +67,21 @@ def build_headlines(inputs: Inputs, period: str, scope: str | None = None) -> li
     for record in records:
         _attach_spc(inputs, record)
     return records
+
+
+#: The figure each section opens with: the one METRICS.md gives the briefing's sentence for.
+LEADS = ("rtt.cohort.remaining", "theatres.utilisation.uncapped_pct", "uec.four_hour_pct",
+         "finance.providers.ytd_surplus_deficit")
+
+
+def reading_order(record: Headline) -> tuple:
+    """Sections in METRICS.md order; in each, its lead figure, then the catalogue's order (the
+    order METRICS.md lists them), national benchmarks last; the system before other scopes."""
+    order = list(FIGURES)
+    return (list(SECTIONS).index(record.section) if record.section in SECTIONS else 99,
+            record.id not in LEADS, record.id.startswith("benchmark."),
+            order.index(record.id) if record.id in FIGURES else len(order), record.id,
+            record.scope != SYSTEM, record.scope)
 
 
 def series(inputs: Inputs, id_: str, scope: str, up_to: str) -> pd.Series:

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections import Counter
 from functools import cache
 
 from pipeline.returns.base import ReturnSpec
 from pipeline.validation.problems import FileProblem, Problem
+
+#: Header names listed one by one in a problem; the rest are counted.
+LISTED = 50
 
 
 @cache
@@ -44,7 +48,8 @@ def normalise_header(name: object) -> str:
 def identify(headers: list[str]) -> ReturnSpec:
     """The return whose columns are exactly ``headers`` (already normalised), in any order."""
     given = [h for h in headers if h]
-    duplicated = sorted({h for h in given if given.count(h) > 1})
+    # Counted once (a hostile header line can have tens of thousands of names).
+    duplicated = sorted(name for name, n in Counter(given).items() if n > 1)[:LISTED]
     if duplicated:
         raise FileProblem([Problem(rule=f"The header row repeats the column {name!r}",
                                    hint="Each column must appear once.") for name in duplicated])
@@ -63,10 +68,16 @@ def identify(headers: list[str]) -> ReturnSpec:
             "as it is, in the first row of the Data sheet or CSV.",
         )])
     missing = [c for c in best.columns if c not in given]
-    extra = [c for c in given if c not in best.columns]
+    expected = set(best.columns)
+    extra = [c for c in given if c not in expected]
     problems = [Problem(rule=f"The {best.title} header row is missing the column {name!r}",
                         hint=f"Add it back: {best.description(name)}") for name in missing]
     problems += [Problem(rule=f"The column {name!r} is not part of the {best.title} template",
                          hint="Remove it (the template's columns are listed on its "
-                         "Instructions sheet).") for name in extra]
+                         "Instructions sheet).") for name in extra[:LISTED]]
+    if len(extra) > LISTED:
+        problems.append(Problem(
+            rule=f"{len(extra) - LISTED:,} more columns are not part of the {best.title} "
+            "template", hint="Check this is the right file: the return has "
+            f"{len(best.columns)} columns."))
     raise FileProblem(problems)

@@ -250,7 +250,7 @@ def _table(grid: pd.DataFrame, *, sheet: str | None, kind: str, header_row: int 
             first = int(filled.index[filled[position].to_numpy(dtype=bool)][0])
             where = _position_cell(layout, position, first)
             problems.append(Problem(
-                rule=f"{where} has values but no column name in the header row (merged header "
+                rule="The column has values but no name in the header row (merged header "
                 "cells leave the cells they cover empty)",
                 location=where,
                 hint="Unmerge the header cells and give every column its own name from the "

@@ -43,9 +43,9 @@ def parse_frame(
         values, bad = parser(text)
         typed[column] = values
         # Index labels are data-row positions in the file (blank rows dropped keep theirs).
-        for label in bad.index[bad.to_numpy(dtype=bool)]:
-            problems.append(_cell_problem(kind_of(schema, column), column, int(label),
-                                          str(text.loc[label])))
+        kind = kind_of(schema, column)
+        for label, value in text[bad.to_numpy(dtype=bool)].items():
+            problems.append(_cell_problem(kind, column, int(label), str(value)))
     return pd.DataFrame(typed, index=raw.index), problems
 
 

@@ -18,7 +18,9 @@ import pandera.pandas as pa
 from pipeline.validation.parse import kind_of
 from pipeline.validation.problems import Problem
 
-_LABEL = r"^\s*(?:grand\s*|sub[\s-]*)?(?:totals?|sum)\s*:?\s*$"
+#: Labels of a totals row, compared after trimming, lower-casing and dropping a final colon.
+_LABELS = frozenset({"total", "totals", "grand total", "grandtotal", "sub total", "sub-total",
+                     "subtotal", "sum"})
 _NUMERIC = {"count", "money", "number"}
 HINT = ("Delete the totals row and send the file again: send only the rows of the return; "
         "the pipeline adds them up itself.")
@@ -28,14 +30,17 @@ def totals_rows(raw: pd.DataFrame, typed: pd.DataFrame,
                 schema: pa.DataFrameSchema) -> dict[int, Problem]:
     """Data row -> the problem that says it looks like a totals row."""
     found: dict[int, Problem] = {}
+    numeric = [c for c in typed.columns if c in schema.columns and kind_of(schema, c) in _NUMERIC]
     for column in raw.columns:
+        if column in numeric:
+            continue  # a label is text: only text can say Total
         text = raw[column].astype("string")
-        labelled = text.str.contains(_LABEL, case=False, regex=True).fillna(False).astype(bool)
+        words = text.str.strip().str.lower().str.rstrip(":").str.strip()
+        labelled = words.isin(_LABELS).fillna(False).astype(bool)
         for row in labelled.index[labelled.to_numpy()]:
             found.setdefault(int(row), Problem(
                 rule=f"looks like a totals row ({text.loc[row].strip()!r} in {column})",
                 row=int(row), hint=HINT))
-    numeric = [c for c in typed.columns if c in schema.columns and kind_of(schema, c) in _NUMERIC]
     if len(typed) >= 3 and len(numeric) >= 2:
         numbers = typed[numeric].astype("Float64")
         rest = numbers.sum() - numbers  # each column's sum over the other rows

@@ -16,13 +16,18 @@ import pandera.pandas as pa
 
 from pipeline.returns.base import ReturnSpec
 from pipeline.returns.registry import identify
+from pipeline.spreadsheet.header import MIN_MATCHED, header_score
 from pipeline.spreadsheet.read import RawTable, read_table
 from pipeline.validation import identifiers, personal
 from pipeline.validation.bulk import bulk_spec
+from pipeline.validation.limit import limited
 from pipeline.validation.pandera_report import problems_from_failures
 from pipeline.validation.parse import parse_frame
 from pipeline.validation.problems import FileProblem, Layout, Problem
 from pipeline.validation.totals import totals_rows
+
+#: Past this many cells that do not parse, and half the file, the file is taken for junk.
+UNREADABLE_CELLS = 1000
 
 
 @dataclass(frozen=True)
@@ -70,8 +75,11 @@ def check_file(path: Path, context: Context) -> Checked:
 def _identify(table: RawTable) -> ReturnSpec:
     """The return the header names, refusing headers that name patient identifiers or leave a
     column of values unnamed (with what is wrong with the header otherwise, all at once)."""
-    problems = [*table.header_problems,
-                *personal.header_problems(table.layout.columns, table.layout)]
+    problems = personal.header_problems(table.layout.columns, table.layout)
+    if header_score(table.layout.columns) >= MIN_MATCHED:
+        # Unnamed columns matter only in what is recognisably a return's table; in anything
+        # else the header mismatch alone says what is wrong.
+        problems = [*table.header_problems, *problems]
     try:
         spec = identify(list(table.layout.columns))
     except FileProblem as problem:
@@ -90,25 +98,52 @@ def check_table(table: RawTable, spec: ReturnSpec, context: Context) -> Checked:
     schema = spec.schema
     typed, problems = parse_frame(table.frame, schema)
     typed = typed[spec.columns]
-    try:
-        rows = schema.validate(typed, lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        rows = None
-        unparsed = {(p.column, p.row) for p in problems}
-        # A cell that did not parse is blank to pandera: it was reported once already.
-        problems += [p for p in problems_from_failures(errors.failure_cases, schema, spec.rules)
-                     if not (p.rule == "must not be blank" and (p.column, p.row) in unparsed)]
+    rows = None
+    if len(problems) > UNREADABLE_CELLS and 2 * len(problems) > typed.size:
+        # Mostly junk under a return's header: checking rules on blanks would only multiply
+        # the report (and take minutes). What could not be read is what needs fixing first.
+        problems.append(Problem(
+            rule=f"{len(problems):,} of the {typed.size:,} cells could not be read as their "
+            "column's kind, so the return's other rules were not checked",
+            hint="Check this is the right file, and that each column holds what its header "
+            "says (the template's columns, with a row per line)."))
+    else:
+        try:
+            rows = schema.validate(typed, lazy=True)
+        except pa.errors.SchemaErrors as errors:
+            unparsed = {(p.column, p.row) for p in problems}
+            # A cell that did not parse is blank to pandera: it was reported once already.
+            cases = _not_reported(errors.failure_cases, unparsed)
+            problems += [p for p in problems_from_failures(cases, schema, spec.rules)
+                         if not (p.rule == "must not be blank" and (p.column, p.row) in unparsed)]
     problems += context_problems(typed, spec, context)
     period = _single_period(typed)
     totals = totals_rows(table.frame, typed, schema)
     if totals:  # one problem for the row, not one per cell a totals row breaks
         problems = [p for p in problems if p.row not in totals] + list(totals.values())
+    problems = limited(problems)  # a junk file's report lists examples, not every cell
     found = personal.value_problems(table.frame, typed, spec, _year(period, context))
     problems = identifiers.withhold_identifiers([*problems, *found], [p.column for p in found])
     problems = identifiers.screen(table.frame, problems)  # NHS numbers: refused, never echoed
     problems = sorted({p.located(layout) for p in problems}, key=Problem.sort_key)
     return Checked(problems=problems, spec=spec, rows=None if problems else rows,
                    period=period, layout=layout)
+
+
+def _not_reported(cases: pd.DataFrame, unparsed: set[tuple[str, int]]) -> pd.DataFrame:
+    """Pandera's failure cases less those already reported: blanks where a cell did not
+    parse, and failed type coercions (the parser reported those cells). Done before the
+    cases become problems one by one, which costs far more for a badly broken file."""
+    check = cases["check"].astype(str)
+    coercion = check.str.startswith(("dtype(", "coerce_dtype("))
+    blank = check.eq("not_nullable")
+    if unparsed and blank.any():
+        pairs = zip(cases.loc[blank, "column"], cases.loc[blank, "index"], strict=True)
+        reported = [pd.notna(i) and (c, int(i)) in unparsed for c, i in pairs]
+        blank.loc[blank] = reported
+    else:
+        blank[:] = False
+    return cases.loc[~(coercion | blank)]
 
 
 def _year(period: str | None, context: Context) -> int:

@@ -149,11 +149,10 @@ def _span(months: list[str]) -> str:
 
 def _vs_plan(record: Headline, found: Lookup, names: dict[str, str]) -> str:
     """"Diagnostic activity is 1.3% above plan for the year to date (April to October 2023):
-    721,326 tests against 711,972 planned." and, per test, "CT: 0.5% above plan ..." """
+    721,326 tests against 711,972 planned." and, per test, "CT activity is 0.5% above ..." """
     span = _span(year_to_date(record.period))
     key = record.id.removeprefix(VS_PLAN).lstrip(".")
-    subject = (f"{MODALITIES[key]}{_at(record, names)}:" if key
-               else f"Diagnostic activity{_at(record, names)} is")
+    subject = f"{MODALITIES[key] if key else 'Diagnostic'} activity{_at(record, names)} is"
     if record.value is None or not record.denominator:
         return ""  # planned none: nothing to compare with
     done = record.numerator + record.denominator
