@@ -2,7 +2,8 @@
 
 Options: ``--only NAME[,NAME]`` runs some (names below), ``--quick`` uses smaller sizes to try
 things out, ``--profile`` adds separate cProfile runs of the drop-to-feedback and month
-benchmarks, ``--output PATH`` says where the JSON goes. A full run writes ``bench/results.json``;
+benchmarks, ``--output PATH`` says where the JSON goes, ``--keep`` keeps the scratch folder,
+``--no-cache`` writes the reader's large workbook anew. A full run writes ``bench/results.json``;
 a partial or quick run writes JSON only when given ``--output``, so it never overwrites the
 record of a full one. See ``bench/README.md``.
 """
@@ -100,8 +101,10 @@ def main(argv: list[str] | None = None) -> int:
         console.print(f"[yellow]{name}[/yellow]: {reason}")
     for where, lists in run.profiles.items():
         console.rule(f"profile: {where}")
-        for kind in ("cumulative", "project"):
-            console.print(f"[bold]top {len(lists[kind])} by cumulative time, {kind}[/bold]")
+        for kind, what in (("cumulative", "by cumulative time"),
+                           ("project", "by cumulative time, the project's own functions"),
+                           ("self", "by time in the function itself")):
+            console.print(f"[bold]top {len(lists[kind])} {what}[/bold]")
             for line in lists[kind]:
                 console.print("  " + line, highlight=False)
     partial = args.quick or len(args.names) < len(BENCHMARKS)

@@ -14,16 +14,14 @@ from __future__ import annotations
 import codecs
 import io
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline.returns.registry import normalise_header
 from pipeline.spreadsheet import inspect
 from pipeline.spreadsheet.csv_read import decode, read_csv_frame, separator_and_header
-from pipeline.spreadsheet.header import find_header, is_blank
-from pipeline.validation.problems import FileProblem, Layout, Problem, file_problem
+from pipeline.spreadsheet.table import RawTable, build_table
+from pipeline.validation.problems import FileProblem, file_problem
 
 DATA_SHEET = "Data"
 ABOUT_SHEET = "About"
@@ -34,22 +32,6 @@ _PASSWORD = file_problem(
     "The workbook is password-protected, so it cannot be read",
     "Remove the password (File > Info > Protect Workbook > Encrypt with Password, clear it), "
     "save, and send it again. Returns travel inside the NHS network; they need no password.")
-
-
-@dataclass
-class RawTable:
-    """The table read from a file: text cells under normalised headers, and where they sat.
-
-    ``frame`` is indexed by data row (0 = the row under the header; blank rows dropped keep
-    their numbers). ``header_problems`` are columns the header row cannot name (a value under
-    an empty header cell, as merged header cells leave).
-    """
-
-    frame: pd.DataFrame
-    layout: Layout
-    file_kind: str  # "xlsx", "xls", "ods" or "csv"
-    about: dict[str, str] = field(default_factory=dict)  # the template's About sheet, if any
-    header_problems: list[Problem] = field(default_factory=list)
 
 
 #: First bytes of files people send by mistake, and what to call them in the refusal.
@@ -122,7 +104,8 @@ def _read_csv(content: bytes) -> RawTable:
     text = decode(content).text
     separator, header_line = separator_and_header(text)
     grid = read_csv_frame(text, separator, header_line)
-    return _table(grid, sheet=None, kind="csv", header_row=header_line + 1, first_column=1)
+    return build_table(grid, sheet=None, kind="csv", header_row=header_line + 1,
+                       first_column=1)
 
 
 def _read_workbook(content: bytes, kind: str) -> RawTable:
@@ -146,8 +129,8 @@ def _read_workbook(content: bytes, kind: str) -> RawTable:
         raise
     except Exception as exc:
         raise _unreadable(exc) from exc
-    table = _table(grid, sheet=sheet, kind=kind, header_row=None, first_column=facts.first_column,
-                   first_row=facts.first_row)
+    table = build_table(grid, sheet=sheet, kind=kind, header_row=None,
+                        first_column=facts.first_column, first_row=facts.first_row)
     table.about = about
     return table
 
@@ -219,52 +202,3 @@ def _read_about(reader: object, archive: zipfile.ZipFile | None,
         return {}
     return {str(k).strip(): str(v).strip() for k, v in zip(about.iloc[:, 0], about.iloc[:, 1],
                                                              strict=False) if pd.notna(k)}
-
-
-def _table(grid: pd.DataFrame, *, sheet: str | None, kind: str, header_row: int | None,
-           first_column: int, first_row: int = 1) -> RawTable:
-    """The table under the header found in ``grid`` (every cell as read, no header yet).
-
-    ``header_row`` is the header's 1-based line for CSV (the grid starts there); for a sheet it
-    is worked out from where the grid starts (``first_row``, the used range's first row).
-    """
-    rows = grid.head(12).astype(object).where(grid.head(12).notna(), None).values.tolist()
-    found = 0 if kind == "csv" else find_header(rows)
-    header_row = header_row if header_row is not None else first_row + found
-    headers = [normalise_header(c) if not is_blank(c) else "" for c in grid.iloc[found]] if len(
-        grid) else []
-    body = grid.iloc[found + 1:].reset_index(drop=True)
-    body.columns = range(body.shape[1])
-    # Rows where every cell is blank are spacing, not data (a template's unused rows).
-    text = body.astype("string").apply(lambda col: col.str.strip())
-    filled = (text.notna() & (text != "")).fillna(False)
-    body = body.loc[filled.any(axis=1)]
-    problems = []
-    keep = []
-    layout = Layout(sheet=sheet, header_row=header_row, columns=tuple(headers),
-                    first_column=first_column)
-    for position, name in enumerate(headers):
-        if name:
-            keep.append(position)
-        elif filled[position].any():
-            first = int(filled.index[filled[position].to_numpy(dtype=bool)][0])
-            where = _position_cell(layout, position, first)
-            problems.append(Problem(
-                rule="The column has values but no name in the header row (merged header "
-                "cells leave the cells they cover empty)",
-                location=where,
-                hint="Unmerge the header cells and give every column its own name from the "
-                "template, or delete the column."))
-    frame = body[keep]
-    frame.columns = [headers[p] for p in keep]
-    return RawTable(frame=frame, layout=layout, file_kind=kind, header_problems=problems)
-
-
-def _position_cell(layout: Layout, position: int, data_index: int) -> str:
-    """The cell of an unnamed column, which :meth:`Layout.cell` cannot find by name."""
-    from openpyxl.utils import get_column_letter
-
-    row = layout.row_number(data_index)
-    if layout.sheet is None:
-        return f"line {row}, value {position + 1}"
-    return f"{layout.sheet}!{get_column_letter(layout.first_column + position)}{row}"
