@@ -1,6 +1,6 @@
 """One writer in Prefect's terms: a global concurrency limit of one slot, ``warehouse-writer``,
-held by every task that writes to the warehouse, so the Prefect UI (Concurrency) shows who is
-writing and who waits.
+held by every run while it writes to the warehouse (an ingest run for all its files and its
+snapshot, a marts rebuild, a briefing), so the Prefect UI (Concurrency) shows who is writing.
 
 The guarantee itself is the lock in ``pipeline.locking``, which also covers runs outside the
 server and is released by the operating system when its holder dies. The Prefect slot cannot be
@@ -8,7 +8,8 @@ trusted as far: Prefect 3.8 keeps slot leases in the server's memory, so a slot 
 server stops (Ctrl-C on a CLI run, a server restart) stays taken in the database for good, and
 with a tag-based limit every later writer would wait for it forever. Hence: writers wait for the
 slot at most ``CMAST_LOCK_WAIT_SECONDS`` and then go ahead under the lock alone, with a warning;
-and ``cmast serve`` frees every slot left held when it starts, as no run can be alive then.
+and ``cmast serve`` frees every slot left held when it starts, as none of its runs can be alive
+then (a command run by hand at that moment is still kept apart by the lock).
 """
 
 from __future__ import annotations

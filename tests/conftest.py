@@ -70,5 +70,6 @@ def prefect_harness():
 
     import flows  # noqa: F401  (sets Prefect's environment before it is imported)
 
-    with prefect_test_harness():
+    # Its first start creates and migrates a database: allow for a busy machine.
+    with prefect_test_harness(server_startup_timeout=180):
         yield

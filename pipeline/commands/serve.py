@@ -30,8 +30,9 @@ from rich.markup import escape
 from pipeline.config import Settings, prefect_environment
 
 _console = Console(highlight=False)
-#: How long a run in progress may take to finish after Ctrl-C before it is killed; a kill is
-#: safe (a load is one transaction), only slower to recover from.
+#: How long the serving process may take to cancel its runs and pause the schedules after
+#: Ctrl-C before it and its runs are killed; a kill is safe (a load is one transaction), only
+#: untidy in the run history.
 STOP_TIMEOUT_SECONDS = 120
 
 

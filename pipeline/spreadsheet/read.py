@@ -62,7 +62,8 @@ def sniff_kind(head: bytes) -> str:
         return "unknown"
     sample = head[:4096]
     start = sample.removeprefix(codecs.BOM_UTF8).lstrip()[:512].lower()
-    if start.startswith((b"<!doctype html", b"<html")) or b"<table" in start:
+    if start.startswith(b"<") and (b"<html" in start or b"<table" in start
+                                   or start.startswith(b"<!doctype html")):
         return "html"
     if start.startswith(b"<?xml"):
         return "xml"
