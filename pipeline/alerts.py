@@ -33,8 +33,10 @@ from pipeline.config import Settings
 
 QUARANTINED, FILE_FAILED, RUN_FAILED, SUBMISSION_MISSING = (
     "quarantined", "file_failed", "run_failed", "submission_missing")
-#: Organisations with an inbox that send no trust returns (the ICB sends finance only).
-NOT_TRUSTS = frozenset({"QYG"})
+#: The ICB has an inbox too, but sends only its own finance return (pipeline/returns/finance.py)
+#: of the monthly ones; every CMAST trust sends every monthly return.
+ICB_CODE = "QYG"
+ICB_RETURNS = frozenset({"finance"})
 
 
 @dataclass(frozen=True)
@@ -149,18 +151,20 @@ def overdue_period(today: dt.date, deadline_day: int) -> str:
 def missing_submissions(ledger: pd.DataFrame, trusts: Iterable[str],
                         return_types: dict[str, str], period: str, deadline_day: int
                         ) -> list[Alert]:
-    """One alert per trust and monthly return with no loaded submission for ``period``.
+    """One alert per trust and monthly return with no loaded submission for ``period`` (and
+    for the ICB's own finance return).
 
-    ``ledger`` has the columns of ``ledger.submissions``; ``return_types`` maps each monthly
-    return type to its title.
+    ``ledger`` has the columns of ``ledger.submissions``; ``trusts`` are the CMAST trusts (the
+    ICB among them or not); ``return_types`` maps each monthly return type to its title.
     """
     loaded = ledger[(ledger["status"] == "loaded") & (ledger["period"] == period)]
     have = set(zip(loaded["org_code"], loaded["return_type"], strict=True))
     due = deadline(period, deadline_day)
     alerts = []
-    for org in sorted(set(trusts) - NOT_TRUSTS):
+    for org in sorted(set(trusts) | {ICB_CODE}):
         for return_type, title in sorted(return_types.items()):
-            if (org, return_type) not in have:
+            expected = return_type in ICB_RETURNS if org == ICB_CODE else True
+            if expected and (org, return_type) not in have:
                 alerts.append(Alert(
                     kind=SUBMISSION_MISSING, org_code=org, return_type=return_type,
                     period=period,

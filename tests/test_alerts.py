@@ -45,6 +45,15 @@ def test_each_trust_and_monthly_return_without_a_loaded_submission_is_missing():
     assert "by its deadline, 15 November 2023" in found[0].message
 
 
+def test_the_icb_is_expected_to_send_its_finance_return_only():
+    ledger = pd.DataFrame(columns=["org_code", "return_type", "period", "status"])
+    found = alerts.missing_submissions(ledger, {"RJR", "QYG"},
+                                       {"uec": "Urgent and emergency care",
+                                        "finance": "Finance"}, "2023-10", 15)
+    assert [(a.org_code, a.return_type) for a in found] == [
+        ("QYG", "finance"), ("RJR", "finance"), ("RJR", "uec")]
+
+
 def test_an_alert_is_recorded_once_however_often_it_is_raised(settings):
     first = Alert(kind="quarantined", org_code="RJR", return_type="uec", period="2023-10",
                   file="quarantine/RJR/x.csv", message="x.csv was quarantined")
@@ -86,7 +95,7 @@ def test_the_deadline_check_reads_the_ledger(settings):
     missing = {(a.org_code, a.return_type) for a in found}
     assert ("RJR", "uec") not in missing
     assert ("RWW", "uec") in missing and ("REM", "uec") in missing
-    assert not any(a.org_code == "QYG" for a in found)
+    assert {a.return_type for a in found if a.org_code == "QYG"} == {"finance"}
     assert {a.period for a in found} == {"2023-10"}
 
 
