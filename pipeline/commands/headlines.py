@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from typing import Annotated
 
 import typer
@@ -52,11 +53,11 @@ def headlines(
         previous = r.comparators.get("previous_period")
         target = r.comparators.get("target") or r.comparators.get("plan")
         cover = r.coverage
-        table.add_row(r.id, r.scope, formatted(r),
-                      "" if not previous else f"{previous['value']:,.1f}"
-                      if isinstance(previous["value"], float) else f"{previous['value']:,}",
+        before = "" if not previous else formatted(replace(r, value=previous["value"]))
+        table.add_row(r.id, r.scope, formatted(r), before,
                       "" if not target else f"{target['value']:g}",
-                      "" if not cover else f"{cover['trusts_submitted']}/{cover['trusts_expected']}")
+                      "" if not cover else
+                      f"{cover['trusts_submitted']}/{cover['trusts_expected']}")
     _console.print(table)
     for r in records:
         if r.text:
