@@ -49,6 +49,7 @@ def headlines(
         return
     table = Table("id", "scope", "value", "previous", "target / plan", "coverage",
                   title=f"Headline figures, {period} (exact values)")
+    table.columns[0].overflow = "fold"  # ids are the contract: never cut them short
     for r in records:
         previous = r.comparators.get("previous_period")
         target = r.comparators.get("target") or r.comparators.get("plan")
