@@ -3,8 +3,6 @@ contradiction. Each check returns the problems it finds; any problem stops the b
 
 from __future__ import annotations
 
-import pandas as pd
-
 from pipeline.metrics.headlines import SYSTEM, Inputs
 from pipeline.metrics.record import Headline
 from pipeline.metrics.sections.base import quoted_forms
@@ -99,6 +97,3 @@ def check(records: list[Headline], inputs: Inputs) -> None:
     if problems:
         raise ConsistencyError(problems)
 
-
-def frame(records: list[Headline]) -> pd.DataFrame:
-    return pd.DataFrame([r.to_dict() for r in records])
