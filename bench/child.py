@@ -31,7 +31,7 @@ def in_child(target: str, kwargs: dict[str, Any] | None = None, *,
              env: dict[str, str] | None = None, timeout: float = 900) -> dict[str, Any]:
     """Call ``target`` ("module:function") with ``kwargs`` in a new process; its JSON result.
 
-    The result has ``peak_mb``: the child's peak resident memory (Linux reports it in KiB).
+    The result has ``peak_mb``: the child's peak resident memory (see :func:`peak_mb`).
     """
     command = [sys.executable, "-m", "bench.child", target, json.dumps(kwargs or {})]
     environment = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **(env or {})}
@@ -49,8 +49,22 @@ def main(argv: list[str]) -> None:
     module_name, function_name = target.split(":")
     function = getattr(importlib.import_module(module_name), function_name)
     result = function(**arguments)
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peak_mb"] = peak_mb()
     print(MARK + json.dumps(result, default=str), flush=True)
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory, in MB.
+
+    From ``VmHWM`` where Linux gives it: ``getrusage``'s ``ru_maxrss`` survives ``execve``, so a
+    child started by a process bigger than itself reports its parent's peak instead of its own.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # reported in kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":

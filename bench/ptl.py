@@ -18,7 +18,6 @@ import sys
 import time
 from typing import Any
 
-from bench import ptl_scale
 from bench.child import in_child
 from bench.core import Row, Run, Target, quiet_duckdb, timed
 from pipeline.config import PROJECT_ROOT
@@ -31,6 +30,9 @@ MEMORY_TARGET = Target("max_mb", 2048, "fits a 4 GB machine beside Prefect and t
 
 
 def run(run: Run) -> list[Row]:
+    # Imported here, not at the top: the starter child imports this module and must stay small.
+    from bench import ptl_scale
+
     rows = run.size(ptl_scale.ROWS, 500_000)
     root = run.folder(NAME) / "data"
     settings = ptl_scale.settings_for(root)
@@ -40,14 +42,14 @@ def run(run: Run) -> list[Row]:
     write_seconds, _ = timed(lambda: ptl_scale.write_ptl(path, rows))
     size_mb = path.stat().st_size / 1e6
     bare = in_child("bench.ptl:bare_reduction", {"path": str(path)})
-    # ptl_scale's own child: ``python -m bench.ptl_scale --load ROOT FILE`` prints JSON last.
-    child = subprocess.run([sys.executable, "-m", "bench.ptl_scale", "--load", str(root),
-                            str(path)], capture_output=True, text=True, check=True,
-                           cwd=PROJECT_ROOT, env=_env())
-    loaded = json.loads(child.stdout.strip().splitlines()[-1])
+    started = in_child("bench.ptl:load_child", {"root": str(root), "path": str(path)})
+    loaded = started["load"]
     if loaded["status"] != "loaded":
         raise RuntimeError(f"the PTL was not loaded: {loaded['message']} {loaded['problems']}")
+    if started["starter_peak_mb"] >= loaded["peak_mb"]:
+        raise RuntimeError("the PTL load's peak memory cannot be told from its starter's")
     notes = {"rows": rows, "file_mb": size_mb, "write_seconds": write_seconds,
+             "starter_peak_mb": started["starter_peak_mb"],
              "message": loaded["message"], "bare_groups": bare["groups"]}
     label = f"{rows:,} rows, {size_mb:,.0f} MB CSV"
     baseline_label = "bare DuckDB count by clock start etc. over the CSV, no checks (own process)"
@@ -60,8 +62,23 @@ def run(run: Run) -> list[Row]:
     ]
 
 
-def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+def load_child(root: str, path: str) -> dict[str, Any]:
+    """Run ``python -m bench.ptl_scale --load ROOT FILE`` (ptl_scale's own load child, which
+    prints its JSON last) from this small process rather than from the harness.
+
+    ptl_scale measures peak memory with ``getrusage``, whose high-water mark a child inherits
+    from the process that started it: started by the harness, which holds the data of the
+    benchmarks before, it could report the harness's peak. This process stays far smaller
+    than the load (``starter_peak_mb`` says how small), so the figure is the load's own.
+    """
+    child = subprocess.run([sys.executable, "-m", "bench.ptl_scale", "--load", root, path],
+                           capture_output=True, text=True, check=True, cwd=PROJECT_ROOT,
+                           env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
+    from bench.child import peak_mb
+
+    # Under its own key: the child runner adds this process's ``peak_mb`` to the result.
+    return {"load": json.loads(child.stdout.strip().splitlines()[-1]),
+            "starter_peak_mb": peak_mb()}
 
 
 def bare_reduction(path: str) -> dict[str, Any]:
