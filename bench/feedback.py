@@ -46,8 +46,8 @@ COPIES = 9
 
 STARTUP_TARGET = Target("max_seconds", 10, "an analyst's `cmast ingest` pays it on every call "
                         "(STACK.md measured about 6 s on a quiet machine)")
-FLOW_TARGET = Target("max_seconds", 5, "a trust analyst who fixes a file and drops it again "
-                     "waits at their desk for the answer; Prefect's part must stay small")
+FLOW_TARGET = Target("max_seconds", 2, "the issue's target: a trust analyst who fixes a file "
+                     "and drops it again waits at their desk for the answer")
 LIBRARY_TARGET = Target("max_seconds", 1, "the library's part of drop-to-feedback for a "
                         "monthly return of a few hundred rows")
 

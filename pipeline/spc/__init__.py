@@ -4,7 +4,7 @@
 ``render_chart`` draws its XmR chart; ``save_icon`` and ``draw_icon`` draw the MDC icons.
 """
 
-from .chart import build_figure, format_value, render_chart
+from .chart import build_figure, format_value, render_chart, save_figure
 from .icons import (
     ASSURANCE_LABELS,
     VARIATION_LABELS,
@@ -49,5 +49,6 @@ __all__ = [
     "format_value",
     "period_label",
     "render_chart",
+    "save_figure",
     "save_icon",
 ]

@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import StrMethodFormatter
 
 from . import icons
 from .method import SpcResult, period_label
@@ -29,7 +30,7 @@ LIMIT_COLOUR = "#7F7F7F"
 # Beyond this many periods the x axis labels every k-th period so the labels stay readable.
 MAX_PERIOD_LABELS = 24
 # Axes left, width and top in figure fractions; the bottom leaves room for tilted period labels.
-_AXES_LEFT, _AXES_WIDTH, _AXES_TOP = 0.075, 0.685, 0.78
+_AXES_LEFT, _AXES_WIDTH, _AXES_TOP = 0.09, 0.67, 0.78
 _DIRECTION_WORDS = {
     "up": "Higher is better",
     "down": "Lower is better",
@@ -63,20 +64,31 @@ def format_value(x: float | None) -> str:
 def render_chart(
     result: SpcResult,
     path: Path | str,
-    *,
+    *also: Path | str,
     title: str = "",
     y_label: str = "Value",
     x_label: str = "Period",
 ) -> Path:
-    """Draw the chart and write it to ``path``, PNG or SVG by its extension."""
-    path = Path(path)
-    if path.suffix.lower() not in (".png", ".svg"):
-        raise ValueError(f"chart file must end in .png or .svg, not {path.name}")
-    fig = build_figure(result, title=title, y_label=y_label, x_label=x_label)
-    # Without a date an SVG is the same bytes each time it is drawn.
-    metadata = {"Date": None} if path.suffix.lower() == ".svg" else {}
-    fig.savefig(path, facecolor="white", metadata=metadata)
-    return path
+    """Draw the chart and write it to ``path`` (and to each of ``also``), PNG or SVG by the
+    extension. The figure is built once however many files are written."""
+    paths = [Path(p) for p in (path, *also)]
+    for each in paths:
+        if each.suffix.lower() not in (".png", ".svg"):
+            raise ValueError(f"chart file must end in .png or .svg, not {each.name}")
+    save_figure(build_figure(result, title=title, y_label=y_label, x_label=x_label), paths)
+    return paths[0]
+
+
+def save_figure(fig: Figure, paths: list[Path]) -> None:
+    """Write one figure to each path, PNG or SVG by its extension.
+
+    Building a figure (ticks, text layout) costs about as much as rendering it, so a chart
+    wanted in both formats is built once and saved twice.
+    """
+    for path in paths:
+        # Without a date an SVG is the same bytes each time it is drawn.
+        metadata = {"Date": None} if path.suffix.lower() == ".svg" else {}
+        fig.savefig(path, facecolor="white", metadata=metadata)
 
 
 def build_figure(
@@ -270,6 +282,7 @@ def _style_axes(ax: Axes, result: SpcResult, y_label: str, x_label: str) -> None
     low, high = min(lines), max(lines)
     pad = (high - low) * 0.08 or max(abs(high), 1.0) * 0.05
     ax.set_ylim(low - pad, high + pad)
+    group_thousands(ax, lines)
 
     ax.set_xlabel(x_label, fontsize=9)
     ax.set_ylabel(y_label, fontsize=9)
@@ -278,6 +291,12 @@ def _style_axes(ax: Axes, result: SpcResult, y_label: str, x_label: str) -> None
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+
+
+def group_thousands(ax: Axes, values: list[float]) -> None:
+    """Counts in the thousands read as a board paper prints them (550,513, not 550513)."""
+    if max((abs(v) for v in values if math.isfinite(v)), default=0) >= 1000:
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
 
 
 def _tilted_labels(result: SpcResult) -> bool:
