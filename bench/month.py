@@ -12,7 +12,9 @@ excluding Prefect's start-up (benchmark 1 reports it), and ``write_briefing`` fo
 
 The same month also goes through the library alone (``process_file`` per file with the warehouse
 held open, as the flow does, then ``write_briefing``) on a copy of the same data root, which
-separates what Prefect adds from what the pipeline does.
+separates what Prefect adds from what the pipeline does; and once more with no worker processes
+(``CMAST_WORKERS=1``), which shows what checking files ahead and drawing charts in parallel
+give. The other runs use the default, one worker per core.
 
 Baseline: the same files read with pandas only (``read_csv``, or ``read_excel`` with openpyxl).
 """
@@ -78,8 +80,9 @@ def run(run: Run) -> list[Row]:
     kinds = Counter(_kind(p) for p in month_files)
     baseline, _ = median_time(lambda: [_read_with_pandas(p) for p in month_files])
 
-    library_root = folder / "data-library"
+    library_root, serial_root = folder / "data-library", folder / "data-one-process"
     shutil.copytree(root, library_root)
+    shutil.copytree(root, serial_root)
     if run.profile:
         shutil.copytree(root, folder / "data-profile")
     flow = in_child("bench.month:flow_child", {"root": str(root), "empty_root":
@@ -88,6 +91,8 @@ def run(run: Run) -> list[Row]:
     # In a fresh process too, as the flow was: this process has loaded the history, and its
     # state (memory, caches) should not make one path look slower than the other.
     library = in_child("bench.month:library_child", {"root": str(library_root)})
+    # And with no worker processes, to show what checking ahead and drawing in parallel give.
+    serial = in_child("bench.month:library_child", {"root": str(serial_root), "workers": 1})
     if run.profile:
         profile = in_child("bench.month:library_child",
                            {"root": str(folder / "data-profile"), "profile": True})
@@ -112,7 +117,12 @@ def run(run: Run) -> list[Row]:
             library["ingest"] + library["briefing"], baseline=baseline,
             baseline_label=files_read, target=TARGET,
             notes={"ingest": library["ingest"], "briefing": library["briefing"],
-                   "statuses": library["statuses"]}),
+                   "statuses": library["statuses"], "workers": library["workers"]}),
+        Row(NAME, f"inbox to briefing, library only, one process, {label}",
+            serial["ingest"] + serial["briefing"], baseline=baseline,
+            baseline_label=files_read, target=TARGET,
+            notes={"ingest": serial["ingest"], "briefing": serial["briefing"],
+                   "statuses": serial["statuses"], "workers": 1}),
     ]
 
 
@@ -146,11 +156,13 @@ def _through_library(settings: Settings) -> dict[str, Any]:
     briefing."""
     from pipeline.briefing import write_briefing
     from pipeline.ingest import process_file, scan_inbox
+    from pipeline.prechecks import checking_ahead
     from pipeline.warehouse import held_open
 
     started = time.perf_counter()
-    with held_open(settings):
-        statuses = Counter(process_file(path, settings).status for path in scan_inbox(settings))
+    files = scan_inbox(settings)
+    with held_open(settings), checking_ahead(files, settings):
+        statuses = Counter(process_file(path, settings).status for path in files)
     ingest = time.perf_counter() - started
     briefing, _ = timed(lambda: write_briefing(settings, MONTH))
     return {"ingest": ingest, "briefing": briefing, "statuses": dict(statuses)}
@@ -170,17 +182,21 @@ def _read_with_pandas(path: Path) -> pd.DataFrame:
 # --- run in the child process (``bench.child``) --------------------------------------------
 
 
-def library_child(root: str, profile: bool = False) -> dict[str, Any]:
-    """The month through the library alone; with ``profile``, under cProfile."""
+def library_child(root: str, profile: bool = False, workers: int | None = None
+                  ) -> dict[str, Any]:
+    """The month through the library alone; with ``profile``, under cProfile; ``workers``
+    overrides ``CMAST_WORKERS`` (the machine's cores by default)."""
     import pipeline.briefing  # noqa: F401  (imported untimed, as the flow child does)
     import pipeline.ingest  # noqa: F401
     from pipeline.warehouse import connect
 
     settings = settings_for(Path(root))
+    if workers is not None:
+        settings = Settings(**{**settings.__dict__, "workers": workers})
     with connect(settings):
         pass  # migrated once in this process, untimed, as in the flow child
     if not profile:
-        return _through_library(settings)
+        return {**_through_library(settings), "workers": settings.workers}
     from bench.profiling import profiled
 
     result, top = profiled(lambda: _through_library(settings))

@@ -17,6 +17,7 @@ from flows.writer import writing
 from pipeline import alerts
 from pipeline.config import load_settings
 from pipeline.ingest import process_file, scan_inbox
+from pipeline.prechecks import checking_ahead
 from pipeline.progress import progress_bar
 
 #: Outcomes that wrote to the ledger, so the snapshot's copy of it is out of date.
@@ -51,7 +52,9 @@ def ingest_inbox(data_dir: str | None = None, show_progress: bool = False) -> li
     found = []
     # An empty inbox (most scans under `cmast serve`) needs no turn to write.
     with writing(settings) if files else nullcontext():
-        with progress_bar(len(files), "Ingesting", enabled=show_progress) as advance:
+        # Workers check the files after the one loading (pipeline.prechecks).
+        with checking_ahead(files, settings), \
+                progress_bar(len(files), "Ingesting", enabled=show_progress) as advance:
             for path in files:
                 state = ingest_file(str(path), str(settings.data_dir), return_state=True)
                 if state.is_completed():

@@ -37,6 +37,9 @@ SETTINGS_HELP: dict[str, str] = {
     "in UK time (default: 0 7 10 * *, 07:00 on the 10th).",
     "CMAST_SUBMISSION_DEADLINE_DAY": "Monthly returns are due by this day of the following month; "
     "a trust with none loaded by then raises an alert (default: 15).",
+    "CMAST_WORKERS": "Worker processes that check waiting files ahead of the one being loaded, "
+    "and draw the briefing's charts (default: the machine's cores, at most 4; 1 = everything in "
+    "the one process).",
     "CMAST_ALERT_BLOCK": "Prefect notification block that alerts are also sent through, as "
     "block-type/name, e.g. slack-webhook/cmast-alerts (default: none, alerts go to the file "
     "and the log only).",
@@ -66,6 +69,7 @@ class Settings:
     briefing_cron: str = "0 7 10 * *"
     submission_deadline_day: int = 15
     alert_block: str | None = None
+    workers: int = 1
 
     @property
     def inbox(self) -> Path:
@@ -118,7 +122,18 @@ def load_settings(data_dir: Path | None = None) -> Settings:
         briefing_cron=os.environ.get("CMAST_BRIEFING_CRON", "0 7 10 * *"),
         submission_deadline_day=int(os.environ.get("CMAST_SUBMISSION_DEADLINE_DAY", "15")),
         alert_block=os.environ.get("CMAST_ALERT_BLOCK") or None,
+        workers=max(1, int(os.environ.get("CMAST_WORKERS") or default_workers())),
     )
+
+
+def default_workers() -> int:
+    """The cores this process may use, at most 4: the work shared out (checking small files,
+    drawing charts) gains little beyond that, and each worker holds its own libraries."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return min(cores, 4)
 
 
 def prefect_environment(settings: Settings) -> None:

@@ -38,7 +38,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import filing
+from pipeline import filing, prechecks
 from pipeline.config import Settings
 from pipeline.locking import writer_lock
 from pipeline.reference_data import cmast_trusts, trust_sites
@@ -135,7 +135,7 @@ def process_file(
     token = _faults.set(faults or {})
     try:
         with writer_lock(settings):
-            if _outside_inbox(path, settings):
+            if outside_inbox(path, settings):
                 return Outcome(file_name=path.name, org_code=org, status=REJECTED,
                                message="Not read: its folder is a link to somewhere outside "
                                "the inbox. Drop files into the inbox folder itself.")
@@ -152,7 +152,7 @@ def process_file(
         _faults.reset(token)
 
 
-def _outside_inbox(path: Path, settings: Settings) -> bool:
+def outside_inbox(path: Path, settings: Settings) -> bool:
     """True when the folder holding ``path`` is not really a folder of the inbox (a link)."""
     folder = path.parent
     return folder.is_symlink() or folder.resolve() != settings.inbox.resolve() / folder.name
@@ -176,14 +176,18 @@ def _process(path: Path, settings: Settings, org: str, sha: str, received_at: dt
         if loaded:
             return _record_duplicate(conn, path, settings, sha, org, received_at, loaded[0])
 
-    checked = _check(path, settings, org, today)
+    day = today or dt.date.today()
+    checked = prechecks.take(path, sha, day) or check_waiting_file(path, settings, org, day)
     _reached("after_read")
     if checked.valid:
         return _load(path, settings, sha, org, received_at, checked, before_commit)
     return _quarantine(path, settings, sha, org, received_at, checked)
 
 
-def _check(path: Path, settings: Settings, org: str, today: dt.date | None) -> Checked:
+def check_waiting_file(path: Path, settings: Settings, org: str, today: dt.date) -> Checked:
+    """Everything found wrong with a file waiting in ``inbox/<org>/``; reads the file and
+    nothing else, so it may run ahead of loading, in another process (``pipeline.prechecks``).
+    Raises ``OSError`` for an outside cause (the file is kept and retried)."""
     trusts = cmast_trusts(settings)
     if org not in trusts:
         return Checked(problems=[Problem(
@@ -195,8 +199,7 @@ def _check(path: Path, settings: Settings, org: str, today: dt.date | None) -> C
             rule=f"The file is {size_mb:,.1f} MB, over the {settings.max_file_mb:g} MB limit "
             "(CMAST_MAX_FILE_MB)",
             hint="Check it is the right file; a monthly return is well under this size.")])
-    context = Context(org_code=org, sites=trust_sites(settings),
-                      today=today or dt.date.today())
+    context = Context(org_code=org, sites=trust_sites(settings), today=today)
     try:
         return check_file(path, context)
     except OSError:

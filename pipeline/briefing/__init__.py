@@ -51,7 +51,7 @@ def write_briefing(settings: Settings, period: str | None = None) -> Written:
 
     shutil.rmtree(staging, ignore_errors=True)
     (staging / "charts").mkdir(parents=True)
-    briefing = assemble(inputs, period, records, staging / "charts")
+    briefing = assemble(inputs, period, records, staging / "charts", settings)
     write_markdown(briefing, staging / "briefing.md")
     write_html(briefing, staging / "briefing.html", staging / "charts")
     write_excel(briefing, staging / "briefing.xlsx")

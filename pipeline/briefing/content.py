@@ -12,12 +12,14 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.briefing.charts import Chart, draw
+from pipeline.config import Settings
 from pipeline.metrics.catalogue import SECTIONS, figure
 from pipeline.metrics.headlines import SYSTEM, Inputs
 from pipeline.metrics.headlines import series as headline_series
 from pipeline.metrics.record import Headline
 from pipeline.metrics.sentences import formatted
 from pipeline.metrics.suppression import SUPPRESSED, is_small
+from pipeline.workers import run_all
 
 
 @dataclass
@@ -36,9 +38,9 @@ class Briefing:
     sections: list[Section]
 
 
-def assemble(inputs: Inputs, period: str, records: list[Headline], chart_folder: Path
-             ) -> Briefing:
-    sections = []
+def assemble(inputs: Inputs, period: str, records: list[Headline], chart_folder: Path,
+             settings: Settings) -> Briefing:
+    sections, drawing = [], []
     for key, title in SECTIONS.items():
         mine = [r for r in records if r.section == key]
         if not mine:
@@ -51,10 +53,15 @@ def assemble(inputs: Inputs, period: str, records: list[Headline], chart_folder:
             if len(series) < 2:
                 continue
             target = (record.comparators.get("target") or {}).get("value")
-            chart = draw(series, record.id, f"{figure(record.id).label}, {_scope_name(inputs)}",
-                         chart_folder, target if isinstance(target, (int, float)) else None)
-            section.charts.append(chart)
+            drawing.append((section, (series, record.id,
+                                      f"{figure(record.id).label}, {_scope_name(inputs)}",
+                                      chart_folder,
+                                      target if isinstance(target, (int, float)) else None)))
         sections.append(section)
+    # Drawing is most of a briefing's time, and each chart stands alone: shared out.
+    charts = run_all(settings, draw, [call for _, call in drawing])
+    for (section, _), chart in zip(drawing, charts, strict=True):
+        section.charts.append(chart)
     return Briefing(period, records, sections)
 
 

@@ -11,7 +11,9 @@ import re
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
+import pandera.pandas as pandera
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.validation.problems import Problem
 from schemas.fields import TIME_ONLY_DATE
@@ -24,12 +26,12 @@ _SUPPRESSION_MARKERS = {"*", "-", "~", "..", "c", "x"}
 _LARGEST_COUNT = 10**15
 
 
-def kind_of(schema: pa.DataFrameSchema, column: str) -> str:
+def kind_of(schema: pandera.DataFrameSchema, column: str) -> str:
     return (schema.columns[column].metadata or {}).get("kind", "text")
 
 
 def parse_frame(
-    raw: pd.DataFrame, schema: pa.DataFrameSchema
+    raw: pd.DataFrame, schema: pandera.DataFrameSchema
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Parse every schema column of ``raw`` (text) into its kind's type."""
     typed = {}
@@ -63,13 +65,38 @@ def _parse_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _parse_count(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    plain = _plain_counts(text)
+    if plain is not None:
+        return plain, pd.Series(False, index=text.index, dtype="boolean")
     # "1,234" is unambiguous as a thousands separator; anything else with a comma is not.
     unseparated = text.where(~text.str.match(_THOUSANDS).fillna(False),
                              text.str.replace(",", "", regex=False))
     numbers = pd.to_numeric(unseparated, errors="coerce")
-    whole = numbers.notna() & (numbers == np.floor(numbers)) & (numbers.abs() < _LARGEST_COUNT)
+    # Compared as floats: the absolute value of the smallest 64-bit integer wraps round.
+    size = numbers.astype("float64").abs()
+    whole = numbers.notna() & (numbers == np.floor(numbers)) & (size < _LARGEST_COUNT)
     bad = text.notna() & ~whole
     return numbers.where(whole).astype("Int64"), bad
+
+
+def _plain_counts(text: pd.Series) -> pd.Series | None:
+    """The usual count column, digits only, parsed in one step; ``None`` if any cell is not
+    (Arrow's cast refuses anything but an optional sign and digits), for the full parse to
+    say which."""
+    try:
+        cells = pa.array(text, type=pa.string(), from_pandas=True)
+        if pc.all(pc.match_substring_regex(cells, r"^-?[0-9]+$")).as_py() is False:
+            return None  # Arrow's cast would also take "0x1F" and "+5": left to the full parse
+        values = pc.cast(cells, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return None
+    extremes = pc.min_max(values)
+    if any(v is not None and abs(v) >= _LARGEST_COUNT
+           for v in (extremes["min"].as_py(), extremes["max"].as_py())):
+        return None
+    # By position: the index has gaps where blank rows were dropped.
+    counts = values.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    return pd.Series(counts.array, index=text.index, name=text.name)
 
 
 def _parse_date(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -84,13 +111,16 @@ def _parse_date(text: pd.Series) -> tuple[pd.Series, pd.Series]:
         (r"^\d{1,2}-[A-Za-z]{3}-\d{4}$", "%d-%b-%Y"),  # Excel's dd-mmm-yyyy, as exported
         (r"^\d{1,2} [A-Za-z]{4,9} \d{4}$", "%d %B %Y"),  # 1 October 2023
     ]:
+        if not remaining.any():
+            break  # the usual column: every cell in the first form
         match = remaining & text.str.match(pattern).fillna(False)
         if match.any():
             parsed = pd.to_datetime(text[match].str.slice(0, 10) if fmt == "%Y-%m-%d"
                                     else text[match], format=fmt, errors="coerce")
             result[match] = parsed.astype("datetime64[s]")
             remaining &= ~match
-    serial = remaining & text.str.match(r"^\d{5}(\.0+)?$").fillna(False)
+    serial = remaining & text.str.match(r"^\d{5}(\.0+)?$").fillna(False) if remaining.any() \
+        else remaining
     if serial.any():
         days = pd.to_numeric(text[serial]).astype("int64")
         result[serial] = (_EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).astype("datetime64[s]")
@@ -139,6 +169,8 @@ def _parse_time(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[s]")
     remaining = text.notna()
     for pattern, fmt, time_only in _TIME_FORMS:
+        if not remaining.any():
+            break
         match = remaining & text.str.match(pattern).fillna(False)
         if not match.any():
             continue

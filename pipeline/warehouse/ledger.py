@@ -79,12 +79,11 @@ def load(
     try:
         previous = current(conn, submission.org_code, submission.return_type, submission.period)
         submission_id = insert(conn, submission)
-        frame = rows.copy()
-        frame.insert(0, "submission_id", submission_id)
-        conn.register("incoming_rows", frame)
+        conn.register("incoming_rows", rows)
         try:
-            columns = ", ".join(f'"{c}"' for c in frame.columns)
-            conn.execute(f"INSERT INTO {raw_table} ({columns}) SELECT {columns} FROM incoming_rows")
+            columns = ", ".join(f'"{c}"' for c in rows.columns)
+            conn.execute(f"INSERT INTO {raw_table} (submission_id, {columns}) "
+                         f"SELECT $id, {columns} FROM incoming_rows", {"id": submission_id})
         finally:
             conn.unregister("incoming_rows")
         if previous is not None:

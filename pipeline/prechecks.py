@@ -1,0 +1,137 @@
+"""Checking the files waiting in the inbox ahead of the one being loaded, in worker processes.
+
+Loading is one file at a time, in arrival order (DuckDB has one writer, and a resubmission must
+replace what it follows). Checking a file is most of its cost and touches nothing but the file,
+so while one file loads the workers check the next ones. A check done ahead is used only if it
+is of the very bytes being loaded (the same SHA-256, hashed before and after checking) and for
+the same day; otherwise, and whenever a worker is not there or fails, the loader checks the
+file itself exactly as it would have. So checking ahead changes when a check runs, never what
+it finds.
+
+A file not yet started by a worker when the loader reaches it is taken back and checked in the
+loader at once: nobody waits for a pool that is still starting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import stat
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipeline import workers
+from pipeline.config import Settings
+from pipeline.validation.validate import Checked
+
+_lock = threading.Lock()
+_ahead: dict[Path, tuple[Future, dt.date]] = {}
+_claimed: set[Path] = set()  # reached by the loader: too late to check ahead
+
+
+@contextmanager
+def checking_ahead(paths: Sequence[Path], settings: Settings,
+                   today: dt.date | None = None) -> Iterator[None]:
+    """Check ``paths`` in the worker pool while the block loads them one by one.
+
+    Files are handed to the pool from a thread of their own, since starting the pool takes a
+    few seconds the loader spends on the first files itself. Does nothing for fewer than two
+    files (nothing to overlap) or without a pool. Checks not taken by the end of the block are
+    cancelled.
+    """
+    day = today or dt.date.today()
+    stop = threading.Event()
+    handing = None
+    if len(paths) >= 2 and settings.workers > 1:
+        handing = threading.Thread(target=_hand_over, args=(list(paths), settings, day, stop),
+                                   name="checking-ahead", daemon=True)
+        handing.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        if handing is not None:
+            handing.join()
+        with _lock:
+            for path in paths:
+                future, _ = _ahead.pop(path, (None, None))
+                if future is not None:
+                    future.cancel()
+                _claimed.discard(path)
+
+
+def _hand_over(paths: list[Path], settings: Settings, day: dt.date,
+               stop: threading.Event) -> None:
+    for path in paths:
+        with _lock:
+            if stop.is_set():
+                return
+            if path in _claimed:
+                continue
+        future = workers.submit(settings, check_ahead, str(path), settings,
+                                path.parent.name.strip().upper(), day)
+        if future is None:
+            return
+        with _lock:
+            if path in _claimed or stop.is_set():
+                future.cancel()  # the loader got there while the pool was starting
+            else:
+                _ahead[path] = (future, day)
+
+
+def take(path: Path, sha: str, today: dt.date) -> Checked | None:
+    """The check done ahead for ``path``, if it is of these bytes (``sha``) on ``today``;
+    ``None`` means the caller checks the file itself."""
+    with _lock:
+        _claimed.add(path)
+        future, day = _ahead.pop(path, (None, None))
+    if future is None or day != today or future.cancel():
+        return None  # not handed over, for another day, or not started: the caller checks it
+    try:
+        found = future.result()
+    except Exception:  # noqa: BLE001  a worker's failure is the caller's to meet first-hand
+        if isinstance(future.exception(), workers.BrokenProcessPool):
+            workers.discard_broken()
+        return None
+    if found is None or found[0] != sha:
+        return None
+    return found[1]
+
+
+def check_ahead(path: str, settings: Settings, org: str, today: dt.date
+                ) -> tuple[str, Checked] | None:
+    """In a worker: the file's hash and what checking it finds, or ``None`` if it changed
+    while being checked or is not a regular file (a link is refused by the loader, unread)."""
+    from pipeline.ingest import check_waiting_file, outside_inbox
+
+    file = Path(path)
+    if outside_inbox(file, settings):
+        return None
+    before = _sha256_unfollowed(file)
+    if before is None:
+        return None
+    checked = check_waiting_file(file, settings, org, today)
+    spec = checked.spec
+    if checked.valid and not checked.in_raw_form and spec.to_raw is not None:
+        # Shaped for its raw table here too, which is work the loader need not do.
+        checked.rows, checked.in_raw_form = spec.to_raw(checked.rows), True
+    return (before, checked) if _sha256_unfollowed(file) == before else None
+
+
+def _sha256_unfollowed(path: Path) -> str | None:
+    """The SHA-256 of a regular file, never following a link; ``None`` for anything else."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(handle, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            return None
+        digest = hashlib.sha256()
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

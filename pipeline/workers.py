@@ -1,0 +1,103 @@
+"""Worker processes for work that is independent item by item: checking the files waiting in
+the inbox, drawing the briefing's charts.
+
+Checking a file and drawing a chart are Python-heavy (pandas, pandera, matplotlib), so threads
+would take turns on one core; processes use them all. There is one pool per process, started on
+first use and kept, so a long-running ``cmast serve`` pays its start-up once. Workers are forked
+from a *forkserver* that imports the heavy libraries once when it starts: forking the calling
+process itself would copy Prefect's and DuckDB's threads mid-flight, and starting each worker
+afresh would import pandas every time.
+
+Whatever runs in a worker must also be safe to run in the calling process: a caller that finds
+the pool busy, broken or disabled (``CMAST_WORKERS=1``) does the work itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import sys
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from pipeline.config import Settings
+
+#: Imported once in the forkserver, so each worker starts with them loaded.
+PRELOAD = ["pipeline.validation.validate", "pipeline.ingest", "pipeline.briefing.charts"]
+
+T = TypeVar("T")
+_log = logging.getLogger(__name__)
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+_size = 0
+
+
+def pool(settings: Settings) -> ProcessPoolExecutor | None:
+    """The process's worker pool, started if need be; ``None`` when settings ask for one
+    process only."""
+    global _pool, _size
+    if settings.workers <= 1:
+        return None
+    with _lock:
+        if _pool is None or _size != settings.workers:
+            if _pool is not None:
+                _pool.shutdown(wait=False, cancel_futures=True)
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(PRELOAD + _main_module())
+            _pool = ProcessPoolExecutor(max_workers=settings.workers, mp_context=context)
+            _size = settings.workers
+        return _pool
+
+
+def _main_module() -> list[str]:
+    """The program's main module, for the forkserver to import once.
+
+    Each worker re-imports the main module as ``__mp_main__`` when it starts (multiprocessing's
+    rule, so a worker can unpickle what the main module defines). Under ``cmast serve`` that is
+    Prefect's engine, seconds of imports per worker unless the forkserver has them already.
+    """
+    main = sys.modules.get("__main__")
+    name = getattr(getattr(main, "__spec__", None), "name", None)
+    if name:  # run as ``python -m name``; a package's __main__ is never re-imported
+        return [] if name.endswith("__main__") else [name]
+    return ["__main__"] if getattr(main, "__file__", None) else []
+
+
+def submit(settings: Settings, fn: Callable[..., Any], *args: Any) -> Future | None:
+    """``fn(*args)`` in a worker, or ``None`` when there is no pool to run it (the caller then
+    runs it itself)."""
+    executor = pool(settings)
+    if executor is None:
+        return None
+    try:
+        return executor.submit(fn, *args)
+    except (BrokenProcessPool, RuntimeError):  # a worker died, or the pool was shut down
+        discard_broken()
+        return None
+
+
+def discard_broken() -> None:
+    """Forget a pool a dead worker has broken; the next :func:`pool` starts a new one."""
+    global _pool
+    with _lock:
+        if _pool is not None:
+            _log.warning("A worker process stopped unexpectedly; starting a fresh pool")
+            _pool.shutdown(wait=False, cancel_futures=True)
+            _pool = None
+
+
+def run_all(settings: Settings, fn: Callable[..., T], calls: Sequence[tuple]) -> list[T]:
+    """``[fn(*args) for args in calls]``, shared out among the workers; in this process when
+    there is no pool, one call only, or a worker dies on the way."""
+    executor = pool(settings) if len(calls) > 1 else None
+    if executor is None:
+        return [fn(*args) for args in calls]
+    try:
+        futures = [executor.submit(fn, *args) for args in calls]
+        return [future.result() for future in futures]
+    except BrokenProcessPool:
+        discard_broken()
+        return [fn(*args) for args in calls]
