@@ -18,9 +18,9 @@ import logging
 import multiprocessing
 import sys
 import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from pipeline.config import Settings
