@@ -3,10 +3,12 @@ the inbox, drawing the briefing's charts.
 
 Checking a file and drawing a chart are Python-heavy (pandas, pandera, matplotlib), so threads
 would take turns on one core; processes use them all. There is one pool per process, started on
-first use and kept, so a long-running ``cmast serve`` pays its start-up once. Workers are forked
-from a *forkserver* that imports the heavy libraries once when it starts: forking the calling
-process itself would copy Prefect's and DuckDB's threads mid-flight, and starting each worker
-afresh would import pandas every time.
+first use and kept, so a process that ingests and then writes the briefing starts it once (under
+``cmast serve`` each scheduled run is a process of its own; a scan with one file or none never
+starts a pool). Start-up takes about a second, during which the caller works alone. Workers
+are forked from a *forkserver* that imports the heavy libraries once when it starts: forking the
+calling process itself would copy Prefect's and DuckDB's threads mid-flight, and starting each
+worker afresh would import pandas every time.
 
 Whatever runs in a worker must also be safe to run in the calling process: a caller that finds
 the pool busy, broken or disabled (``CMAST_WORKERS=1``) does the work itself.
