@@ -47,8 +47,11 @@ def pool(settings: Settings) -> ProcessPoolExecutor | None:
         if _pool is None or _size != settings.workers:
             if _pool is not None:
                 _pool.shutdown(wait=False, cancel_futures=True)
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(PRELOAD + _main_module())
+            if "forkserver" in multiprocessing.get_all_start_methods():
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(PRELOAD + _main_module())
+            else:  # Windows: each worker starts afresh
+                context = multiprocessing.get_context("spawn")
             _pool = ProcessPoolExecutor(max_workers=settings.workers, mp_context=context)
             _size = settings.workers
         return _pool
