@@ -5,7 +5,8 @@ The order of steps makes every crash recoverable without loss or double loading:
 1. hash the file; if the ledger already knows this content from this inbox, either finish what
    a crash interrupted (the ledger row exists but the file never reached its place) or record a
    duplicate;
-2. check it completely (nothing is written meanwhile);
+2. check it completely (nothing is written meanwhile), or take the check a worker made ahead
+   of these very bytes (``pipeline.prechecks``);
 3. valid: one transaction records it, appends its rows and supersedes the previous submission,
    then the file moves to ``archive/<org>/<sha256>.<ext>``;
    invalid: the feedback workbook is written, the rejection recorded, then the file moves to
