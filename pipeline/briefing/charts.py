@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from pipeline.metrics.catalogue import figure
 from pipeline.spc import MIN_POINTS, SpcResult, analyse, render_chart, save_figure
@@ -67,6 +68,7 @@ def _line_chart(series: pd.Series, title: str, y_label: str, target: float | Non
              "with no SPC limits", fontsize=9, color="#595959")
     if best_at_top:
         ax.invert_yaxis()  # rank 1 is best: best at the top, as a reader expects
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # no 18.5th place
     ax.set_ylabel(y_label, fontsize=9)
     group_thousands(ax, [float(v) for v in series.values] + ([target] if target else []))
     ax.tick_params(labelsize=8, colors="#404040")
