@@ -150,6 +150,7 @@ def process_file(
                                message="Taken by another run before this one reached it")
             return _process(path, settings, org, sha, received_at, today, before_commit)
     finally:
+        prechecks.done_with(path)
         _faults.reset(token)
 
 

@@ -28,9 +28,14 @@ from pipeline import workers
 from pipeline.config import Settings
 from pipeline.validation.validate import Checked
 
-_lock = threading.Lock()
+#: Checks at most this many files per worker ahead of the loader: each result waits in memory
+#: until its file's turn, and a backlog of thousands (an inbox after an outage) must not.
+AHEAD_PER_WORKER = 4
+
+_lock = threading.Condition()  # guards the three below; notified when a file is taken
 _ahead: dict[Path, tuple[Future, dt.date]] = {}
-_claimed: set[Path] = set()  # reached by the loader: too late to check ahead
+_listed: set[Path] = set()  # the files of the blocks open now
+_claimed: set[Path] = set()  # of those, the ones the loader has reached: too late to check
 
 
 @contextmanager
@@ -39,13 +44,15 @@ def checking_ahead(paths: Sequence[Path], settings: Settings,
     """Check ``paths`` in the worker pool while the block loads them one by one.
 
     Files are handed to the pool from a thread of their own, since starting the pool takes a
-    few seconds the loader spends on the first files itself. Does nothing for fewer than two
+    second the loader spends on the first files itself. Does nothing for fewer than two
     files (nothing to overlap) or without a pool. Checks not taken by the end of the block are
     cancelled.
     """
     day = today or dt.date.today()
     stop = threading.Event()
     handing = None
+    with _lock:
+        _listed.update(paths)
     if len(paths) >= 2 and settings.workers > 1:
         handing = threading.Thread(target=_hand_over, args=(list(paths), settings, day, stop),
                                    name="checking-ahead", daemon=True)
@@ -53,7 +60,9 @@ def checking_ahead(paths: Sequence[Path], settings: Settings,
     try:
         yield
     finally:
-        stop.set()
+        with _lock:
+            stop.set()
+            _lock.notify_all()
         if handing is not None:
             handing.join()
         with _lock:
@@ -62,12 +71,16 @@ def checking_ahead(paths: Sequence[Path], settings: Settings,
                 if future is not None:
                     future.cancel()
                 _claimed.discard(path)
+                _listed.discard(path)
 
 
 def _hand_over(paths: list[Path], settings: Settings, day: dt.date,
                stop: threading.Event) -> None:
+    window = AHEAD_PER_WORKER * settings.workers
     for path in paths:
         with _lock:
+            while not stop.is_set() and path not in _claimed and len(_ahead) >= window:
+                _lock.wait()
             if stop.is_set():
                 return
             if path in _claimed:
@@ -87,8 +100,9 @@ def take(path: Path, sha: str, today: dt.date) -> Checked | None:
     """The check done ahead for ``path``, if it is of these bytes (``sha``) on ``today``;
     ``None`` means the caller checks the file itself."""
     with _lock:
-        _claimed.add(path)
+        _claim(path)
         future, day = _ahead.pop(path, (None, None))
+        _lock.notify_all()
     if future is None or day != today or future.cancel():
         return None  # not handed over, for another day, or not started: the caller checks it
     try:
@@ -100,6 +114,22 @@ def take(path: Path, sha: str, today: dt.date) -> Checked | None:
     if found is None or found[0] != sha:
         return None
     return found[1]
+
+
+def done_with(path: Path) -> None:
+    """The loader has finished with ``path``: a check made ahead and not used (the file was a
+    duplicate, a link, or taken by another run) is dropped, making room for the next."""
+    with _lock:
+        _claim(path)
+        future, _ = _ahead.pop(path, (None, None))
+        if future is not None:
+            future.cancel()
+        _lock.notify_all()
+
+
+def _claim(path: Path) -> None:
+    if path in _listed:  # a file loaded outside any block leaves nothing behind
+        _claimed.add(path)
 
 
 def check_ahead(path: str, settings: Settings, org: str, today: dt.date

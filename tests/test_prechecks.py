@@ -155,3 +155,31 @@ def _wait_until_checked(path, timeout: float = 120.0) -> None:
         time.sleep(0.05)
     raise AssertionError(f"{path.name} was not checked ahead within {timeout:.0f} s")
 
+
+
+def test_duplicates_do_not_use_up_the_window_of_checks_ahead(two_workers):
+    # More exact copies than the window holds: each is recorded as a duplicate without being
+    # checked, and the files after them are still checked ahead.
+    settings = two_workers
+    window = prechecks.AHEAD_PER_WORKER * settings.workers
+    base = time.time() - 600
+    drop_csv(settings, uec_rows(days=2), name="first.csv", mtime=base)
+    for n in range(window + 2):
+        drop_csv(settings, uec_rows(days=2), name=f"copy{n:02d}.csv", mtime=base + 1 + n)
+    drop_csv(settings, uec_rows(org="RBL", site="RBL14", days=3), org="RBL", name="last.csv",
+             mtime=base + window + 10)
+    files = scan_inbox(settings)
+    used = []
+    with held_open(settings), prechecks.checking_ahead(files, settings, TODAY):
+        for path in files:
+            if path.name == "last.csv":
+                _wait_until_checked(path)
+                used.append(prechecks._ahead[path][0].done())
+            process_file(path, settings, today=TODAY)
+        assert prechecks._ahead == {}
+    assert used == [True]
+
+
+def test_a_file_loaded_outside_any_block_leaves_nothing_behind(settings):
+    process_file(drop_csv(settings, uec_rows(days=1), name="alone.csv"), settings, today=TODAY)
+    assert (prechecks._ahead, prechecks._claimed, prechecks._listed) == ({}, set(), set())
