@@ -89,9 +89,7 @@ coverage AS (
     -- The same coverage as the month's other DM01 figures: the trusts that submitted it.
     SELECT s.period, count(*) AS trusts_submitted,
         (SELECT count(*) FROM members) AS trusts_expected,
-        coalesce((SELECT string_agg(m.org_code, ',' ORDER BY m.org_code) FROM members AS m
-                  WHERE m.org_code NOT IN (SELECT org_code FROM submitted AS x
-                                           WHERE x.period = s.period)), '') AS missing_trusts
+        missing_from((SELECT list(org_code) FROM members), list(s.org_code)) AS missing_trusts
     FROM submitted AS s GROUP BY s.period
 ),
 

@@ -52,11 +52,9 @@ system AS (
 ),
 
 missing AS (
-    SELECT p.snapshot_date, string_agg(m.org_code, ',' ORDER BY m.org_code) AS missing_trusts
-    FROM (SELECT DISTINCT snapshot_date FROM by_trust) AS p
-    CROSS JOIN members AS m
-    ANTI JOIN by_trust AS t ON t.snapshot_date = p.snapshot_date AND t.scope = m.org_code
-    GROUP BY p.snapshot_date
+    SELECT snapshot_date,
+        missing_from((SELECT list(org_code) FROM members), list(scope)) AS missing_trusts
+    FROM by_trust GROUP BY snapshot_date
 ),
 
 final AS (

@@ -46,11 +46,8 @@ system AS (
 ),
 
 missing AS (
-    SELECT p.period, string_agg(m.org_code, ',' ORDER BY m.org_code) AS missing_trusts
-    FROM (SELECT DISTINCT period FROM by_trust) AS p
-    CROSS JOIN members AS m
-    ANTI JOIN by_trust AS t ON t.period = p.period AND t.scope = m.org_code
-    GROUP BY p.period
+    SELECT period, missing_from((SELECT list(org_code) FROM members), list(scope)) AS missing_trusts
+    FROM by_trust GROUP BY period
 ),
 
 final AS (
