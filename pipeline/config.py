@@ -40,6 +40,10 @@ SETTINGS_HELP: dict[str, str] = {
     "CMAST_WORKERS": "Worker processes that check waiting files ahead of the one being loaded, "
     "and draw the briefing's charts (default: the machine's cores, at most 4; 1 = everything in "
     "the one process).",
+    "CMAST_REPORT_AUTHOR": "Who the board pack's cover names as its author "
+    "(default: CMAST Performance and Analytics Team).",
+    "CMAST_REPORT_CONTACT": "The contact the board pack's cover gives for questions, e.g. an "
+    "email address (default: none; the cover says it is not set).",
     "CMAST_ALERT_BLOCK": "Prefect notification block that alerts are also sent through, as "
     "block-type/name, e.g. slack-webhook/cmast-alerts (default: none, alerts go to the file "
     "and the log only).",
@@ -70,6 +74,8 @@ class Settings:
     submission_deadline_day: int = 15
     alert_block: str | None = None
     workers: int = 1
+    report_author: str = "CMAST Performance and Analytics Team"
+    report_contact: str = ""
 
     @property
     def inbox(self) -> Path:
@@ -123,6 +129,9 @@ def load_settings(data_dir: Path | None = None) -> Settings:
         submission_deadline_day=int(os.environ.get("CMAST_SUBMISSION_DEADLINE_DAY", "15")),
         alert_block=os.environ.get("CMAST_ALERT_BLOCK") or None,
         workers=max(1, int(os.environ.get("CMAST_WORKERS") or default_workers())),
+        report_author=os.environ.get("CMAST_REPORT_AUTHOR")
+        or "CMAST Performance and Analytics Team",
+        report_contact=os.environ.get("CMAST_REPORT_CONTACT", ""),
     )
 
 

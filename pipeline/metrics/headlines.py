@@ -29,6 +29,10 @@ class Inputs:
     plans: pd.DataFrame
     submissions: pd.DataFrame
     names: dict[str, str]
+    #: the waiting-list figures at every weekly snapshot (queries.weekly_values)
+    weekly: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the CMAST member trusts' org codes, from reference data
+    members: list[str] = field(default_factory=list)
     #: provenance lists already worked out (figures share them: a return, month and scope)
     provenance_found: dict[tuple, list[dict]] = field(default_factory=dict, repr=False)
 
@@ -43,7 +47,10 @@ def load_inputs(conn) -> Inputs:
     lookup = dict(zip(names["org_code"], label, strict=False))
     lookup[ENGLAND] = "England"
     return Inputs(values=queries.headline_values(conn), plans=queries.plans_and_targets(conn),
-                  submissions=queries.current_submissions(conn), names=lookup)
+                  submissions=queries.current_submissions(conn), names=lookup,
+                  weekly=queries.weekly_values(conn),
+                  members=sorted(names.loc[names["cmast_member"].fillna(False).astype(bool),
+                                           "org_code"]))
 
 
 def periods(inputs: Inputs) -> list[str]:
@@ -87,6 +94,36 @@ def reading_order(record: Headline) -> tuple:
 
 
 def series(inputs: Inputs, id_: str, scope: str, up_to: str) -> pd.Series:
+    """A figure's series, oldest first, up to and including the month ``up_to``: one point per
+    weekly snapshot (labelled by its date) for a weekly figure that has them, else one per
+    month (labelled YYYY-MM)."""
+    weekly = _weekly_series(inputs, id_, scope, up_to)
+    if weekly is not None:
+        return weekly
+    return monthly_series(inputs, id_, scope, up_to)
+
+
+def _weekly_series(inputs: Inputs, id_: str, scope: str, up_to: str) -> pd.Series | None:
+    if figure(id_).kind != "weekly" or inputs.weekly.empty:
+        return None
+    weekly = inputs.weekly
+    month_end = pd.Period(up_to, freq="M").end_time.normalize()
+    rows = weekly[(weekly["id"] == id_) & (weekly["scope"] == scope)
+                  & (pd.to_datetime(weekly["snapshot_date"]) <= month_end)]
+    if rows.empty:
+        return None
+    rows = rows.sort_values("snapshot_date")
+    if id_.startswith("rtt.cohort."):
+        # A cohort belongs to its target: a new target (each April) is a new cohort, not a
+        # fall of the old one, so the series starts at the latest target's first snapshot.
+        latest = rows.iloc[-1]
+        rows = rows[(rows["threshold_weeks"] == latest["threshold_weeks"])
+                    & (rows["target_date"] == latest["target_date"])]
+    dates = pd.to_datetime(rows["snapshot_date"]).dt.strftime("%Y-%m-%d")
+    return pd.Series(rows["value"].to_numpy(), index=dates.to_numpy(), name=id_).dropna()
+
+
+def monthly_series(inputs: Inputs, id_: str, scope: str, up_to: str) -> pd.Series:
     """A figure's values by month, oldest first, up to and including ``up_to``."""
     values = inputs.values
     rows = values[(values["id"] == id_) & (values["scope"] == scope)
@@ -95,9 +132,13 @@ def series(inputs: Inputs, id_: str, scope: str, up_to: str) -> pd.Series:
 
 
 def _attach_spc(inputs: Inputs, record: Headline) -> None:
-    """Making Data Count icons for a series of 12 months or more (none for shorter ones)."""
+    """Making Data Count icons for a series of 12 points or more (none for shorter ones), and
+    only for the kinds of series SPC is valid for: never a year-to-date cumulative (it restarts
+    every April), a plan, a constant or a rank."""
     from pipeline.spc import MIN_POINTS, analyse
 
+    if not figure(record.id).spc:
+        return
     history = series(inputs, record.id, record.scope, record.period)
     if len(history) < MIN_POINTS or history.nunique() < 2:
         return
@@ -138,7 +179,9 @@ def _comparators(inputs: Inputs, row) -> dict:
         comparators["previous_period"] = {"period": previous,
                                           "value": _number(before["value"].iloc[0])}
     comparators.update(_plans(inputs, row))
-    if row.id in ("uec.four_hour_pct", "benchmark.uec.four_hour_pct"):
+    # The region and England are NHS England's figures: only a published figure is set
+    # beside them (never the trusts' own returns, which are another basis).
+    if row.id == "benchmark.uec.four_hour_pct":
         national = values[(values["id"] == "benchmark.uec.four_hour_pct")
                           & (values["period"] == row.period)].set_index("scope")["value"]
         for key, code in (("region", REGION), ("england", ENGLAND)):
