@@ -7,7 +7,6 @@ import re
 import openpyxl
 import pandas as pd
 import pytest
-from PIL import Image
 
 from pipeline.briefing import write_briefing
 from pipeline.ingest import process_file
@@ -15,7 +14,6 @@ from pipeline.metrics.checks import ConsistencyError
 from pipeline.reference_data import sites_frame
 from pipeline.samples.uec import sample_uec
 from pipeline.warehouse import held_open
-from tests.browser import render
 from tests.conftest import drop_csv
 
 

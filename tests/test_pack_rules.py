@@ -15,7 +15,6 @@ from pipeline.metrics.formats import cell, display, exact, half_up, header, tabl
 from pipeline.metrics.headlines import Inputs, build_headlines
 from pipeline.metrics.record import Headline
 
-
 # One rule per unit -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("value", "unit", "shown"), [
