@@ -154,3 +154,16 @@ def test_a_sentence_quoting_another_previous_value_is_refused():
     assert len(problems) == 1 and "40,712" in problems[0]
     record.comparators["previous_period"]["value"] = 38658
     assert checks.previous_values_agree([record]) == []
+
+
+def test_csv_and_json_write_counts_as_integers():
+    from pipeline.metrics.formats import integers_as_integers
+
+    frame = pd.DataFrame({"org": ["RBS", "REM"], "attendances": [5593.0, 18866.0],
+                          "mean": [180.4, 202.0], "gap": [1.0, None]})
+    out = integers_as_integers(frame)
+    assert out.to_csv(index=False).splitlines() == [
+        "org,attendances,mean,gap", "RBS,5593,180.4,1", "REM,18866,202.0,"]
+    record = _record(comparators={"variance": {"value": -6060.0}}, value=75.0)
+    assert record.to_dict()["comparators"]["variance"]["value"] == -6060
+    assert isinstance(record.to_dict()["value"], int)

@@ -47,6 +47,8 @@ class Figure:
     plan_series: str | None = None
     #: A column of its section's table by trust in the appendix (board figures always are).
     trust_table: bool = False
+    #: The figure its section opens with: the one METRICS.md gives the section's sentence for.
+    lead: bool = False
 
     @property
     def spc(self) -> bool:
@@ -57,10 +59,10 @@ class Figure:
 def _f(id_: str, section: str, label: str, improvement: str, *, contract: bool = True,
        patients: bool = False, board: bool = False, kind: str = "monthly",
        counterpart: str | None = None, plan_series: str | None = None,
-       table: bool = False) -> Figure:
+       table: bool = False, lead: bool = False) -> Figure:
     assert kind in SERIES_KINDS, kind
     return Figure(id_, section, label, improvement, contract, patients, board, kind,
-                  counterpart, plan_series, table or board)
+                  counterpart, plan_series, table or board, lead)
 
 
 #: The 15 DM01 tests by their keys in data/reference/dm01_tests.csv (the keys returns and the
@@ -86,7 +88,7 @@ FIGURES: dict[str, Figure] = {f.id: f for f in [
     _f("rtt.within_18w_pct", "elective", "Waiting under 18 weeks (%)", "up", board=True,
        kind="weekly", counterpart="benchmark.rtt.within_18w_pct"),
     _f("rtt.cohort.remaining", "elective", "Long-wait cohort still to treat", "down",
-       patients=True, board=True, kind="weekly"),
+       patients=True, board=True, kind="weekly", lead=True),
     _f("rtt.cohort.remaining.admitted", "elective", "Cohort: admitted", "down", patients=True,
        kind="weekly", table=True),
     _f("rtt.cohort.remaining.non_admitted", "elective", "Cohort: non-admitted", "down",
@@ -106,7 +108,7 @@ FIGURES: dict[str, Figure] = {f.id: f for f in [
     _f("theatres.utilisation.capped_pct", "theatres", "Capped theatre utilisation (%)", "up",
        board=True),
     _f("theatres.utilisation.uncapped_pct", "theatres", "Uncapped theatre utilisation (%)", "up",
-       board=True),
+       board=True, lead=True),
     _f("diagnostics.activity.total", "diagnostics", "Diagnostic tests in the month", "up",
        board=True),
     _f("diagnostics.activity.vs_plan_ytd_pct", "diagnostics",
@@ -133,7 +135,7 @@ FIGURES: dict[str, Figure] = {f.id: f for f in [
     _f("benchmark.diagnostics.waiting.total", "diagnostics",
        "Waiting for a diagnostic test, national publication", "down", contract=False),
     _f("uec.four_hour_pct", "uec", "A&E 4-hour performance (%)", "up", board=True,
-       counterpart="benchmark.uec.four_hour_pct"),
+       counterpart="benchmark.uec.four_hour_pct", lead=True),
     _f("uec.attendances", "uec", "A&E attendances", "neither", contract=False, table=True),
     _f("uec.type1_over_12h", "uec", "Type 1 patients more than 12 hours in A&E", "down",
        contract=False, patients=True, table=True),
@@ -156,7 +158,7 @@ FIGURES: dict[str, Figure] = {f.id: f for f in [
       for n in (52, 65, 78, 104)),
     _f("finance.providers.ytd_surplus_deficit", "finance",
        "Providers' surplus (+) / deficit (-), year to date", "up", board=True, kind="ytd",
-       plan_series="finance.providers.ytd_plan"),
+       plan_series="finance.providers.ytd_plan", lead=True),
     _f("finance.providers.ytd_plan", "finance",
        "Providers' planned surplus (+) / deficit (-), year to date", "neither", contract=False,
        kind="plan", table=True),

@@ -78,9 +78,8 @@ def build_headlines(inputs: Inputs, period: str, scope: str | None = None) -> li
     return records
 
 
-#: The figure each section opens with: the one METRICS.md gives the briefing's sentence for.
-LEADS = ("rtt.cohort.remaining", "theatres.utilisation.uncapped_pct", "uec.four_hour_pct",
-         "finance.providers.ytd_surplus_deficit")
+#: The figure each section opens with (the catalogue's ``lead``).
+LEADS = tuple(f.id for f in FIGURES.values() if f.lead)
 
 
 def reading_order(record: Headline) -> tuple:
