@@ -64,6 +64,8 @@ td.text, th.text { text-align: left; }
 .quality { font-size: 8.5pt; }
 .quality .ok { color: #007f3b; } .quality .no { color: #d5281b; } .quality .na { color: #768692; }
 .keep { break-inside: avoid; page-break-inside: avoid; }
+table.compact { font-size: 8pt; }
+table.compact th, table.compact td { padding: 0.6mm 1.6mm; }
 h3 { break-after: avoid; page-break-after: avoid; }
 .section-break { break-before: page; page-break-before: always; }
 @media print {
@@ -231,8 +233,9 @@ def _appendix(briefing: Briefing) -> list[str]:
         '<section class="page" id="appendix-figures"><h2>Appendix A: detail figures</h2>'
         '<p class="note">The month\'s other figures, for the system (QYG) and, for national '
         "benchmarks, its region (Y62) and England (ENG). Their sentences follow.</p>"
-        "<table><thead><tr><th>Section</th><th>Figure</th><th>Scope</th><th>Value</th>"
-        "<th>Previous month</th><th class='text'>Rests on</th></tr></thead>"
+        "<table class='compact'><thead><tr><th>Section</th><th class='text'>Figure</th>"
+        "<th class='text'>Scope</th><th>Value</th><th>Previous month</th>"
+        "<th class='text'>Rests on</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
         + _detail_sentences(briefing) + "</section>")
     tables = []
@@ -240,7 +243,8 @@ def _appendix(briefing: Briefing) -> list[str]:
         if section.table is None:
             continue
         tables.append(f'<div class="keep"><h3>{_e(section.title)}, {_e(briefing.cover.month)}, '
-                      f"by trust</h3>{_frame_table(section.table.text(), system_last=True)}"
+                      f"by trust</h3>"
+                      f"{_frame_table(section.table.text(), system_last=True, css='compact')}"
                       "</div>")
     if tables:
         pages.append('<section class="page" id="appendix-trusts"><h2>Appendix B: figures by '
@@ -260,7 +264,7 @@ def _detail_sentences(briefing: Briefing) -> str:
     return f'<h3>What the detail figures say</h3><ul class="note">{"".join(items)}</ul>'
 
 
-def _frame_table(frame: pd.DataFrame, system_last: bool = False) -> str:
+def _frame_table(frame: pd.DataFrame, system_last: bool = False, css: str = "") -> str:
     if frame is None or frame.empty:
         return ""
     head = "".join(f"<th>{_e(c)}</th>" for c in [frame.index.name or "", *frame.columns])
@@ -269,7 +273,8 @@ def _frame_table(frame: pd.DataFrame, system_last: bool = False) -> str:
         css = ' class="system"' if system_last and i == len(frame) - 1 else ""
         cells = "".join(f"<td>{_e('' if pd.isna(v) else v)}</td>" for v in row)
         body.append(f"<tr{css}><td>{_e(label)}</td>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    klass = f' class="{css}"' if css else ""
+    return f"<table{klass}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 __all__ = ["ASSURANCE_LABELS", "VARIATION_LABELS", "write_html"]
