@@ -25,7 +25,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.spc import analyse
+from pipeline.spc import PRECEDENCE, analyse
 
 BASE_LOW_LAST = [11.0, 9.0] * 6
 BASE_HIGH_LAST = [9.0, 11.0] * 6
@@ -660,3 +660,16 @@ def test_assurance_note(values, kwargs, note):
     r = run(values, **kwargs)
     assert r.assurance_note == note
     assert r.to_dict()["assurance_note"] == note
+
+
+@settings(max_examples=80, deadline=None)
+@given(small_series)
+def test_each_point_takes_one_label_and_its_side_from_it(values):
+    r = run([float(v) for v in values])
+    for p in r.points:
+        assert p.label == next((rule for rule in PRECEDENCE if rule in p.flags), None)
+        if p.label in ("astronomical", "two_of_three", "run"):
+            # A rule of position: the side is where the point lies.
+            assert p.side == ("high" if p.value > r.segments[p.segment].mean else "low")
+    if r.variation not in (None, "common_cause"):
+        assert r.variation.endswith(r.points[-1].side)

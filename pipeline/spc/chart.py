@@ -98,6 +98,8 @@ def build_figure(
     handles += _draw_series(ax, result)
     _draw_markers(ax, result)
     _style_axes(ax, result, y_label, x_label)
+    if result.no_variation:
+        _draw_no_variation_note(ax, result)
     fig.text(0.075, 0.93, title or "Statistical process control", fontsize=13, weight="bold")
     fig.text(0.075, 0.865, _subtitle(result), fontsize=9, color="#595959")
     _draw_icons(fig, result)
@@ -175,19 +177,7 @@ def _draw_limits(ax: Axes, result: SpcResult) -> list[Line2D]:
             label=f"Mean{suffix} {format_value(latest.mean)}",
         ),
     ]
-    if result.no_variation:
-        ax.annotate(
-            result.no_variation_note[:1].upper() + result.no_variation_note[1:],
-            (0.5, 0.92),
-            xycoords="axes fraction",
-            ha="center",
-            va="top",
-            fontsize=9,
-            color=MEAN_COLOUR,
-            bbox={"facecolor": "white", "edgecolor": LIMIT_COLOUR, "pad": 3},
-            zorder=6,
-        )
-    else:
+    if not result.no_variation:
         handles.append(Line2D(
             [],
             [],
@@ -224,6 +214,25 @@ def _draw_limits(ax: Axes, result: SpcResult) -> list[Line2D]:
             )
         )
     return handles
+
+
+def _draw_no_variation_note(ax: Axes, result: SpcResult) -> None:
+    """The note that stands in for limits, placed in the half of the axes away from the line
+    (the target, if any, lies at the far edge: the y range runs from the line to it)."""
+    low, high = ax.get_ylim()
+    where = (result.mean - low) / (high - low)
+    note = result.no_variation_note or ""
+    ax.annotate(
+        note[:1].upper() + note[1:],
+        (0.5, 0.3 if where > 0.5 else 0.7),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=9,
+        color=MEAN_COLOUR,
+        bbox={"facecolor": "white", "edgecolor": LIMIT_COLOUR, "pad": 3},
+        zorder=6,
+    )
 
 
 def _draw_series(ax: Axes, result: SpcResult) -> list[Line2D]:
