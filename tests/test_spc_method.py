@@ -673,3 +673,11 @@ def test_each_point_takes_one_label_and_its_side_from_it(values):
             assert p.side == ("high" if p.value > r.segments[p.segment].mean else "low")
     if r.variation not in (None, "common_cause"):
         assert r.variation.endswith(r.points[-1].side)
+
+
+def test_out_of_order_pandas_periods_are_sorted_by_their_text():
+    index = pd.PeriodIndex(["2023-03", "2023-01", "2023-02"], freq="M")
+    r = analyse(pd.Series([3.0, 1.0, 2.0], index=index), improvement="up")
+    assert r.reordered
+    assert [p.value for p in r.points] == [1.0, 2.0, 3.0]
+    assert r.to_dict()["points"][0]["period"] == "2023-01"

@@ -9,10 +9,10 @@ came first.
 Labels read as dates, all of one kind in a series:
 
 * ``date`` and ``datetime`` objects (and pandas Timestamps, which are datetimes);
-* ``YYYY-MM-DD`` (ISO date) and ``DD/MM/YYYY`` (the UK convention of trust returns);
-* ``YYYY-MM`` (a month, as the warehouse stores it);
-* ``YYYY-Www`` (an ISO week, e.g. ``2023-W05``, taken as its Monday);
-* ``YYYY-Qn`` (a calendar quarter).
+* any other label by its text (a pandas Period of a month reads ``2023-01``), in these forms:
+  ``YYYY-MM-DD`` (ISO date) and ``DD/MM/YYYY`` (the UK convention of trust returns);
+  ``YYYY-MM`` (a month, as the warehouse stores it), ``YYYY-Www`` (an ISO week, e.g.
+  ``2023-W05``, taken as its Monday) and ``YYYY-Qn`` (a calendar quarter; also ``2023Q1``).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def time_order(periods: list[Any], labels: list[str]) -> tuple[list[int], bool]:
     used in messages. Raises ValueError when the labels are not dates and are not already in
     their natural order.
     """
-    keys = date_keys(periods)
+    keys = date_keys(periods, labels)
     given = list(range(len(periods)))
     if keys is not None:
         order = sorted(given, key=lambda i: keys[i])
@@ -67,16 +67,15 @@ def time_order(periods: list[Any], labels: list[str]) -> tuple[list[int], bool]:
     return given, False
 
 
-def date_keys(periods: list[Any]) -> list[datetime] | None:
-    """Each period as a datetime to sort by, or None unless every one reads as the same kind."""
+def date_keys(periods: list[Any], labels: list[str]) -> list[datetime] | None:
+    """Each period as a datetime to sort by, or None unless every one reads as the same kind.
+    Date objects are taken as they are; anything else by its text, ``labels``."""
     if all(isinstance(p, (date, datetime)) for p in periods):
         # A date and a datetime do not compare with each other: bring both to datetimes.
         return [p if isinstance(p, datetime) else datetime(p.year, p.month, p.day)
                 for p in periods]
-    if not all(isinstance(p, str) for p in periods):
-        return None
     for pattern, to_date in _PATTERNS.values():
-        matches = [pattern.fullmatch(p.strip()) for p in periods]
+        matches = [pattern.fullmatch(label.strip()) for label in labels]
         if all(matches):
             try:
                 days = [to_date(m) for m in matches if m is not None]
