@@ -102,10 +102,11 @@ def test_a_year_to_date_series_across_april_gets_no_spc_icons_or_limits(tmp_path
     record = build_headlines(inputs, "2023-10")[0]
     assert record.id == "finance.providers.ytd_surplus_deficit"
     assert record.variation is None and record.assurance is None
-    history, id_, title, folder, target, y_label, plan = _chart_call(inputs, record, tmp_path)
+    history, id_, title, folder, target, y_label, plan, unit = _chart_call(inputs, record,
+                                                                           tmp_path)
     assert list(history.index) == [str(p) for p in pd.period_range("2023-04", "2023-10", freq="M")]
     assert history.iloc[0] == pytest.approx(-5.0) and y_label == "£m"  # charted in £ millions
-    chart = draw(history, id_, title, folder, target, y_label, plan)
+    chart = draw(history, id_, title, folder, target, y_label, plan, unit)
     assert chart.spc is None and "restarts every April" in chart.note
     assert chart.svg.exists() and chart.png.exists()
 
@@ -167,3 +168,67 @@ def test_csv_and_json_write_counts_as_integers():
     record = _record(comparators={"variance": {"value": -6060.0}}, value=75.0)
     assert record.to_dict()["comparators"]["variance"]["value"] == -6060
     assert isinstance(record.to_dict()["value"], int)
+
+
+# Disclosure control in the pack's tables ------------------------------------------------------
+
+def _waits_78w() -> list[dict]:
+    """The issue's case: LWH (REP) has 2 patients over 78 weeks, the system 399, the other
+    trusts 397 between them."""
+    trusts = {"RBL": 27, "RBN": 56, "RBQ": 13, "RBS": 9, "RBT": 39, "REM": 170, "REN": 0,
+              "REP": 2, "RET": 8, "RJN": 13, "RJR": 22, "RWW": 40}
+    assert sum(trusts.values()) == 399
+    rows = [{"id": "rtt.waits_over.78w", "period": "2023-10", "scope": code, "value": float(n),
+             "unit": "count", "numerator": float(n), "source": "trust_returns"}
+            for code, n in {**trusts, "QYG": 399}.items()]
+    # The cohort and its two parts: a row whole a reader could subtract along.
+    for code, (admitted, non_admitted) in {"REP": (5, 151), "RBL": (1878, 1840)}.items():
+        for id_, n in (("rtt.cohort.remaining", admitted + non_admitted),
+                       ("rtt.cohort.remaining.admitted", admitted),
+                       ("rtt.cohort.remaining.non_admitted", non_admitted)):
+            rows.append({"id": id_, "period": "2023-10", "scope": code, "value": float(n),
+                         "unit": "count", "source": "trust_returns"})
+    return rows
+
+
+def test_no_suppressed_cell_of_a_trust_table_can_be_worked_out_by_subtraction():
+    from pipeline.briefing.tables import trust_table
+
+    table = trust_table(_inputs(_waits_78w()), "2023-10", "elective")
+    shown = table.published
+    assert shown.at["REP", "rtt.waits_over.78w"] == "*"
+    assert shown.at["REP", "rtt.cohort.remaining.admitted"] == "*"
+    # Try every line a reader could subtract along: each column against its system total, and
+    # the cohort against its two parts. A line with exactly one * gives that cell away.
+    column = shown["rtt.waits_over.78w"].drop("QYG")
+    assert (column == "*").sum() >= 2
+    for code in ("REP", "RBL"):
+        parts = [shown.at[code, c] for c in ("rtt.cohort.remaining",
+                                             "rtt.cohort.remaining.admitted",
+                                             "rtt.cohort.remaining.non_admitted")]
+        assert parts.count("*") != 1, (code, parts)
+    # And the hidden 78-week cells cannot be pinned down: at least two unknowns share one sum.
+    hidden = [code for code in column.index if column[code] == "*"]
+    known = sum(v for v in column if v != "*" and not pd.isna(v))
+    assert 399 - known == sum(dict(_trust_values()).get(c) for c in hidden) and len(hidden) >= 2
+
+
+def _trust_values():
+    return [(r["scope"], r["value"]) for r in _waits_78w()
+            if r["id"] == "rtt.waits_over.78w" and r["scope"] != "QYG"]
+
+
+def test_a_series_with_no_variation_says_so_instead_of_drawing_limits(tmp_path):
+    months = [str(p) for p in pd.period_range("2022-09", "2023-10", freq="M")]
+    flat = pd.Series([59.37] * len(months), index=months)
+    chart = draw(flat, "uec.long_stay.over_21d_pct", "Long stays", tmp_path, target=15.0,
+                 unit="percent")
+    assert chart.spc is not None and chart.spc.no_variation
+    assert chart.spc.variation is None and chart.spc.assurance is None
+    assert "no variation" in chart.spc.no_variation_note
+    assert "59.37 to 59.37" not in chart.svg.read_text()  # no collapsed limits drawn
+    rows = [{"id": "uec.long_stay.over_21d_pct", "period": m, "scope": "QYG", "value": 59.37,
+             "unit": "percent", "source": "trust_returns", "return_type": "uec"}
+            for m in months]
+    record = build_headlines(_inputs(rows), "2023-10")[0]
+    assert record.variation is None  # and so no icon in the matrix or on the panel

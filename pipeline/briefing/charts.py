@@ -39,7 +39,8 @@ class Chart:
 
 
 def draw(series: pd.Series, id_: str, title: str, folder: Path, target: float | None = None,
-         y_label: str | None = None, plan: pd.Series | None = None) -> Chart:
+         y_label: str | None = None, plan: pd.Series | None = None,
+         unit: str | None = None) -> Chart:
     """``series``: values indexed by period (YYYY-MM) or snapshot date, oldest first."""
     folder.mkdir(parents=True, exist_ok=True)
     stem = id_.replace(".", "_")
@@ -47,7 +48,8 @@ def draw(series: pd.Series, id_: str, title: str, folder: Path, target: float | 
     entry = figure(id_)
     label = y_label or _axis_label(id_)
     if entry.spc and len(series) >= MIN_POINTS:
-        result = analyse(series.astype(float), improvement=entry.improvement, target=target)
+        result = analyse(series.astype(float), improvement=entry.improvement, target=target,
+                         unit=unit)
         render_chart(result, png, svg, title=title, y_label=label,
                      x_label="Week (snapshot date)" if entry.kind == "weekly" else "Month")
         return Chart(id_, png, svg, result)

@@ -62,6 +62,9 @@ class Panel:
     def variation(self) -> str:
         if self.record.variation:
             return VARIATION_LABELS[self.record.variation]
+        spc = self.chart.spc if self.chart is not None else None
+        if spc is not None and spc.no_variation_note:
+            return spc.no_variation_note[0].upper() + spc.no_variation_note[1:]
         return self.chart.note if self.chart is not None and self.chart.note else "No SPC"
 
     @property
@@ -72,6 +75,9 @@ class Panel:
 
     @property
     def target_note(self) -> str:
+        spc = self.chart.spc if self.chart is not None else None
+        if spc is not None and spc.assurance_note:
+            return spc.assurance_note[0].upper() + spc.assurance_note[1:]
         target = (self.record.comparators.get("target") or {}).get("value")
         if target is None:
             return "No target set"
@@ -152,14 +158,14 @@ def _chart_call(inputs: Inputs, record: Headline, folder: Path) -> tuple:
             plan = plan[plan.index >= start]
     target = (record.comparators.get("target") or {}).get("value")
     target = target if isinstance(target, (int, float)) else None
-    y_label = None
+    y_label, unit = None, record.unit
     if record.unit == "gbp_thousands":  # charted in £ millions, as the pack quotes money
         history = history / 1000
         plan = plan / 1000 if plan is not None else None
         target = target / 1000 if target is not None else None
-        y_label = "£m"
+        y_label, unit = "£m", None
     title = f"{entry.label}, {inputs.names.get(record.scope, record.scope)}"
-    return (history, record.id, title, folder, target, y_label, plan)
+    return (history, record.id, title, folder, target, y_label, plan, unit)
 
 
 def _panel(inputs: Inputs, record: Headline, records: list[Headline],

@@ -11,7 +11,7 @@ import pandas as pd
 
 from pipeline.metrics.catalogue import PARTS, figure
 from pipeline.metrics.formats import cell, header, table_number
-from pipeline.metrics.suppression import SUPPRESSED, is_small
+from pipeline.metrics.suppression import SUPPRESSED, is_small, suppress_table
 
 SYSTEM = "QYG"
 #: Units whose system value is the sum of the trusts' values, so a system row is a total.
@@ -66,7 +66,7 @@ def trust_table(inputs, period: str, section: str) -> TrustTable | None:
                 if u in ADDITIVE_UNITS and figure(i).patient_count}
     wholes = {whole: list(parts) for whole, parts in PARTS
               if whole in exact.columns and all(p in exact.columns for p in parts)}
-    published = _suppress(exact, additive_columns=additive,
+    published = suppress_table(exact, additive_columns=additive,
                                total_row=SYSTEM if SYSTEM in exact.index else None,
                                row_wholes=wholes, also_suppress=small)
     labels = [f"{inputs.names.get(code, code)} ({code})" for code in exact.index]
@@ -78,8 +78,6 @@ def trust_table(inputs, period: str, section: str) -> TrustTable | None:
 def _rests_on_few(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
     """Cells that rest on 1 to 7 patients though their value is no count: a percentage of a
     handful of patients discloses as much as the count."""
-    from pipeline.metrics.suppression import is_small
-
     mask = pd.DataFrame(False, index=exact.index, columns=exact.columns)
     for row in rows.itertuples(index=False):
         if (row.id in exact.columns and row.scope in exact.index and row.unit == "percent"
@@ -96,13 +94,3 @@ def _catalogue_order() -> list[str]:
 
 
 __all__ = ["SUPPRESSED", "TrustTable", "trust_table"]
-
-
-def _suppress(exact, additive_columns, total_row, row_wholes, also_suppress):
-    published = exact.astype(object).copy()
-    for column in exact.columns:
-        for code in exact.index:
-            value = exact.at[code, column]
-            if (column in additive_columns and is_small(value)) or also_suppress.at[code, column]:
-                published.at[code, column] = SUPPRESSED
-    return published

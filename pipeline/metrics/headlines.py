@@ -143,7 +143,8 @@ def _attach_spc(inputs: Inputs, record: Headline) -> None:
         return
     target = (record.comparators.get("target") or {}).get("value")
     result = analyse(history.astype(float), improvement=figure(record.id).improvement,
-                     target=target if isinstance(target, (int, float)) else None)
+                     target=target if isinstance(target, (int, float)) else None,
+                     unit=record.unit)
     record.variation, record.assurance = result.variation, result.assurance
 
 
