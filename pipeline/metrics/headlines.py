@@ -17,6 +17,8 @@ from pipeline.metrics.sentences import write_sentences
 from pipeline.warehouse import queries
 
 SYSTEM = "QYG"
+#: Marts the sections read whole, beside marts.headline_values.
+SECTION_MARTS = ("rtt_cohort_cleared", "uec_long_stay_daily")
 REGION = "Y62"
 ENGLAND = "ENG"
 
@@ -29,6 +31,11 @@ class Inputs:
     plans: pd.DataFrame
     submissions: pd.DataFrame
     names: dict[str, str]
+    #: marts a section reads beside the long table (the cohorts behind each cleared figure, the
+    #: long-stay beds of every day), by mart name
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: a day the analyst names for the long-stay shares instead of the month's last Sunday
+    long_stay_day: str | None = None
     #: provenance lists already worked out (figures share them: a return, month and scope)
     provenance_found: dict[tuple, list[dict]] = field(default_factory=dict, repr=False)
 
@@ -42,8 +49,11 @@ def load_inputs(conn) -> Inputs:
              .str.replace(r" Integrated Care Board$", "", regex=True))
     lookup = dict(zip(names["org_code"], label, strict=False))
     lookup[ENGLAND] = "England"
+    # Community diagnostic centres are named in sentences like trusts.
+    lookup.update(queries.cdc_names(conn))
     return Inputs(values=queries.headline_values(conn), plans=queries.plans_and_targets(conn),
-                  submissions=queries.current_submissions(conn), names=lookup)
+                  submissions=queries.current_submissions(conn), names=lookup,
+                  tables={name: queries.mart(conn, name) for name in SECTION_MARTS})
 
 
 def periods(inputs: Inputs) -> list[str]:
@@ -98,6 +108,8 @@ def _attach_spc(inputs: Inputs, record: Headline) -> None:
     """Making Data Count icons for a series of 12 months or more (none for shorter ones)."""
     from pipeline.spc import MIN_POINTS, analyse
 
+    if not figure(record.id).spc:
+        return
     history = series(inputs, record.id, record.scope, record.period)
     if len(history) < MIN_POINTS or history.nunique() < 2:
         return

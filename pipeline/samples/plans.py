@@ -17,6 +17,7 @@ from pipeline.config import Settings
 from pipeline.samples.demo import write_sample
 from pipeline.samples.dm01 import expected_tests
 from pipeline.samples.profiles import PROFILES, rng_for
+from pipeline.samples.programme import cdc_plans
 from schemas.dm01 import dm01_tests
 
 ICB = "QYG"
@@ -60,6 +61,12 @@ def sample_plans() -> pd.DataFrame:
         _row("rtt.within_18w_pct", ICB, FINAL_MONTH, 92, "target", DEADLINE),
         _row("theatres.utilisation.capped_pct", ICB, FINAL_MONTH, 85, "target", DEADLINE,
              "capped"),
+        # The dermatology programme expects teledermatology to be 80% implemented by year end.
+        _row("outpatients.teledermatology.implementation_pct", ICB, FINAL_MONTH, 80, "target",
+             DEADLINE),
+        # The system's community diagnostic centre activity plan, month by month.
+        *(_row(plan["metric"], plan["scope"], plan["month"], plan["value"])
+          for plan in cdc_plans(YEAR)),
     ]
     for i, month in enumerate(MONTHS):
         rows.append(_row("uec.four_hour_pct", ICB, month, _along(69.5, 76.0, i)))
