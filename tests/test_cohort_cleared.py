@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import pytest
 
 from pipeline.config import Settings, load_settings

@@ -82,9 +82,22 @@ def sample_plans() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: The year before's file, kept for the targets it set: 104 and 78 weeks by 31 March 2023 (the
+#: briefing says what was cleared for them), and the CDC activity plan of 2022/23.
+EARLIER_YEAR, EARLIER_DEADLINE = "2022-23", pd.Timestamp("2023-03-31")
+
+
+def earlier_plans() -> pd.DataFrame:
+    rows = [{**_row("rtt.cohort.remaining", ICB, "2023-03", 0, "target", EARLIER_DEADLINE,
+                    weeks), "period": EARLIER_YEAR} for weeks in ("104", "78")]
+    rows += [{**_row(plan["metric"], plan["scope"], plan["month"], plan["value"]),
+              "period": EARLIER_YEAR} for plan in cdc_plans(EARLIER_YEAR)]
+    return pd.DataFrame(rows)
+
+
 def demo_files(settings: Settings, months: list[str]) -> list[Path]:
     """The ICB team's draft plans in April (CSV) and the agreed plans in June (the template),
-    which supersede the draft."""
+    which supersede the draft; and the year before's plans file."""
     plans = sample_plans()
     draft = plans.assign(value=plans["value"].where(
         ~plans["metric"].str.startswith("diagnostics."), (plans["value"] * 1.03).round()))
@@ -93,4 +106,8 @@ def demo_files(settings: Settings, months: list[str]) -> list[Path]:
                               (plans, f"plans_{YEAR}.xlsx", dt.datetime(2023, 6, 15, 9))]:
         written.append(write_sample("plans", frame, settings.inbox / ICB / name,
                                     when.timestamp(), org=ICB, period=YEAR))
+    written.append(write_sample("plans", earlier_plans(),
+                                settings.inbox / ICB / f"plans_{EARLIER_YEAR}.csv",
+                                dt.datetime(2022, 6, 15, 9).timestamp(), org=ICB,
+                                period=EARLIER_YEAR))
     return written
