@@ -78,7 +78,7 @@ def test_earlier_targets_cleared_by_their_deadline(loaded):
     assert over_104.detail["none_over_104w"] is True
     assert over_104.text.startswith(
         "Between 6 November 2022 and 26 March 2023 CMAST trusts eliminated the 104-week wait "
-        "(the cohort to wait 104 weeks by 31 March 2023), treating 9 people: from 9 to 0. "
+        "(the cohort to wait 104 weeks by 31 March 2023) for 9 people: from 9 to 0. "
         "No patient is waiting over 104 weeks at 29 October 2023.")
     over_78 = found["rtt.cohort.cleared_since.78w"]
     assert (over_78.value, over_78.detail["cohort_at_start"], over_78.detail["cohort_at_end"]) \

@@ -2,8 +2,9 @@
 November 2023 briefing.
 
 By October 2023 (month 7): a procurement savings pipeline of £5.8m, £942k up on month 6, and
-£981k FYE / £665k IYE delivered, £143k FYE up on month 6; community diagnostic centres a few
-per cent above a plan of about 330,000 tests for 2023/24 (the plans file); most trusts at OPEL 3
+£981k FYE / £665k IYE delivered, £143k FYE up on month 6; community diagnostic centres close
+to a plan of 330,000 tests for 2023/24 (the plans file; a little below it by October, the new
+Southport and Halton tests still ramping up); most trusts at OPEL 3
 on most days and the system at OPEL 3; the Alternative Choice programme, launched in September
 2023, about 30,000 patients texted and 437 willing to travel; teledermatology implementation
 rising towards the 80% expected by March 2024. The figures are invented, shaped on the briefing.

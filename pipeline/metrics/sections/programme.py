@@ -407,8 +407,7 @@ def _cleared_sentence(record: Headline, found: Lookup, names: dict[str, str]) ->
     cohort = f"the {n}-week wait (the cohort to wait {n} weeks by {_day(detail['target_date'])})"
     if cleared_count >= 0:
         verb = "eliminated" if detail["cohort_at_end"] == 0 and cleared_count > 0 else "reduced"
-        text += f"{verb} {cohort}" + (f" for {people}" if verb == "reduced" else
-                                      f", treating {people}")
+        text += f"{verb} {cohort} for {people}"
     else:
         text += f"saw {cohort} grow by {words.count(-cleared_count)} (cleared: {exact})"
     text += (f": from {words.count(detail['cohort_at_start'])} to "
