@@ -133,8 +133,9 @@ class ProgrammeReturn(pa.DataFrameModel):
     )
 
     class Config:
+        # One row per metric, scope and day is the rule one_value_a_day, which also counts an
+        # undated monthly row as on the month's last day.
         strict = True
-        unique = ["metric", "scope", "date"]
 
 
 def _known(df: pd.DataFrame) -> pd.Series:
@@ -166,6 +167,18 @@ def _whole(df: pd.DataFrame) -> pd.Series:
 
 def _frequency(df: pd.DataFrame) -> pd.Series:
     return _attribute(df, "frequency")
+
+
+def _month_end(df: pd.DataFrame) -> pd.Series:
+    months = pd.to_datetime(df["period"], format="%Y-%m", errors="coerce")
+    return months + pd.offsets.MonthEnd(0)
+
+
+def _once_a_day(df: pd.DataFrame) -> pd.Series:
+    """A monthly figure left undated is for the month's last day: given again with that date,
+    it would be two values for one day (the model's unique check sees only the dates typed)."""
+    day = df["date"].fillna(_month_end(df))
+    return ~pd.DataFrame({"m": df["metric"], "s": df["scope"], "d": day}).duplicated(keep=False)
 
 
 RULES = [
@@ -214,6 +227,14 @@ RULES = [
         fn=lambda df: df["date"].isna() | (df["date"].dt.strftime("%Y-%m") == df["period"]),
         hint="Every date must be in the month in the period column; send other months' "
         "figures in that month's return.",
+    ),
+    Rule(
+        name="one_value_a_day",
+        column="date",
+        message="The figure is given twice for this scope and day (a blank date is the "
+        "month's last day)",
+        fn=_once_a_day,
+        hint="Keep one row per metric, scope and day.",
     ),
     Rule(
         name="weekly_date_is_sunday",

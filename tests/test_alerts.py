@@ -102,7 +102,9 @@ def test_the_deadline_check_reads_the_ledger(settings):
     missing = {(a.org_code, a.return_type) for a in found}
     assert ("RJR", "uec") not in missing
     assert ("RWW", "uec") in missing and ("REM", "uec") in missing
-    assert {a.return_type for a in found if a.org_code == "QYG"} == {"finance"}
+    # The ICB owes its finance and programme returns; no trust owes a programme return.
+    assert {a.return_type for a in found if a.org_code == "QYG"} == {"finance", "programme"}
+    assert not [a for a in found if a.return_type == "programme" and a.org_code != "QYG"]
     assert {a.period for a in found} == {"2023-10"}
 
 

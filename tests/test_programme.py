@@ -169,12 +169,15 @@ def test_each_refusal_names_its_cell(tmp_path):
         row("uec.opel.level", "RZZ", 3, "2023-10-05"),                   # 8: not a CMAST trust
         row("uec.opel.level", ICB, 2.5, "2023-10-06"),                   # 9: whole levels
         row("uec.opel.level", ICB, 3, ""),                               # 10: which day?
+        row("procurement.savings.pipeline", ICB, 5900, "2023-10-31"),    # 11: row 2 again
     ]).assign(date=lambda f: pd.to_datetime(f["date"]))
     path = build_template(get_return("programme"), org_code=ICB, period="2023-10", sites=[],
                           path=current.inbox / ICB / "programme.xlsx", rows=rows)
     outcome = process_file(path, current, today=dt.date(2023, 11, 20))
     assert outcome.status == "rejected"
     found = {(p.location, p.rule) for p in outcome.problems}
+    twice = ("The figure is given twice for this scope and day (a blank date is the month's "
+             "last day)")
     assert found == {
         ("Data!C3", "is not a programme id of the catalogue"),
         ("Data!D4", "This metric is not given for this kind of scope"),
@@ -184,6 +187,7 @@ def test_each_refusal_names_its_cell(tmp_path):
         ("Data!D8", "is not a CMAST trust"),
         ("Data!F9", "This metric takes whole numbers only"),
         ("Data!E10", "A daily or weekly figure needs the day it is for"),
+        ("Data!E2", twice), ("Data!E11", twice),
     }, sorted(found)
     with connect(current) as conn:
         assert conn.execute("SELECT count(*) FROM raw.programme").fetchall()[0][0] == 0

@@ -211,6 +211,7 @@ def cleared(record: Headline, inputs: Inputs, found: Lookup) -> None:
     start, end = (pd.Timestamp(row["start_date"]).date().isoformat(),
                   pd.Timestamp(row["end_date"]).date().isoformat())
     record.detail.update({
+        "as_of": end,  # the later snapshot, as every waiting-list figure says where it is taken
         "threshold_weeks": CLEARED[record.id],
         "target_date": pd.Timestamp(row["target_date"]).date().isoformat(),
         "start": start, "end": end, "cohort_at_start": int(row["at_start"]),
