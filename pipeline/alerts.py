@@ -34,9 +34,12 @@ from pipeline.config import Settings
 QUARANTINED, FILE_FAILED, RUN_FAILED, SUBMISSION_MISSING = (
     "quarantined", "file_failed", "run_failed", "submission_missing")
 #: The ICB has an inbox too, but sends only its own finance return (pipeline/returns/finance.py)
-#: of the monthly ones; every CMAST trust sends every monthly return.
+#: and its programme teams' return (pipeline/returns/programme.py) of the monthly ones; every
+#: CMAST trust sends every monthly return but the programme return, whose rows of its own a
+#: trust may send or leave to the ICB.
 ICB_CODE = "QYG"
-ICB_RETURNS = frozenset({"finance"})
+ICB_RETURNS = frozenset({"finance", "programme"})
+NOT_EXPECTED_OF_TRUSTS = frozenset({"programme"})
 
 
 @dataclass(frozen=True)
@@ -163,7 +166,8 @@ def missing_submissions(ledger: pd.DataFrame, trusts: Iterable[str],
     alerts = []
     for org in sorted(set(trusts) | {ICB_CODE}):
         for return_type, title in sorted(return_types.items()):
-            expected = return_type in ICB_RETURNS if org == ICB_CODE else True
+            expected = (return_type in ICB_RETURNS if org == ICB_CODE
+                        else return_type not in NOT_EXPECTED_OF_TRUSTS)
             if expected and (org, return_type) not in have:
                 alerts.append(Alert(
                     kind=SUBMISSION_MISSING, org_code=org, return_type=return_type,

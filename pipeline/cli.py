@@ -92,11 +92,12 @@ def validate(
     org: Annotated[str, typer.Option("--org", help="The trust sending it, e.g. REM.")],
 ) -> None:
     """Check a file as the inbox would, without loading anything. Exit 0 valid, 1 invalid."""
-    from pipeline.reference_data import trust_sites
+    from pipeline.reference_data import cdc_sites, trust_sites
     from pipeline.validation.validate import Context, check_file
 
     current = settings()
-    checked = check_file(file, Context(org_code=org.strip().upper(), sites=trust_sites(current)))
+    checked = check_file(file, Context(org_code=org.strip().upper(), sites=trust_sites(current),
+                                       cdc_sites=cdc_sites(current)))
     if checked.valid:
         console.print(f"[green]Valid[/green]: {checked.spec.title} for {checked.period}, "
                       f"{len(checked.rows):,} rows, template version {checked.template_version}.")

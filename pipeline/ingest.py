@@ -42,7 +42,7 @@ from pathlib import Path
 from pipeline import filing, prechecks
 from pipeline.config import Settings
 from pipeline.locking import writer_lock
-from pipeline.reference_data import cmast_trusts, trust_sites
+from pipeline.reference_data import cdc_sites, cmast_trusts, trust_sites
 from pipeline.spreadsheet.feedback import write_feedback
 from pipeline.validation.problems import Problem
 from pipeline.validation.validate import Checked, Context, check_file
@@ -201,7 +201,8 @@ def check_waiting_file(path: Path, settings: Settings, org: str, today: dt.date)
             rule=f"The file is {size_mb:,.1f} MB, over the {settings.max_file_mb:g} MB limit "
             "(CMAST_MAX_FILE_MB)",
             hint="Check it is the right file; a monthly return is well under this size.")])
-    context = Context(org_code=org, sites=trust_sites(settings), today=today)
+    context = Context(org_code=org, sites=trust_sites(settings),
+                      cdc_sites=cdc_sites(settings), today=today)
     try:
         return check_file(path, context)
     except OSError:

@@ -31,6 +31,17 @@ def _sites(folder: Path, _mtime: float) -> pd.DataFrame:
     return frame
 
 
+@lru_cache(maxsize=4)
+def _cdc_sites(folder: Path, _mtime: float) -> dict[str, str]:
+    frame = load.cdc_sites(folder)
+    return dict(zip(frame["cdc_code"], frame["org_code"], strict=True))
+
+
+def cdc_sites(settings: Settings) -> dict[str, str]:
+    """Community diagnostic centres by code, each with the trust that hosts it."""
+    return dict(_cdc_sites(*_stamp(settings)))
+
+
 def cmast_trusts(settings: Settings) -> set[str]:
     """The organisations with an inbox: the CMAST members, plus the ICB for its finance return."""
     return set(_trusts(*_stamp(settings))) | {"QYG"}

@@ -54,6 +54,13 @@ def test_the_icb_is_expected_to_send_its_finance_return_only():
         ("QYG", "finance"), ("RJR", "finance"), ("RJR", "uec")]
 
 
+def test_the_programme_return_is_expected_of_the_icb_alone():
+    ledger = pd.DataFrame(columns=["org_code", "return_type", "period", "status"])
+    found = alerts.missing_submissions(ledger, {"RJR", "QYG"}, {"programme": "Programme"},
+                                       "2023-10", 15)
+    assert [(a.org_code, a.return_type) for a in found] == [("QYG", "programme")]
+
+
 def test_an_alert_is_recorded_once_however_often_it_is_raised(settings):
     first = Alert(kind="quarantined", org_code="RJR", return_type="uec", period="2023-10",
                   file="quarantine/RJR/x.csv", message="x.csv was quarantined")
@@ -95,7 +102,9 @@ def test_the_deadline_check_reads_the_ledger(settings):
     missing = {(a.org_code, a.return_type) for a in found}
     assert ("RJR", "uec") not in missing
     assert ("RWW", "uec") in missing and ("REM", "uec") in missing
-    assert {a.return_type for a in found if a.org_code == "QYG"} == {"finance"}
+    # The ICB owes its finance and programme returns; no trust owes a programme return.
+    assert {a.return_type for a in found if a.org_code == "QYG"} == {"finance", "programme"}
+    assert not [a for a in found if a.return_type == "programme" and a.org_code != "QYG"]
     assert {a.period for a in found} == {"2023-10"}
 
 

@@ -27,6 +27,21 @@ SHORTHAND = [
     "diagnostics.waiting.over_40w", "uec.long_stay.over_21d_pct", "finance.cash_support.amount",
     "diagnostics.activity.vs_plan_ytd_pct.ct", "diagnostics.activity.vs_plan_ytd_pct.mri",
     "diagnostics.activity.vs_plan_ytd_pct.non_obstetric_ultrasound",
+    "procurement.savings.delivered_iye", "diagnostics.cdc.activity_vs_plan_pct",
+    "elective.alternative_choice.willing_to_travel", "uec.long_stay.over_21d_pct_at",
+]
+#: "rtt.cohort.cleared_since (any target) ... 104 and 78 weeks by 31 March 2023": one figure
+#: for each target's threshold.
+EVERY_TARGET = ["rtt.cohort.cleared_since.104w", "rtt.cohort.cleared_since.78w",
+                "rtt.cohort.cleared_since.65w"]
+#: The programme figures (METRICS.md, "Programme figures").
+PROGRAMME_IDS = [
+    "procurement.savings.pipeline", "procurement.savings.delivered_fye",
+    "procurement.savings.delivered_iye", "diagnostics.cdc.activity",
+    "diagnostics.cdc.activity_vs_plan_pct", "uec.opel.level", "uec.opel.trusts_at_3_plus",
+    "elective.alternative_choice.texts_sent", "elective.alternative_choice.willing_to_travel",
+    "outpatients.teledermatology.implementation_pct", "uec.long_stay.over_14d_pct_at",
+    "uec.long_stay.over_21d_pct_at",
 ]
 #: Ids whose source is an NHS England publication the demo has no copy of for October 2023.
 NOT_IN_DEMO_SOURCES = {"benchmark.diagnostics.within_6w_rank"}
@@ -37,7 +52,7 @@ def contract_ids() -> set[str]:
         pytest.skip(f"{METRICS} not found: this test needs ../shared beside the project")
     text = METRICS.read_text()
     found = set(re.findall(r"`([a-z_]+(?:\.[a-z0-9_]+)+)`", text))
-    return (found | set(SHORTHAND)) - {"YYYY-MM"}
+    return (found | set(SHORTHAND) | set(EVERY_TARGET)) - {"YYYY-MM"}
 
 
 def _cmast(data_dir, *args, timeout=1500):
@@ -85,6 +100,11 @@ def test_demo_runs_end_to_end_and_again_changes_nothing(tmp_path):
     assert cohort["comparators"]["previous_period"]["value"] == \
         by_id["rtt.cohort.remaining_prior"]["value"]
     assert f"{by_id['rtt.cohort.remaining_prior']['value']:,}" in cohort["text"]
+
+    # The programme figures each have a sentence of their own .
+    texts = {r["id"]: r["text"] for r in records if r["scope"] == "QYG"}
+    programme = [*PROGRAMME_IDS, *EVERY_TARGET]
+    assert all(texts.get(id_) for id_ in programme), {i: texts.get(i) for i in programme}
 
     before = _counts(data)
     again = _cmast(data, "demo", "--quiet")

@@ -179,7 +179,8 @@ def test_sample_plans_load_and_carry_this_years_targets(settings):
             "WHERE metric LIKE 'diagnostics.activity.%'").fetchall()[0][0]
     assert targets == {"rtt.cohort.remaining": 0, "uec.four_hour_pct": 76,
                        "rtt.within_18w_pct": 92,
-                       "theatres.utilisation.capped_pct": 85}
+                       "theatres.utilisation.capped_pct": 85,
+                       "outpatients.teledermatology.implementation_pct": 80}
     assert trusts == 12
 
 

@@ -63,6 +63,10 @@ def _why_no_limits(kind: str, points: int) -> str:
     if kind == "ytd":
         return ("Year-to-date cumulative: it restarts every April, so no SPC limits; "
                 "dashed line: plan")
+    if kind == "cumulative":
+        return "A running total: its points are not independent, so no SPC limits"
+    if kind == "level":
+        return "An ordinal level (OPEL 1 to 4): no SPC limits"
     if kind in ("plan", "constant"):
         return f"A {kind}: no SPC limits"
     if kind == "rank":

@@ -23,8 +23,13 @@ def headlines(
         "and England for benchmarks.")] = None,
     as_json: Annotated[bool, typer.Option(
         "--json", help="A JSON array of records, exact values (no suppression).")] = False,
+    long_stay_day: Annotated[str | None, typer.Option(
+        help="The day (YYYY-MM-DD, in the month) to take the long-stay shares "
+        "uec.long_stay.*_pct_at at. Default: the month's last Sunday.")] = None,
 ) -> None:
     """The headline figures of METRICS.md for a month, with comparators and sentences."""
+    import pandas as pd
+
     from pipeline.cli import settings
     from pipeline.metrics.headlines import build_headlines, load_inputs, periods
     from pipeline.metrics.sentences import formatted
@@ -43,6 +48,15 @@ def headlines(
     if period not in available:
         raise typer.BadParameter(f"no figures for {period}; months with figures: "
                                  f"{available[0]} to {available[-1]}", param_hint="--period")
+    if long_stay_day is not None:
+        try:
+            day = pd.Timestamp(long_stay_day).date().isoformat()
+        except ValueError:
+            raise typer.BadParameter("give a date, YYYY-MM-DD",
+                                     param_hint="--long-stay-day") from None
+        if day[:7] != period:
+            raise typer.BadParameter(f"{day} is not in {period}", param_hint="--long-stay-day")
+        inputs.long_stay_day = day
     records = build_headlines(inputs, period, scope.strip().upper() if scope else None)
     if as_json:
         sys.stdout.write(json.dumps([r.to_dict() for r in records], indent=2) + "\n")

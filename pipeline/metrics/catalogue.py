@@ -21,9 +21,10 @@ SECTIONS = {
 #: ``monthly`` a measure of each month, and ``weekly`` one taken at each weekly snapshot, both
 #: charted with SPC limits once there are enough points; ``ytd`` a financial-year-to-date
 #: cumulative that restarts every April (a process-control chart of it would read the reset as a
-#: signal), a ``plan``, a ``constant`` of the plan year, and a ``rank``, all charted without
-#: limits.
-SERIES_KINDS = ("monthly", "weekly", "ytd", "plan", "constant", "rank")
+#: signal), a running total since a programme began (``cumulative``), an ordinal ``level``
+#: (OPEL 1 to 4), a ``plan``, a ``constant`` of the plan year and a ``rank``: all charted
+#: without limits, as their points are not independent measures of a process.
+SERIES_KINDS = ("monthly", "weekly", "ytd", "cumulative", "level", "plan", "constant", "rank")
 #: Kinds whose points may be read as a process with SPC limits and icons.
 SPC_KINDS = frozenset({"monthly", "weekly"})
 
@@ -63,6 +64,19 @@ def _f(id_: str, section: str, label: str, improvement: str, *, contract: bool =
     assert kind in SERIES_KINDS, kind
     return Figure(id_, section, label, improvement, contract, patients, board, kind,
                   counterpart, plan_series, table or board, lead)
+
+
+#: The waiting-list thresholds of the targets so far (104 and 78 weeks by 31 March 2023, 65 by
+#: 31 March 2024, 52 next): rtt.cohort.cleared_since.<N>w is given for each target in the plans
+#: file; these are catalogued, others get the same entry from :func:`figure`.
+CLEARED_THRESHOLDS = (104, 78, 65, 52)
+CLEARED_PREFIX = "rtt.cohort.cleared_since."
+
+
+def _cleared(id_: str) -> Figure:
+    weeks = id_.removeprefix(CLEARED_PREFIX).removesuffix("w")
+    return Figure(id_, "elective", f"{weeks}-week cohort cleared between two snapshots", "up",
+                  in_contract=True, patient_count=True, kind="cumulative")
 
 
 #: The 15 DM01 tests by their keys in data/reference/dm01_tests.csv (the keys returns and the
@@ -188,6 +202,33 @@ FIGURES: dict[str, Figure] = {f.id: f for f in [
        "Cost improvement delivered vs plan, year to date (%)", "up", board=True, kind="ytd"),
     _f("finance.cip.recurrent_pct", "finance", "Cost improvement delivered that is recurrent (%)",
        "up", contract=False, kind="ytd"),
+    # Programme figures (the programme return; the long-stay shares at a named day from the UEC
+    # return; the cohort cleared for every target from the waiting-list returns).
+    _f("procurement.savings.pipeline", "finance", "Procurement savings pipeline", "up",
+       kind="cumulative"),
+    _f("procurement.savings.delivered_fye", "finance",
+       "Procurement savings delivered to date, full-year effect", "up", kind="cumulative"),
+    _f("procurement.savings.delivered_iye", "finance",
+       "Procurement savings delivered to date, in-year effect", "up", kind="cumulative"),
+    _f("diagnostics.cdc.activity", "diagnostics",
+       "Community diagnostic centre tests, year to date", "up", kind="cumulative"),
+    _f("diagnostics.cdc.activity_vs_plan_pct", "diagnostics",
+       "CDC activity above (+) / below (-) plan, year to date (%)", "up"),
+    _f("uec.opel.level", "uec", "OPEL escalation level, latest in the month", "down",
+       kind="level"),
+    _f("uec.opel.trusts_at_3_plus", "uec", "Trusts at OPEL 3 or 4 on most days", "down"),
+    _f("uec.long_stay.over_14d_pct_at", "uec",
+       "G&A beds held by stays of 14+ days, at a named day (%)", "down"),
+    _f("uec.long_stay.over_21d_pct_at", "uec",
+       "G&A beds held by stays of 21+ days, at a named day (%)", "down"),
+    _f("elective.alternative_choice.texts_sent", "elective",
+       "Alternative Choice: patients texted (cumulative)", "up", patients=True,
+       kind="cumulative"),
+    _f("elective.alternative_choice.willing_to_travel", "elective",
+       "Alternative Choice: patients willing to travel", "neither", patients=True),
+    _f("outpatients.teledermatology.implementation_pct", "elective",
+       "Teledermatology implementation (%)", "up"),
+    *(_cleared(f"{CLEARED_PREFIX}{n}w") for n in CLEARED_THRESHOLDS),
 ]}
 
 
@@ -206,6 +247,8 @@ def figure(id_: str) -> Figure:
     """The catalogue entry; an id not catalogued still gets a sensible default."""
     if id_ in FIGURES:
         return FIGURES[id_]
+    if id_.startswith(CLEARED_PREFIX):
+        return _cleared(id_)
     section = id_.split(".")[1] if id_.startswith("benchmark.") else id_.split(".")[0]
     section = {"rtt": "elective"}.get(section, section)
     return Figure(id_, section if section in SECTIONS else "uec", id_, "neither", False)

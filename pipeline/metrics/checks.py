@@ -19,7 +19,10 @@ ADDITIVE_UNITS = {"count", "gbp_thousands", "trusts"}
 #: Figures whose value at QYG is not the sum of the trusts: the finance system figures add the
 #: ICB's own return (also org code QYG) to the providers, and the ICB's own figures are its
 #: return alone. They are checked as parts of a whole (PARTS) instead.
-NOT_SUM_OF_TRUSTS = ("finance.system.", "finance.icb.", "finance.forecast_outturn")
+NOT_SUM_OF_TRUSTS = ("finance.system.", "finance.icb.", "finance.forecast_outturn",
+                     # Programme figures for the system are the ICB's own rows: a trust that
+                     # sends its own adds detail, not a part of the system's figure.
+                     "procurement.", "elective.alternative_choice.")
 #: Money in £ thousands has decimals: sums may differ in the last binary digit.
 TOLERANCE = 1e-6
 

@@ -17,6 +17,8 @@ from pipeline.metrics.sentences import write_sentences
 from pipeline.warehouse import queries
 
 SYSTEM = "QYG"
+#: Marts the sections read whole, beside marts.headline_values.
+SECTION_MARTS = ("rtt_cohort_cleared", "uec_long_stay_daily")
 REGION = "Y62"
 ENGLAND = "ENG"
 
@@ -33,6 +35,11 @@ class Inputs:
     weekly: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: the CMAST member trusts' org codes, from reference data
     members: list[str] = field(default_factory=list)
+    #: marts a section reads beside the long table (the cohorts behind each cleared figure, the
+    #: long-stay beds of every day), by mart name
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: a day the analyst names for the long-stay shares instead of the month's last Sunday
+    long_stay_day: str | None = None
     #: provenance lists already worked out (figures share them: a return, month and scope)
     provenance_found: dict[tuple, list[dict]] = field(default_factory=dict, repr=False)
 
@@ -46,11 +53,14 @@ def load_inputs(conn) -> Inputs:
              .str.replace(r" Integrated Care Board$", "", regex=True))
     lookup = dict(zip(names["org_code"], label, strict=False))
     lookup[ENGLAND] = "England"
+    # Community diagnostic centres are named in sentences like trusts.
+    lookup.update(queries.cdc_names(conn))
     return Inputs(values=queries.headline_values(conn), plans=queries.plans_and_targets(conn),
                   submissions=queries.current_submissions(conn), names=lookup,
                   weekly=queries.weekly_values(conn),
                   members=sorted(names.loc[names["cmast_member"].fillna(False).astype(bool),
-                                           "org_code"]))
+                                           "org_code"]),
+                  tables={name: queries.mart(conn, name) for name in SECTION_MARTS})
 
 
 def periods(inputs: Inputs) -> list[str]:

@@ -75,6 +75,12 @@ def sites(reference_dir: Path | None = None) -> pd.DataFrame:
     return _read("sites", reference_dir, flags=("has_type1", "illustrative"))
 
 
+def cdc_sites(reference_dir: Path | None = None) -> pd.DataFrame:
+    """Community diagnostic centres: cdc_code, org_code (the trust hosting it), cdc_name,
+    illustrative (true where the code is a stand-in, not a checked ODS code), note."""
+    return _read("cdc_sites", reference_dir, flags=("illustrative",))
+
+
 def provider_icb_map(reference_dir: Path | None = None) -> pd.DataFrame:
     """NHS England's provider -> ICB mapping (A&E System Mapping): org_code, org_name,
     icb_code, region_code, source."""

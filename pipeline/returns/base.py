@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -36,6 +36,12 @@ class ReturnSpec:
     #: For returns too large for pandas (a PTL): ``fn(path, spec, context) -> Checked`` reads,
     #: checks and reduces a CSV in one go, its rows already in ``raw_table``'s form.
     bulk_check_and_reduce: Callable[..., Any] | None = None
+    #: Drop-down lists of the template, by column: the values a cell may take (e.g. the metric
+    #: ids of a long-form return), kept on a hidden sheet since a list may be long.
+    choices: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    #: Checks that need what the file is checked against (the inbox's organisation, reference
+    #: lists): ``fn(typed_rows, context) -> list[Problem]``, run with the common context checks.
+    context_check: Callable[..., list] | None = None
 
     @cached_property
     def schema(self) -> pa.DataFrameSchema:

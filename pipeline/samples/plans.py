@@ -17,6 +17,7 @@ from pipeline.config import Settings
 from pipeline.samples.demo import write_sample
 from pipeline.samples.dm01 import expected_tests
 from pipeline.samples.profiles import PROFILES, rng_for
+from pipeline.samples.programme import cdc_plans
 from schemas.dm01 import dm01_tests
 
 ICB = "QYG"
@@ -60,6 +61,12 @@ def sample_plans() -> pd.DataFrame:
         _row("rtt.within_18w_pct", ICB, FINAL_MONTH, 92, "target", DEADLINE),
         _row("theatres.utilisation.capped_pct", ICB, FINAL_MONTH, 85, "target", DEADLINE,
              "capped"),
+        # The dermatology programme expects teledermatology to be 80% implemented by year end.
+        _row("outpatients.teledermatology.implementation_pct", ICB, FINAL_MONTH, 80, "target",
+             DEADLINE),
+        # The system's community diagnostic centre activity plan, month by month.
+        *(_row(plan["metric"], plan["scope"], plan["month"], plan["value"])
+          for plan in cdc_plans(YEAR)),
     ]
     for i, month in enumerate(MONTHS):
         rows.append(_row("uec.four_hour_pct", ICB, month, _along(69.5, 76.0, i)))
@@ -75,9 +82,22 @@ def sample_plans() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: The year before's file, kept for the targets it set: 104 and 78 weeks by 31 March 2023 (the
+#: briefing says what was cleared for them), and the CDC activity plan of 2022/23.
+EARLIER_YEAR, EARLIER_DEADLINE = "2022-23", pd.Timestamp("2023-03-31")
+
+
+def earlier_plans() -> pd.DataFrame:
+    rows = [{**_row("rtt.cohort.remaining", ICB, "2023-03", 0, "target", EARLIER_DEADLINE,
+                    weeks), "period": EARLIER_YEAR} for weeks in ("104", "78")]
+    rows += [{**_row(plan["metric"], plan["scope"], plan["month"], plan["value"]),
+              "period": EARLIER_YEAR} for plan in cdc_plans(EARLIER_YEAR)]
+    return pd.DataFrame(rows)
+
+
 def demo_files(settings: Settings, months: list[str]) -> list[Path]:
     """The ICB team's draft plans in April (CSV) and the agreed plans in June (the template),
-    which supersede the draft."""
+    which supersede the draft; and the year before's plans file."""
     plans = sample_plans()
     draft = plans.assign(value=plans["value"].where(
         ~plans["metric"].str.startswith("diagnostics."), (plans["value"] * 1.03).round()))
@@ -86,4 +106,8 @@ def demo_files(settings: Settings, months: list[str]) -> list[Path]:
                               (plans, f"plans_{YEAR}.xlsx", dt.datetime(2023, 6, 15, 9))]:
         written.append(write_sample("plans", frame, settings.inbox / ICB / name,
                                     when.timestamp(), org=ICB, period=YEAR))
+    written.append(write_sample("plans", earlier_plans(),
+                                settings.inbox / ICB / f"plans_{EARLIER_YEAR}.csv",
+                                dt.datetime(2022, 6, 15, 9).timestamp(), org=ICB,
+                                period=EARLIER_YEAR))
     return written

@@ -123,6 +123,9 @@ def _validations(sheet, spec: ReturnSpec, org_code: str, period: str, sites: lis
             rule = DataValidation(type="list", formula1=f'"{period}"', allow_blank=False)
         elif column == spec.site_column and sites:
             rule = DataValidation(type="list", formula1=f'"{",".join(sites)}"')
+        elif column in spec.choices:
+            rule = DataValidation(type="list", formula1=_choice_list(sheet.parent, column,
+                                                                     spec.choices[column]))
         elif kind == "count":
             rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
         elif kind == "date":
@@ -136,6 +139,26 @@ def _validations(sheet, spec: ReturnSpec, org_code: str, period: str, sites: lis
         rule.showErrorMessage = True
         sheet.add_data_validation(rule)
         rule.add(area)
+
+
+#: The hidden sheet holding drop-down lists: a list typed into the rule itself may not be longer
+#: than 255 characters, which a list of metric ids soon is.
+LISTS_SHEET = "Lists"
+
+
+def _choice_list(workbook, column: str, values) -> str:
+    """The range of a hidden sheet column holding ``values``, for a list rule to point at."""
+    if LISTS_SHEET in workbook.sheetnames:
+        lists = workbook[LISTS_SHEET]
+    else:
+        lists = workbook.create_sheet(LISTS_SHEET)
+        lists.sheet_state = "hidden"
+    c = lists.max_column + 1 if lists.max_row > 1 or lists["A1"].value is not None else 1
+    lists.cell(row=1, column=c, value=column)
+    for r, value in enumerate(values, start=2):
+        lists.cell(row=r, column=c, value=value)
+    letter = get_column_letter(c)
+    return f"{LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}"
 
 
 def _period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -36,6 +36,8 @@ class Context:
 
     org_code: str  # the trust whose inbox folder the file was dropped in
     sites: Mapping[str, frozenset[str]] = field(default_factory=dict)  # org -> its site codes
+    #: Community diagnostic centre codes -> the trust that hosts each (reference data)
+    cdc_sites: Mapping[str, str] = field(default_factory=dict)
     today: dt.date = field(default_factory=dt.date.today)
 
 
@@ -183,6 +185,8 @@ def context_problems(typed: pd.DataFrame, spec: ReturnSpec, context: Context) ->
                 rule=f"is not a site of {context.org_code}", column=spec.site_column,
                 row=int(label), value=str(sites.loc[label]),
                 hint=f"Use one of: {', '.join(sorted(known))}."))
+    if spec.context_check is not None:
+        problems += spec.context_check(typed, context)
     return problems
 
 

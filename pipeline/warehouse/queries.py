@@ -26,6 +26,13 @@ def plans_and_targets(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "FROM staging.stg_plans_targets").df()
 
 
+def mart(conn: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
+    """A whole mart table (empty, without columns, before the marts are built)."""
+    if not _exists(conn, "marts", name):
+        return pd.DataFrame()
+    return conn.execute(f"SELECT * FROM marts.{name}").df()
+
+
 def current_submissions(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Loaded submissions, for provenance: what each figure rests on."""
     return conn.execute(
@@ -38,6 +45,13 @@ def organisation_names(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "SELECT org_code, name, short_name, cmast_member FROM ref.organisations "
         "UNION ALL SELECT icb_code, icb_name, NULL, false FROM ref.icbs "
         "UNION ALL SELECT region_code, region_name, NULL, false FROM ref.regions").df()
+
+
+def cdc_names(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Community diagnostic centres' names by code (none before the reference is loaded)."""
+    if not _exists(conn, "ref", "cdc_sites"):
+        return {}
+    return dict(conn.execute("SELECT cdc_code, cdc_name FROM ref.cdc_sites").fetchall())
 
 
 def _exists(conn: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:

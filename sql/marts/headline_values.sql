@@ -8,6 +8,9 @@ WITH source AS (
     UNION ALL SELECT * FROM marts.diagnostics_headlines
     UNION ALL SELECT * FROM marts.finance_headlines
     UNION ALL SELECT * FROM marts.rtt_headlines
+    UNION ALL SELECT * FROM marts.programme_headlines
+    UNION ALL SELECT * FROM marts.long_stay_at_headlines
+    UNION ALL SELECT * FROM marts.rtt_cleared_headlines
 ),
 
 final AS (

@@ -10,11 +10,12 @@ from pipeline.metrics.sections import (
     elective,
     elective_sentences,
     finance,
+    programme,
     theatres,
 )
 from pipeline.metrics.sections.base import complete
 
 #: The section modules; importing them registers their sentences and completers.
-MODULES = (diagnostics, elective, elective_sentences, finance, theatres)
+MODULES = (diagnostics, elective, elective_sentences, finance, programme, theatres)
 
 __all__ = ["MODULES", "complete"]
