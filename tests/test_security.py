@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.briefing.content import Briefing, Section
+from pipeline.briefing.content import Briefing, Cover, Section
 from pipeline.briefing.excel import write_excel
+from pipeline.briefing.tables import TrustTable
 from pipeline.cli import app
 from pipeline.ingest import process_file, scan_inbox
 from pipeline.metrics.record import Headline
@@ -127,20 +128,26 @@ def _briefing(file_name: str, label: str) -> Briefing:
     small = Headline(id="uec.twelve_hour_waits", period="2023-10", scope="RJR", value=3,
                      unit="count", source="trust_returns", section="uec",
                      text="3 patients waited 12 hours.", patients=3)
-    by_trust = pd.DataFrame({"Within 4 hours (%)": [76.5]}, index=pd.Index([label], name="Trust"))
-    section = Section(key="uec", title="Urgent and emergency care", records=[record, small],
-                      by_trust=by_trust)
-    return Briefing(period="2023-10", records=[record, small], sections=[section])
+    table = TrustTable(ids=["uec.four_hour_pct"], units=["percent"],
+                       headers=["Within 4 hours (%)"], rows=[label],
+                       published=pd.DataFrame({"uec.four_hour_pct": [76.5]}, index=["RJR"]))
+    section = Section(key="uec", title="Urgent and emergency care", sentences=[record.text],
+                      panels=[], detail=[record, small], table=table, records=[record, small])
+    coverage = pd.DataFrame({"A&E and beds": [file_name]}, index=pd.Index([label], name="Trust"))
+    cover = Cover(title="CMAST Integrated Performance Report", month="October 2023",
+                  cut_off="03 November 2023 09:00", published="02 December 2026",
+                  author="CMAST", contact="", reference="CMAST-IPR-2023-10-0", coverage=coverage)
+    return Briefing(period="2023-10", records=[record, small], sections=[section], cover=cover)
 
 
 def test_briefing_xlsx_never_holds_a_formula_and_suppresses_small_numbers(tmp_path):
     path = write_excel(_briefing(FORMULAS[0], FORMULAS[3]), tmp_path / "briefing.xlsx")
     _assert_never_a_formula(path, [FORMULAS[0], FORMULAS[3]])
-    headlines = openpyxl.load_workbook(path)["Headlines"]
-    values = {headlines.cell(row=r, column=3).value: headlines.cell(row=r, column=5).value
-              for r in range(4, headlines.max_row + 1)}
+    figures = openpyxl.load_workbook(path)["All figures"]
+    values = {figures.cell(row=r, column=3).value: figures.cell(row=r, column=5).value
+              for r in range(4, figures.max_row + 1)}
     assert values == {"uec.four_hour_all_types": 76.5, "uec.twelve_hour_waits": SUPPRESSED}
-    sentences = [headlines.cell(row=r, column=13).value for r in range(4, headlines.max_row + 1)]
+    sentences = [figures.cell(row=r, column=14).value for r in range(4, figures.max_row + 1)]
     assert not any("3 patients" in s for s in sentences)
 
 
