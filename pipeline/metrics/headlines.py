@@ -112,7 +112,7 @@ def _record(inputs: Inputs, row) -> Headline:
     record = Headline(
         id=row.id, period=row.period, scope=row.scope, value=_number(row.value), unit=row.unit,
         source=row.source, section=entry.section, numerator=_int(row.numerator),
-        denominator=_int(row.denominator),
+        denominator=_int(row.denominator), basis=entry.basis,
     )
     record.comparators = _comparators(inputs, row)
     record.provenance = _provenance(inputs, row)
