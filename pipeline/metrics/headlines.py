@@ -14,6 +14,7 @@ from pipeline.metrics.catalogue import FIGURES, SECTIONS, figure
 from pipeline.metrics.record import Headline
 from pipeline.metrics.sections import complete
 from pipeline.metrics.sentences import write_sentences
+from pipeline.national import reconcile
 from pipeline.warehouse import queries
 
 SYSTEM = "QYG"
@@ -29,6 +30,8 @@ class Inputs:
     plans: pd.DataFrame
     submissions: pd.DataFrame
     names: dict[str, str]
+    #: marts.reconciliation: each trust's return against NHS England's figure for it
+    reconciliation: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: provenance lists already worked out (figures share them: a return, month and scope)
     provenance_found: dict[tuple, list[dict]] = field(default_factory=dict, repr=False)
 
@@ -43,7 +46,8 @@ def load_inputs(conn) -> Inputs:
     lookup = dict(zip(names["org_code"], label, strict=False))
     lookup[ENGLAND] = "England"
     return Inputs(values=queries.headline_values(conn), plans=queries.plans_and_targets(conn),
-                  submissions=queries.current_submissions(conn), names=lookup)
+                  submissions=queries.current_submissions(conn), names=lookup,
+                  reconciliation=reconcile.read(conn))
 
 
 def periods(inputs: Inputs) -> list[str]:
@@ -116,6 +120,9 @@ def _record(inputs: Inputs, row) -> Headline:
     )
     record.comparators = _comparators(inputs, row)
     record.provenance = _provenance(inputs, row)
+    if row.source == "trust_returns":
+        record.reconciliation = reconcile.outcome(
+            inputs.reconciliation, row.id, row.period, None if row.scope == SYSTEM else row.scope)
     if not pd.isna(row.trusts_expected) and row.scope == SYSTEM:
         missing = [m for m in (row.missing_trusts or "").split(",") if m]
         record.coverage = {"trusts_submitted": int(row.trusts_submitted),
