@@ -146,3 +146,70 @@ def test_tolerances_are_a_setting_per_measure():
     assert chosen["ae.attendances"] == 0 and chosen["dm01"] == 3 and chosen["*"] == 0.5
     with pytest.raises(ValueError, match="ae=lots"):
         parse_tolerances("ae=lots")
+
+
+def test_demo_returns_agree_with_the_publication_except_the_planted_one(settings):
+    """Each CMAST trust's demo UEC return for August to October 2023 sums to NHS England's
+    figures for it, read here from the CSVs themselves; only RBT's October return differs."""
+    from pipeline.national.ae import parse_ae_csv
+    from pipeline.reference_data import sites_frame
+    from pipeline.samples.demo import SHARED_NHSE, national_demo_files
+    from pipeline.samples.uec import PLANTED, demo_sample
+    from tests.headline_fixtures import TRUSTS
+
+    if not SHARED_NHSE.is_dir():
+        pytest.skip(f"NHS England reference files not found at {SHARED_NHSE}")
+    sites = sites_frame(settings)
+    files = national_demo_files(["2023-08", "2023-09", "2023-10"])
+    assert len(files) == 3
+    differing = []
+    for path in files:
+        month = parse_ae_csv(path)
+        published = month.providers.set_index("org_code")
+        for org in TRUSTS:
+            if org not in published.index:
+                continue  # The Clatterbridge Cancer Centre (REN) has no A&E and is not listed
+            row = published.loc[org]
+            frame = demo_sample(org, month.period, sites[sites["org_code"] == org])
+            expected = {
+                "type1_attendances": row["attendances_type1"],
+                "type1_within_4h": row["attendances_type1"] - row["over_4h_type1"],
+                "type2_attendances": row["attendances_type2"],
+                "type3_attendances": row["attendances_other"],
+                "type3_within_4h": row["attendances_other"] - row["over_4h_other"],
+                "booked_attendances": row["attendances_booked_type1"]
+                + row["attendances_booked_type2"] + row["attendances_booked_other"],
+            }
+            for column, value in expected.items():
+                if frame[column].sum() != value:
+                    differing.append((org, month.period, column, int(frame[column].sum()),
+                                      int(value)))
+    assert differing == [(PLANTED.org_code, PLANTED.period, "type3_attendances", 1_979, 1_859)]
+
+
+def test_the_uec_lead_is_the_icbs_published_figure_when_the_month_is_published(reconciled):
+    """Worked by hand from the publication above: Cheshire and Merseyside = RJR + REM,
+    633 of 818 within 4 hours = 77.4%; the North West adds R0A, 1,133 of 1,818 = 62.3%. The
+    two trusts' returns: 632 of 816 = 77.5%, labelled beside it."""
+    _, _, by_id = reconciled
+    lead = by_id["uec.four_hour_pct"]
+    assert lead.text.startswith("October performance was 77.4% (NHS England's published "
+                                "figure for Cheshire and Merseyside ICB).")
+    assert "Performing better than the North West (62.3%)." in lead.text
+    assert "The 2 CMAST trusts' own returns give 77.5%." in lead.text
+    assert lead.value == pytest.approx(100 * 632 / 816)  # the record keeps the returns' value
+    assert lead.detail["sentence_basis"] == "nhse"
+    assert "region" not in lead.comparators  # never set against a published regional figure
+
+
+def test_the_uec_lead_is_the_trusts_returns_otherwise_and_says_so(settings):
+    for org, site in (("RJR", "RJR05"), ("REM", "REM21")):
+        path = drop_csv(settings, uec_rows(org, site=site), org=org, name=f"{org}_uec.csv")
+        assert process_file(path, settings).status == "loaded"
+    by_id, _, _ = headlines(settings, "2023-10")
+    lead = by_id["uec.four_hour_pct"]
+    assert lead.text.startswith("October performance was 77.5% (the 2 CMAST trusts' own "
+                                "returns).")
+    assert "North West" not in lead.text and "no regional comparison" in lead.text
+    assert lead.detail["sentence_basis"] == "trust_returns"
+    assert lead.reconciliation is None  # no publication for the month: nothing to compare

@@ -80,6 +80,12 @@ def write_html(briefing: Briefing, path: Path, icon_folder: Path) -> Path:
         for chart in section.charts:
             parts.append(f'<div class="chart" data-figure="{chart.id}">{_svg(chart.svg)}</div>')
         parts.append("</section>")
+    if briefing.reconciliation:
+        summary, *differing = briefing.reconciliation
+        parts.append('<section id="reconciliation"><h2>Returns against NHS England\'s '
+                     f"publication</h2><p>{html.escape(summary)}</p>")
+        parts.append('<ul class="sentences">' + "".join(
+            f"<li>{html.escape(line)}</li>" for line in differing) + "</ul></section>")
     page = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
             f"<title>CMAST briefing {briefing.period}</title><style>{STYLE}</style></head>"
             f"<body>{''.join(parts)}</body></html>")

@@ -47,5 +47,10 @@ def write_markdown(briefing: Briefing, path: Path) -> Path:
         for chart in section.charts:
             lines += ["", f"![{figure(chart.id).label}](charts/{chart.png.name})"]
         lines.append("")
+    if briefing.reconciliation:
+        summary, *differing = briefing.reconciliation
+        lines += ["## Returns against NHS England's publication", "", summary, ""]
+        lines += [f"- {line}" for line in differing]
+        lines.append("")
     path.write_text("\n".join(lines) + "\n")
     return path

@@ -145,7 +145,9 @@ def _comparators(inputs: Inputs, row) -> dict:
         comparators["previous_period"] = {"period": previous,
                                           "value": _number(before["value"].iloc[0])}
     comparators.update(_plans(inputs, row))
-    if row.id in ("uec.four_hour_pct", "benchmark.uec.four_hour_pct"):
+    # The region and England are NHS England's figures: comparators of the published ICB
+    # figure only, never of the trusts' returns (like with like).
+    if row.id == "benchmark.uec.four_hour_pct":
         national = values[(values["id"] == "benchmark.uec.four_hour_pct")
                           & (values["period"] == row.period)].set_index("scope")["value"]
         for key, code in (("region", REGION), ("england", ENGLAND)):
