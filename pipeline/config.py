@@ -53,9 +53,9 @@ SETTINGS_HELP: dict[str, str] = {
 
 
 #: Relative differences (percent of the published value) a reconciliation accepts, by measure,
-#: dataset or '*'. Half a percent for A&E and RTT: a trust's count and NHS England's should be
-#: the same submission, so more than that is a real difference; DM01 activity is often revised
-#: by a trust after the publication's cut-off, hence 1%.
+#: dataset or '*'. Half a percent for A&E and RTT: NHS England's figure is built from the trust's
+#: own submission, so more than that is a real difference; a little more room for DM01, whose
+#: counts span fifteen tests. Starting values to tune (docs/national.md), not national rules.
 DEFAULT_RECONCILE_TOLERANCES: dict[str, float] = {"*": 0.5, "ae": 0.5, "dm01": 1.0, "rtt": 0.5}
 
 

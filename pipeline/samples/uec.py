@@ -192,8 +192,14 @@ def demo_files(settings: Settings, months: list[str]) -> list[Path]:
 def _mistakes(settings: Settings, months: list[str], all_sites: pd.DataFrame) -> Iterator[Path]:
     latest, before = months[-1], months[-2]
     # Warrington and Halton correct last month's return a week later: it supersedes the first.
+    # They had 15 type 3 attendances (all within 4 hours) on the wrong days: moved from the
+    # three busiest days to the first three, so the month's totals, and its agreement with
+    # NHS England's publication, stay as they were.
     corrected = demo_sample("RWW", before, all_sites[all_sites["org_code"] == "RWW"])
-    corrected.loc[corrected.index[:3], ["type3_attendances", "type3_within_4h"]] += 5
+    columns = ["type3_attendances", "type3_within_4h"]
+    busiest = corrected.iloc[3:].nlargest(3, "type3_within_4h").index
+    corrected.loc[corrected.index[:3], columns] += 5
+    corrected.loc[busiest, columns] -= 5
     yield write_sample("uec", corrected, settings.inbox / "RWW" / f"RWW_uec_{before}_corrected.csv",
                        arrival(before, day=15), org="RWW", period=before)
     # Countess of Chester send a draft with typing slips: it is quarantined with its feedback,
