@@ -65,6 +65,7 @@ def test_demo_runs_end_to_end_and_again_changes_nothing(tmp_path):
     folder = data / "outputs" / "briefing" / "2023-10"
     for name in ("briefing.md", "briefing.html", "briefing.xlsx"):
         assert (folder / name).stat().st_size > 1000, name
+    _check_october_against_the_publication(folder / "briefing.md", data)
 
     result = _cmast(data, "headlines", "--period", "2023-10", "--json")
     assert result.returncode == 0, result.stderr[-3000:]
@@ -76,8 +77,6 @@ def test_demo_runs_end_to_end_and_again_changes_nothing(tmp_path):
         assert {"id", "period", "scope", "value", "unit", "source", "text", "comparators",
                 "provenance"} <= set(record)
         assert record["values_are"] == "exact"
-
-    _check_october_against_the_publication(folder / "briefing.md", data)
 
     before = _counts(data)
     again = _cmast(data, "demo", "--quiet")
