@@ -28,10 +28,10 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 setup: $(VENV)/.synced ## Create .venv with exactly the locked dependencies
 	@$(VENV)/bin/python -m compileall -q pipeline flows schemas bench >/dev/null
 
-demo: setup ## Sample returns for every trust: ingested, validated, stored, summarised
+demo: setup browser ## Sample returns for every trust: ingested, validated, stored, turned into the board pack
 	$(VENV)/bin/cmast demo
 
-browser: ## Install Chromium (Debian package) for the browser test of the HTML briefing
+browser: ## Install Chromium (Debian package): it prints the board pack's PDF and runs the browser tests
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing Chromium from Debian's packages..."; \

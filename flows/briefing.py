@@ -33,6 +33,10 @@ def write_briefing_task(data_dir: str, period: str) -> str:
     settings = load_settings(Path(data_dir))
     with writer_slot(settings.lock_wait_seconds), writer_lock(settings):
         written = write_briefing(settings, period)
+    if written.pdf_problem:
+        # The other forms are written; the run still fails, so the missing PDF raises an alert.
+        raise RuntimeError(f"Board pack for {period} written without its PDF: "
+                           f"{written.pdf_problem}")
     return str(written.folder)
 
 

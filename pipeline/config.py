@@ -46,6 +46,10 @@ SETTINGS_HELP: dict[str, str] = {
     "dm01.waiting, rtt.over_52w ...), a dataset (ae, dm01, rtt) or * for the rest; the most "
     "specific wins and each given key replaces its default "
     "(default: *=0.5,ae=0.5,dm01=1,rtt=0.5).",
+    "CMAST_REPORT_AUTHOR": "Who the board pack's cover names as its author "
+    "(default: CMAST Performance and Analytics Team).",
+    "CMAST_REPORT_CONTACT": "The contact the board pack's cover gives for questions, e.g. an "
+    "email address (default: none; the cover says it is not set).",
     "CMAST_ALERT_BLOCK": "Prefect notification block that alerts are also sent through, as "
     "block-type/name, e.g. slack-webhook/cmast-alerts (default: none, alerts go to the file "
     "and the log only).",
@@ -108,6 +112,8 @@ class Settings:
     #: percent of the published value, by measure, dataset or '*' (see parse_tolerances)
     reconcile_tolerances: dict[str, float] = field(
         default_factory=lambda: dict(DEFAULT_RECONCILE_TOLERANCES))
+    report_author: str = "CMAST Performance and Analytics Team"
+    report_contact: str = ""
 
     @property
     def inbox(self) -> Path:
@@ -162,6 +168,9 @@ def load_settings(data_dir: Path | None = None) -> Settings:
         alert_block=os.environ.get("CMAST_ALERT_BLOCK") or None,
         workers=max(1, int(os.environ.get("CMAST_WORKERS") or default_workers())),
         reconcile_tolerances=parse_tolerances(os.environ.get("CMAST_RECONCILE_TOLERANCES")),
+        report_author=os.environ.get("CMAST_REPORT_AUTHOR")
+        or "CMAST Performance and Analytics Team",
+        report_contact=os.environ.get("CMAST_REPORT_CONTACT", ""),
     )
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import openpyxl
 import pandas as pd
 import pytest
-from PIL import Image
 
 from pipeline.briefing import write_briefing
 from pipeline.ingest import process_file
@@ -13,7 +14,6 @@ from pipeline.metrics.checks import ConsistencyError
 from pipeline.reference_data import sites_frame
 from pipeline.samples.uec import sample_uec
 from pipeline.warehouse import held_open
-from tests.browser import render
 from tests.conftest import drop_csv
 
 
@@ -32,40 +32,52 @@ def year_of_uec(settings):
     return settings
 
 
-def test_briefing_files_are_written_with_numbers_as_numbers(year_of_uec):
+def test_the_pack_is_written_in_four_forms_with_numbers_as_numbers(year_of_uec):
     written = write_briefing(year_of_uec, "2023-10")
     assert written.folder == year_of_uec.outputs / "briefing" / "2023-10"
     markdown = written.markdown.read_text()
     assert "## Urgent and emergency care" in markdown
     assert "October performance was" in markdown
     assert "Figures are for 1 of 12 trusts" in markdown  # only RJR submitted: said, not hidden
+    assert "Report reference: CMAST-IPR-2023-10-" in markdown
     workbook = openpyxl.load_workbook(written.excel)
-    assert workbook.sheetnames[0] == "Headlines" and "Provenance" in workbook.sheetnames
-    sheet = workbook["Headlines"]
+    assert workbook.sheetnames[:3] == ["Cover", "Board figures", "All figures"]
+    assert "Provenance" in workbook.sheetnames
+    sheet = workbook["All figures"]
     row = next(r for r in range(4, sheet.max_row + 1)
                if sheet.cell(row=r, column=3).value == "uec.four_hour_pct")
     value = sheet.cell(row=row, column=5)
     assert isinstance(value.value, float) and value.number_format == '0.0"%"'
+    attendances = next(r for r in range(4, sheet.max_row + 1)
+                       if sheet.cell(row=r, column=3).value == "uec.attendances")
+    assert isinstance(sheet.cell(row=attendances, column=5).value, int)  # 8994, not 8994.0
+    for name in workbook.sheetnames:  # every sheet prints landscape, one page wide
+        setup = workbook[name].page_setup
+        assert setup.orientation == "landscape" and setup.fitToWidth == 1, name
     provenance = workbook["Provenance"]
-    assert provenance.max_row >= 2 and provenance.cell(row=2, column=3).value == "RJR"
+    assert provenance.max_row >= 2 and provenance.cell(row=2, column=4).value == "RJR"
 
 
-def test_html_briefing_renders_in_a_browser(year_of_uec, tmp_path):
+def test_the_pdf_is_a4_landscape_and_the_summary_matrix_holds_each_board_figure_once(
+        year_of_uec):
+    from pipeline.briefing.pdf import chromium, page_count
+
+    if chromium() is None:
+        pytest.skip("Chromium is not installed: `make browser` installs it (the PDF needs it)")
     written = write_briefing(year_of_uec, "2023-10")
-    screenshot = tmp_path / "briefing.png"
-    dom, log = render(written.html, screenshot, tmp_path / "profile")
-    errors = [line for line in log.splitlines()
-              if "CONSOLE" in line and ("error" in line.lower() or "Uncaught" in line)]
-    assert errors == []
-    assert 'id="uec"' in dom and "Urgent and emergency care" in dom
-    assert dom.count('class="chart"') >= 2 and "<svg" in dom  # trend charts drawn inline
-    assert "Summary of SPC icons" in dom
-    image = Image.open(screenshot).convert("RGB")
-    assert image.size == (1200, 4000)
-    colours = image.getcolors(maxcolors=1_000_000)
-    assert len(colours) > 50  # text, tables and charts, not a blank page
-    nhs_blue = sum(n for n, rgb in colours if rgb == (0, 94, 184))
-    assert nhs_blue > 500  # the heading rule and table headers are drawn
+    assert written.pdf_problem is None and written.pdf.exists()
+    pages = page_count(written.pdf)
+    boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", written.pdf.read_bytes())
+    # A4 landscape is 297 x 210 mm: 841.9 x 595.3 points (Chromium rounds to whole pixels).
+    assert len(boxes) == pages and all(
+        abs(float(w) - 841.9) < 1 and abs(float(h) - 595.3) < 1 for w, h in boxes)
+    # Cover, matrix, one page for the section's two board figures, two appendix pages.
+    assert 4 <= pages <= 8, pages
+    page = written.html.read_text()
+    matrix = page[page.index('id="summary"'):page.index("</section>", page.index('id="summary"'))]
+    placed = re.findall(r'data-figure="([^"]+)"', matrix)
+    panels = re.findall(r'<div class="panel" id="[^"]+" data-figure="([^"]+)"', page)
+    assert sorted(placed) == sorted(panels) == ["uec.four_hour_pct", "uec.long_stay.over_21d_pct"]
 
 
 def test_a_contradiction_stops_the_briefing(year_of_uec, monkeypatch):

@@ -63,9 +63,10 @@ def test_demo_runs_end_to_end_and_again_changes_nothing(tmp_path):
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert "quarantine" in first.stdout or "rejected" in first.stdout
     folder = data / "outputs" / "briefing" / "2023-10"
-    for name in ("briefing.md", "briefing.html", "briefing.xlsx"):
+    for name in ("briefing.md", "briefing.html", "briefing.xlsx", "briefing.pdf"):
         assert (folder / name).stat().st_size > 1000, name
     _check_october_against_the_publication(folder / "briefing.md", data)
+    _check_pack(folder, tmp_path)
 
     result = _cmast(data, "headlines", "--period", "2023-10", "--json")
     assert result.returncode == 0, result.stderr[-3000:]
@@ -77,6 +78,14 @@ def test_demo_runs_end_to_end_and_again_changes_nothing(tmp_path):
         assert {"id", "period", "scope", "value", "unit", "source", "text", "comparators",
                 "provenance"} <= set(record)
         assert record["values_are"] == "exact"
+
+    # "This time last month" is one snapshot everywhere: the record's previous value is the
+    # cohort four weekly snapshots earlier, the figure the sentence quotes.
+    by_id = {r["id"]: r for r in records if r["scope"] == "QYG"}
+    cohort = by_id["rtt.cohort.remaining"]
+    assert cohort["comparators"]["previous_period"]["value"] == \
+        by_id["rtt.cohort.remaining_prior"]["value"]
+    assert f"{by_id['rtt.cohort.remaining_prior']['value']:,}" in cohort["text"]
 
     before = _counts(data)
     again = _cmast(data, "demo", "--quiet")
@@ -104,3 +113,25 @@ def _check_october_against_the_publication(markdown, data) -> None:
     planted = [a for a in lines if a["kind"] == "reconciliation_differs"]
     assert [(a["org_code"], a["period"], a["measure"]) for a in planted] == [
         ("RBT", "2023-10", "ae.attendances.type3")]
+
+
+def _check_pack(folder, tmp_path) -> None:
+    """The demo month's pack as a board reads it: at most 20 A4 pages, every board figure in
+    the summary matrix exactly once, and a page Chromium shows without console errors."""
+    from pipeline.briefing.pdf import page_count
+    from pipeline.metrics.catalogue import FIGURES
+    from tests.browser import render
+
+    pages = page_count(folder / "briefing.pdf")
+    assert 10 <= pages <= 20, pages
+    page = (folder / "briefing.html").read_text()
+    start = page.index('id="summary"')
+    matrix = page[start:page.index("</section>", start)]
+    placed = re.findall(r'data-figure="([^"]+)"', matrix)
+    board = {f.id for f in FIGURES.values() if f.board}
+    assert len(placed) == len(set(placed)), "a figure sits in two cells of the matrix"
+    assert set(placed) == board, set(placed) ^ board
+    dom, log = render(folder / "briefing.html", tmp_path / "pack.png", tmp_path / "profile")
+    errors = [line for line in log.splitlines()
+              if "CONSOLE" in line and ("error" in line.lower() or "Uncaught" in line)]
+    assert errors == [] and 'id="summary"' in dom

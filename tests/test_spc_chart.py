@@ -37,7 +37,7 @@ def assert_svg(path, min_bytes):
 @pytest.fixture(scope="module")
 def rich_result():
     """Two segments, a fixed baseline, a target and signals of every kind of cause."""
-    values = [11.0, 9.0] * 6 + [14.0, 10.0, 14.0, 4.0] + [21.0, 19.0] * 6 + [26.0]
+    values = [11.0, 9.0] * 6 + [14.0, 10.5, 14.0, 4.0] + [21.0, 19.0] * 6 + [26.0]
     periods = months(len(values))
     return analyse(
         periods, values, improvement="up", target=16.0, baseline=12, rebase=[periods[16]]
@@ -104,3 +104,30 @@ def test_unknown_icon_is_refused(tmp_path):
 )
 def test_format_value(value, text):
     assert format_value(value) == text
+
+
+def _texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.texts] + [
+        t.get_text() for ax in fig.axes for t in ax.texts
+    ]
+
+
+def test_no_variation_chart_has_a_note_and_no_limits_or_icons(tmp_path):
+    r = analyse(months(14), [59.37] * 14, improvement="up", target=92.0, unit="percent")
+    fig = build_figure(r)
+    assert len(fig.axes) == 1  # the chart alone: no icons
+    ax = fig.axes[0]
+    # One mean line per segment (a LineCollection from hlines) and no dashed limits.
+    dashed = [c for c in ax.collections if c.get_linestyle()[0][1] is not None]
+    assert dashed == []
+    assert "No variation: every point is 59.37%" in _texts(fig)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert not any(t.startswith("Process limits") for t in legend)
+    assert "Target 92%" in legend
+    assert_png(render_chart(r, tmp_path / "flat.png"), 10_000)
+
+
+def test_chart_with_variation_draws_both_limits(rich_result):
+    ax = build_figure(rich_result).axes[0]
+    dashed = [c for c in ax.collections if c.get_linestyle()[0][1] is not None]
+    assert len(dashed) == 2 * len(rich_result.segments)

@@ -141,3 +141,46 @@ def test_missing_file_and_bad_direction_exit_with_code_2(tmp_path):
     result = invoke(csv, "--improvement", "sideways")
     assert result.exit_code == 2
     assert "'sideways' is not one of" in plain(result.output)
+
+
+def test_rows_out_of_date_order_are_sorted_and_said_to_be(tmp_path):
+    # The thirteen months of test_summary_and_default_chart_path with the last row first.
+    rows = [f"{2022 + i // 12}-{i % 12 + 1:02d},{v}" for i, v in enumerate(BASE + [16.0])]
+    csv = tmp_path / "m.csv"
+    csv.write_text("\n".join(["period,value", rows[-1], *rows[:-1]]) + "\n")
+    result = invoke(csv, "--improvement", "up", "--baseline", "12")
+    assert result.exit_code == 0, result.output
+    assert "The rows of m.csv were not in date order: sorted by period." in result.stdout
+    assert "Variation at 2023-01: Special cause improvement (high)" in result.stdout
+    result = invoke(csv, "--improvement", "up", "--baseline", "12", "--json")
+    data = json.loads(result.stdout)
+    assert data["reordered"] is True
+    assert [p["period"] for p in data["points"]][:2] == ["2022-01", "2022-02"]
+
+
+def test_rows_out_of_order_without_dates_are_refused(tmp_path):
+    csv = tmp_path / "m.csv"
+    csv.write_text("period,value\nweek b,1\nweek a,2\nweek c,3\n")
+    result = invoke(csv, "--improvement", "up")
+    assert result.exit_code == 2
+    assert "out of order (week b comes before week a)" in plain(result.output)
+    assert not (tmp_path / "m.png").exists()
+
+
+def test_no_variation_is_said_in_the_summary(tmp_path):
+    csv = write_csv(tmp_path / "flat.csv", [59.37] * 14)
+    result = invoke(csv, "--improvement", "up", "--target", "92", "--unit", "percent")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Mean 59.37; no variation: every point is 59.37%: no limits, no icons." in out
+    assert "Assurance: target 92%: no variation, so no assurance" in out
+    assert "Variation at" not in out
+
+
+def test_short_series_with_a_target_says_too_few_points(tmp_path):
+    csv = write_csv(tmp_path / "m.csv", [90.0, 93.0, 91.0])
+    result = invoke(csv, "--improvement", "up", "--target", "92", "--unit", "percent")
+    assert result.exit_code == 0, result.output
+    assert "Assurance: target 92%: too few points for assurance" in result.stdout
+    result = invoke(csv, "--improvement", "up")
+    assert "Assurance: no target set" in result.stdout

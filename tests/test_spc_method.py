@@ -25,7 +25,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.spc import analyse
+from pipeline.spc import PRECEDENCE, analyse
 
 BASE_LOW_LAST = [11.0, 9.0] * 6
 BASE_HIGH_LAST = [9.0, 11.0] * 6
@@ -83,12 +83,19 @@ def test_a_large_moving_range_is_screened_out_once():
     assert all("astronomical" in p.flags for p in r.points)
 
 
-def test_mean_moving_range_of_zero_gives_flat_limits():
-    # A constant baseline: MR-bar 0, so every line sits on the mean and any change is
-    # astronomical. 5.5 is the only point beyond two sigma (5.0), so no two-of-three.
+def test_mean_moving_range_of_zero_gives_flat_limits_and_no_signals():
+    # A constant baseline: MR-bar 0, so every line sits on the mean. This used to flag 5.5 as
+    # astronomical; limits collapsed onto the mean mark any change at all a signal, which says
+    # nothing, so a segment without variation now flags nothing and says so instead.
     r = run([5.0] * 12 + [5.5], baseline=12)
     assert r.upper_process_limit == r.lower_process_limit == 5.0
-    assert flagged(r) == {12: ("astronomical",)}
+    assert flagged(r) == {}
+    assert r.no_variation
+    assert r.no_variation_note == (
+        "no variation in the 12 points that set the limits (every one is 5), so no limits can "
+        "be drawn"
+    )
+    assert r.variation is None and r.assurance is None
 
 
 # --- rule 1: astronomical points ------------------------------------------------------------
@@ -208,16 +215,36 @@ def test_turning_point_takes_the_trend_that_ends_at_it():
 
 
 def test_two_of_three_beyond_two_sigma_flags_those_two():
-    # 14 > 13.547 (two sigma) but < 15.32; 10 is on the mean. Windows (9,14,10), (14,10,14).
-    r = run(BASE_LOW_LAST + [14.0, 10.0, 14.0], baseline=12)
+    # 14 > 13.547 (two sigma) but < 15.32; 10.5 is above the mean but inside two sigma.
+    # Windows (9, 14, 10.5) has 9 below the mean; (14, 10.5, 14) is all above: a signal.
+    # (This series had 10, on the mean, in the middle; since the same-side rule a point on the
+    # mean breaks the window, so the middle point is now just above it.)
+    r = run(BASE_LOW_LAST + [14.0, 10.5, 14.0], baseline=12)
     assert flagged(r) == {12: ("two_of_three",), 14: ("two_of_three",)}
+    assert r.points[14].label == "two_of_three"
     assert r.variation == "improvement_high"
 
 
+def test_two_of_three_with_one_point_on_the_other_side_is_no_signal():
+    # The same two points beyond two sigma, but 9.5 between them lies below the mean: the
+    # Making Data Count team's rule since November 2023 needs all three on one side.
+    r = run(BASE_LOW_LAST + [14.0, 9.5, 14.0], baseline=12)
+    assert flagged(r) == {}
+    assert r.variation == "common_cause"
+
+
+def test_a_point_on_the_mean_breaks_two_of_three():
+    r = run(BASE_LOW_LAST + [14.0, 10.0, 14.0], baseline=12)
+    assert flagged(r) == {}
+
+
 def test_a_point_beyond_the_limit_counts_towards_two_of_three():
-    # 16 > 15.32 is astronomical and also beyond two sigma; 14 beyond two sigma.
-    r = run(BASE_LOW_LAST + [16.0, 9.5, 14.0], baseline=12)
+    # 16 > 15.32 is astronomical and also beyond two sigma; 14 beyond two sigma; 10.5 between
+    # them keeps the window above the mean (9.5 there, below it, was a signal before the
+    # same-side rule and is none now). 16 is labelled by its higher-precedence rule.
+    r = run(BASE_LOW_LAST + [16.0, 10.5, 14.0], baseline=12)
     assert flagged(r) == {12: ("astronomical", "two_of_three"), 14: ("two_of_three",)}
+    assert [r.points[i].label for i in (12, 13, 14)] == ["astronomical", None, "two_of_three"]
 
 
 def test_two_beyond_two_sigma_on_opposite_sides_is_no_signal():
@@ -233,7 +260,8 @@ def test_two_beyond_two_sigma_four_points_apart_is_no_signal():
 
 
 def test_two_of_three_low_is_an_improvement_when_lower_is_better():
-    r = run(BASE_LOW_LAST + [6.0, 10.0, 6.0], baseline=12, improvement="down")
+    # 9.5, below the mean, keeps the window on one side (10, on the mean, did before the rule).
+    r = run(BASE_LOW_LAST + [6.0, 9.5, 6.0], baseline=12, improvement="down")
     assert flagged(r) == {12: ("two_of_three",), 14: ("two_of_three",)}
     assert r.variation == "improvement_low"
 
@@ -396,6 +424,7 @@ def test_series_input_and_json_ready_dict():
         "in_baseline": True,
         "screened": False,
         "flags": [],
+        "label": None,
         "side": None,
         "special_cause": None,
     }
@@ -460,3 +489,195 @@ def test_limits_are_symmetric_and_every_point_is_classified(values):
     assert r.upper_process_limit - r.mean == pytest.approx(r.mean - r.lower_process_limit)
     for p in r.points:
         assert (p.special_cause is None) == (not p.flags) == (p.side is None)
+
+
+# --- one label per point, by MDC precedence -------------------------------------------------
+
+# BASE_LOW_LAST ends with 9; 13.5 is a rise, then six falls to 10.5: a falling trend of seven
+# points (12-18) that never leaves the upper half (all above the mean 10, none beyond two sigma
+# 13.547). The same seven points are also a run of seven above the mean.
+FALL_ABOVE_MEAN = [13.5, 13.0, 12.5, 12.0, 11.5, 11.0, 10.5]
+
+
+def test_falling_trend_above_the_mean_reads_as_the_trend():
+    # Higher is better. Both a run (above: high) and a trend (falling: low) flag the points; the
+    # trend comes first, so each point is low and a concern. The method used to let the side of
+    # the mean win and call this "improvement (high)"; the Making Data Count tool gives
+    # "concern (low)", as here.
+    r = run(BASE_LOW_LAST + FALL_ABOVE_MEAN, baseline=12)
+    assert flagged(r) == {i: ("run", "trend") for i in range(12, 19)}
+    assert {r.points[i].label for i in range(12, 19)} == {"trend"}
+    assert {r.points[i].side for i in range(12, 19)} == {"low"}
+    assert {r.points[i].special_cause for i in range(12, 19)} == {"concern"}
+    assert r.variation == "concern_low"
+    # Lower is better: the same falling trend is an improvement.
+    assert run(BASE_LOW_LAST + FALL_ABOVE_MEAN, baseline=12, improvement="down").variation == (
+        "improvement_low"
+    )
+
+
+def test_a_point_beyond_a_limit_outranks_a_trend():
+    # 9 (baseline end), then a rising trend of seven ending at 16 > 15.32: the last point is
+    # both, and its label is "astronomical"; the side is high either way.
+    r = run(BASE_LOW_LAST + [9.5, 10.5, 11.5, 12.5, 13.0, 13.2, 16.0], baseline=12)
+    assert "trend" in r.points[18].flags and "astronomical" in r.points[18].flags
+    assert r.points[18].label == "astronomical"
+    assert r.points[17].label == "trend"
+
+
+def test_a_falling_trend_that_ends_beyond_the_lower_limit():
+    # 13 down to 4 < 4.68: the last point is astronomical (and low); the six before it are
+    # the trend's, low as well, though the first five lie above the mean.
+    r = run(BASE_LOW_LAST + [13.0, 12.0, 11.0, 10.5, 10.2, 8.0, 4.0], baseline=12)
+    assert r.points[18].label == "astronomical" and r.points[18].side == "low"
+    assert [r.points[i].label for i in range(12, 18)] == ["trend"] * 6
+
+
+def test_two_of_three_outranks_a_run():
+    # Seven points above the mean (a run), two of them beyond two sigma in one window; no trend.
+    r = run(BASE_LOW_LAST + [10.5, 11.0, 14.0, 11.0, 14.0, 11.0, 10.5], baseline=12)
+    assert r.points[14].flags == ("two_of_three", "run")
+    assert r.points[14].label == "two_of_three"
+    assert r.points[13].label == "run"
+
+
+def test_label_is_always_the_first_flag_by_precedence():
+    r = run(BASE_LOW_LAST + FALL_ABOVE_MEAN + [16.0, 4.0, 14.0, 10.5, 14.0], baseline=12)
+    order = ("astronomical", "trend", "two_of_three", "run")
+    for p in r.points:
+        expected = next((rule for rule in order if rule in p.flags), None)
+        assert p.label == expected
+
+
+# --- periods in time order ------------------------------------------------------------------
+
+
+def test_out_of_order_months_are_sorted_by_date():
+    # The same twelve months with the last one moved to the front, as a file might hold them.
+    periods = months(13)
+    values = BASE_LOW_LAST + [16.0]
+    r = analyse([periods[-1], *periods[:-1]], [values[-1], *values[:-1]], improvement="up")
+    in_order = analyse(periods, values, improvement="up")
+    assert r.reordered and not in_order.reordered
+    assert [p.period for p in r.points] == periods
+    assert [p.value for p in r.points] == values
+    assert r.to_dict()["points"] == in_order.to_dict()["points"]
+    assert r.variation == in_order.variation
+
+
+@pytest.mark.parametrize(
+    "periods",
+    [
+        ["2023-03-01", "2023-01-01", "2023-02-01"],  # ISO dates
+        ["01/03/2023", "01/01/2023", "01/02/2023"],  # UK dates, day first
+        ["2023-W09", "2023-W01", "2023-W05"],  # ISO weeks
+        ["2023-Q3", "2023-Q1", "2023-Q2"],  # quarters
+    ],
+)
+def test_out_of_order_date_labels_are_sorted(periods):
+    r = analyse(periods, [3.0, 1.0, 2.0], improvement="up")
+    assert r.reordered
+    assert [p.value for p in r.points] == [1.0, 2.0, 3.0]
+    assert [p.period for p in r.points] == [periods[1], periods[2], periods[0]]
+
+
+def test_out_of_order_dates_and_timestamps_are_sorted():
+    stamps = list(pd.to_datetime(["2023-03-01", "2023-01-01", "2023-02-01"]))
+    r = analyse(pd.Series([3.0, 1.0, 2.0], index=stamps), improvement="up")
+    assert [p.value for p in r.points] == [1.0, 2.0, 3.0]
+    assert r.to_dict()["points"][0]["period"] == "2023-01-01"
+
+
+def test_non_date_labels_out_of_order_are_refused():
+    with pytest.raises(ValueError, match=r"out of order \(beta comes before alpha\).*not dates"):
+        analyse(["beta", "alpha", "gamma"], [1.0, 2.0, 3.0], improvement="up")
+    # Something that looks like a month but is not one is not sorted as a date either.
+    with pytest.raises(ValueError, match="not dates"):
+        analyse(["2023-13", "2023-12"], [1.0, 2.0], improvement="up")
+
+
+def test_non_date_labels_in_natural_order_are_taken_as_given():
+    r = analyse(["P1", "P2", "P10"], [1.0, 2.0, 3.0], improvement="up")
+    assert not r.reordered
+    assert [p.period for p in r.points] == ["P1", "P2", "P10"]
+
+
+# --- no variation ---------------------------------------------------------------------------
+
+
+def test_a_constant_series_says_it_has_no_variation():
+    r = run([59.37] * 14, target=92.0, unit="percent")
+    assert r.no_variation
+    assert r.upper_process_limit == r.lower_process_limit == pytest.approx(59.37)
+    assert flagged(r) == {}
+    assert {p.label for p in r.points} == {None}
+    assert r.variation is None and r.assurance is None
+    assert r.no_variation_note == "no variation: every point is 59.37%"
+    assert r.assurance_note == "target 92%: no variation, so no assurance"
+    d = r.to_dict()
+    assert d["no_variation"] is True
+    assert d["no_variation_note"] == "no variation: every point is 59.37%"
+
+
+def test_a_single_step_screened_out_leaves_no_variation():
+    # 59.37 x 7 then 61 x 7: twelve zero moving ranges and one of 1.63. MR-bar with it is
+    # 1.63 / 13 = 0.125, the cap 3.267 x 0.125 = 0.41, so the step is screened and MR-bar is 0:
+    # limits would sit on the mean (60.185) and flag all 14 points.
+    r = run([59.37] * 7 + [61.0] * 7)
+    assert r.latest_segment.n_screened == 1
+    assert r.latest_segment.mr_bar == 0
+    assert r.no_variation and flagged(r) == {} and r.variation is None
+    assert r.no_variation_note.startswith("no variation apart from 1 step:")
+
+
+def test_a_series_with_variation_has_no_note():
+    r = run(BASE_LOW_LAST)
+    assert not r.no_variation and r.no_variation_note is None
+
+
+# --- assurance in words ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "kwargs", "note"),
+    [
+        (BASE_LOW_LAST[:8], {"target": 92.0, "unit": "percent"},
+         "target 92%: too few points for assurance"),
+        (BASE_LOW_LAST[:8], {"target": 92.5, "unit": "percent"},
+         "target 92.5%: too few points for assurance"),
+        (BASE_LOW_LAST[:8], {}, "no target set"),
+        (BASE_LOW_LAST, {}, "no target set"),
+        (BASE_LOW_LAST, {"target": 4.0}, "target 4: consistently passes"),
+        (BASE_LOW_LAST, {"target": 16.0}, "target 16: consistently fails"),
+        (BASE_LOW_LAST, {"target": 10.0, "unit": "count"}, "target 10: hit and miss"),
+        (BASE_LOW_LAST, {"target": 4.0, "improvement": "neither"},
+         "target 4: no assurance, as neither direction is better"),
+        ([-42489.6 + v for v in BASE_LOW_LAST], {"target": -40000.0, "unit": "gbp_thousands"},
+         "target -£40.0m: consistently fails"),
+    ],
+)
+def test_assurance_note(values, kwargs, note):
+    r = run(values, **kwargs)
+    assert r.assurance_note == note
+    assert r.to_dict()["assurance_note"] == note
+
+
+@settings(max_examples=80, deadline=None)
+@given(small_series)
+def test_each_point_takes_one_label_and_its_side_from_it(values):
+    r = run([float(v) for v in values])
+    for p in r.points:
+        assert p.label == next((rule for rule in PRECEDENCE if rule in p.flags), None)
+        if p.label in ("astronomical", "two_of_three", "run"):
+            # A rule of position: the side is where the point lies.
+            assert p.side == ("high" if p.value > r.segments[p.segment].mean else "low")
+    if r.variation not in (None, "common_cause"):
+        assert r.variation.endswith(r.points[-1].side)
+
+
+def test_out_of_order_pandas_periods_are_sorted_by_their_text():
+    index = pd.PeriodIndex(["2023-03", "2023-01", "2023-02"], freq="M")
+    r = analyse(pd.Series([3.0, 1.0, 2.0], index=index), improvement="up")
+    assert r.reordered
+    assert [p.value for p in r.points] == [1.0, 2.0, 3.0]
+    assert r.to_dict()["points"][0]["period"] == "2023-01"

@@ -1,4 +1,5 @@
-"""The monthly briefing: checked figures, written as Markdown, one HTML page and a workbook."""
+"""The monthly board pack: checked figures, written as a PDF, one HTML page, a workbook and
+Markdown."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ class Written:
     html: Path
     excel: Path
     figures: int
+    pdf: Path | None = None
+    #: Why there is no PDF, when there is none (Chromium missing, say): the other forms stand.
+    pdf_problem: str | None = None
 
 
 def write_briefing(settings: Settings, period: str | None = None) -> Written:
@@ -28,6 +32,7 @@ def write_briefing(settings: Settings, period: str | None = None) -> Written:
     from pipeline.briefing.excel import write_excel
     from pipeline.briefing.html import write_html
     from pipeline.briefing.markdown import write_markdown
+    from pipeline.briefing.pdf import PdfUnavailable, write_pdf
     from pipeline.metrics.checks import check
     from pipeline.metrics.headlines import build_headlines, load_inputs, periods
     from pipeline.warehouse import connect
@@ -55,8 +60,14 @@ def write_briefing(settings: Settings, period: str | None = None) -> Written:
     write_markdown(briefing, staging / "briefing.md")
     write_html(briefing, staging / "briefing.html", staging / "charts")
     write_excel(briefing, staging / "briefing.xlsx")
+    pdf_problem = None
+    try:
+        write_pdf(staging / "briefing.html", staging / "briefing.pdf")
+    except PdfUnavailable as error:
+        pdf_problem = str(error)
     # Swap the finished folder in whole, so a reader never finds half a briefing.
     shutil.rmtree(folder, ignore_errors=True)
     staging.rename(folder)
     return Written(period, folder, folder / "briefing.md", folder / "briefing.html",
-                   folder / "briefing.xlsx", len(records))
+                   folder / "briefing.xlsx", len(records),
+                   None if pdf_problem else folder / "briefing.pdf", pdf_problem)

@@ -1,4 +1,5 @@
-"""The briefing as Markdown: sentences to paste, tables by trust, charts beside the file."""
+"""The board pack as Markdown, for pasting: the cover facts, the summary, each section's
+sentences and board figures, the appendix tables; charts beside the file."""
 
 from __future__ import annotations
 
@@ -6,51 +7,71 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.briefing.content import Briefing, shown
+from pipeline.briefing.content import Briefing
 from pipeline.metrics import words
-from pipeline.metrics.catalogue import figure
-from pipeline.metrics.suppression import published_text
-from pipeline.spc import ASSURANCE_LABELS, VARIATION_LABELS
-
-
-def _cell(value: object) -> str:
-    if isinstance(value, float) and not pd.isna(value):
-        return f"{value:,.1f}" if not value.is_integer() else f"{value:,.0f}"
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+from pipeline.metrics.headlines import LEADS
+from pipeline.metrics.suppression import SMALLEST_SHOWN, SUPPRESSED, published_text
 
 
 def table(frame: pd.DataFrame) -> list[str]:
-    if frame.empty:
+    if frame is None or frame.empty:
         return []
     header = [frame.index.name or "", *frame.columns]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for label, row in frame.iterrows():
-        lines.append("| " + " | ".join([str(label), *(_cell(v) for v in row)]) + " |")
+        cells = ["" if not isinstance(v, str) and pd.isna(v) else str(v) for v in row]
+        lines.append("| " + " | ".join([str(label), *cells]) + " |")
     return lines
 
 
 def write_markdown(briefing: Briefing, path: Path) -> Path:
-    lines = [f"# CMAST performance briefing: {words.month_name(briefing.period)}", "",
-             "Figures from the trusts' returns and NHS England's publications. Figures resting "
-             "on 1 to 7 patients are shown as `*`.", ""]
+    c = briefing.cover
+    lines = [f"# {c.title}: {c.month}", "",
+             f"- Data cut-off: returns received up to {c.cut_off}",
+             f"- Published: {c.published}", f"- Author: {c.author}", f"- Contact: {c.contact}",
+             f"- Report reference: {c.reference}", "",
+             f"Figures rest on the CMAST trusts' own returns unless they say they are NHS "
+             f"England's publication. Figures resting on 1 to {SMALLEST_SHOWN - 1} patients, "
+             f"and any cell that would give one away, are shown as `{SUPPRESSED}`.", "",
+             "## Coverage", "", *table(c.coverage), "",
+             "## Summary of board figures", "",
+             "| Figure | Value | Rests on | Compared with | Target | Variation | Assurance |",
+             "|---|---|---|---|---|---|---|"]
+    for panel in briefing.panels:
+        lines.append(f"| [{panel.label}](#{panel.anchor}) | {panel.value} | {panel.basis} | "
+                     f"{panel.comparison} | {panel.target} | {panel.variation} | "
+                     f"{panel.assurance} |")
+    lines.append("")
     for section in briefing.sections:
         lines += [f"## {section.title}", ""]
-        lines += [f"- {published_text(r)}" for r in section.records if r.text]
-        lines += ["", "| Figure | Scope | Value | SPC variation | Assurance |",
-                  "|---|---|---|---|---|"]
-        for r in section.records:
-            lines.append(f"| {figure(r.id).label} (`{r.id}`) | {r.scope} | {shown(r)} | "
-                         f"{VARIATION_LABELS.get(r.variation, '')} | "
-                         f"{ASSURANCE_LABELS.get(r.assurance, '')} |")
-        if not section.by_trust.empty:
-            lines += ["", f"### {section.title} by trust", "", *table(section.by_trust)]
-        for chart in section.charts:
-            lines += ["", f"![{figure(chart.id).label}](charts/{chart.png.name})"]
+        lines += [f"- {published_text(r)}" for r in section.records
+                  if r.id in LEADS and r.scope == "QYG" and r.text]
         lines.append("")
+        for panel in section.panels:
+            lines += [f'### <a id="{panel.anchor}"></a>{panel.label}: {panel.value}', "",
+                      f"{words.month_name(panel.record.period)}, {panel.basis}. Compared with "
+                      f"{panel.comparison}."
+                      f" {panel.target}. Variation: {panel.variation}. Assurance: "
+                      f"{panel.assurance}." + (f" Other basis: {panel.counterpart}."
+                                               if panel.counterpart else ""), ""]
+            if panel.narrative and panel.record.id not in LEADS:
+                lines += [panel.narrative, ""]
+            lines += [f"Data quality: {panel.quality.summary()}", ""]
+            if panel.chart is not None:
+                lines += [f"![{panel.label}](charts/{panel.chart.png.name})", ""]
     if briefing.reconciliation:
         summary, *differing = briefing.reconciliation
         lines += ["## Returns against NHS England's publication", "", summary, ""]
         lines += [f"- {line}" for line in differing]
         lines.append("")
+    lines += ["## Appendix: detail figures", ""]
+    for section in briefing.sections:
+        board = {p.record.id for p in section.panels}
+        detail = [published_text(r) for r in section.records
+                  if r.text and r.id not in board and r.id not in LEADS]
+        if detail:
+            lines += [f"### {section.title}", "", *[f"- {t}" for t in detail], ""]
+        if section.table is not None:
+            lines += [f"#### {section.title} by trust", "", *table(section.table.text()), ""]
     path.write_text("\n".join(lines) + "\n")
     return path

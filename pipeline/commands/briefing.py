@@ -15,7 +15,7 @@ def briefing(
     period: Annotated[str | None, typer.Option(
         help="The month, YYYY-MM. Default: the latest month with figures.")] = None,
 ) -> None:
-    """Write briefing.md, briefing.html and briefing.xlsx to outputs/briefing/YYYY-MM/."""
+    """Write the board pack (briefing.pdf, .html, .xlsx and .md) to outputs/briefing/YYYY-MM/."""
     from pipeline.cli import settings
 
     write_and_report(settings(), period)
@@ -35,5 +35,10 @@ def write_and_report(current, period: str | None) -> None:
         raise typer.Exit(1) from error
     _console.print(f"Briefing for {written.period} ({written.figures} figures, checked) in "
                    f"{written.folder}:")
-    for path in (written.markdown, written.html, written.excel):
-        _console.print(f"  {path.name}")
+    for path in (written.pdf, written.html, written.excel, written.markdown):
+        if path is not None:
+            _console.print(f"  {path.name}")
+    if written.pdf_problem:
+        # The other three forms are written; the exit code still says the pack is incomplete.
+        _console.print(f"[red]No PDF[/red]: {escape(written.pdf_problem)}", soft_wrap=True)
+        raise typer.Exit(1)

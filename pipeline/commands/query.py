@@ -45,6 +45,10 @@ def query(
     except (NoSnapshot, QueryFailed) as error:
         _errors.print(f"[red]Error[/red]: {escape(str(error))}", soft_wrap=True)
         raise typer.Exit(1) from None
+    if as_csv or as_json:
+        from pipeline.metrics.formats import integers_as_integers
+
+        frame = integers_as_integers(frame)
     if as_csv:
         # Cells come from trusts' files (file names, free text): none may run as a formula
         # when the CSV is opened in Excel.

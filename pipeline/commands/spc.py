@@ -1,8 +1,11 @@
 """``cmast spc``: an MDC statistical process control chart and summary for one measure.
 
-Reads a CSV with a ``period`` and a ``value`` column (one row per period, oldest first; other
-columns are ignored), analyses it with :func:`pipeline.spc.analyse`, writes the XmR chart and
-prints a short summary, or the whole result as JSON with ``--json``. Bad input stops with exit
+Reads a CSV with a ``period`` and a ``value`` column (one row per period; other columns are
+ignored). Rows whose periods are dates (``YYYY-MM-DD``, ``DD/MM/YYYY``, ``YYYY-MM``, ``YYYY-Www``,
+``YYYY-Qn``) are put in date order, and the summary says when they had to be; rows out of order
+whose periods are not dates are refused, as their time order cannot be known. The series is
+analysed with :func:`pipeline.spc.analyse`; the command writes the XmR chart and prints a short
+summary, or the whole result as JSON with ``--json``. Bad input stops with exit
 code 2 and a message that names the problem. The main CLI registers the function with
 ``app.command("spc")(spc)``.
 """
@@ -27,6 +30,7 @@ from pipeline.spc import (
     SpcResult,
     analyse,
     format_value,
+    format_with_unit,
     period_label,
     render_chart,
 )
@@ -45,7 +49,8 @@ def spc(
     file: Annotated[
         Path,
         typer.Argument(
-            help="CSV with 'period' and 'value' columns, one row per period, oldest first.",
+            help="CSV with 'period' and 'value' columns, one row per period; dated periods are "
+            "sorted, others must be in time order.",
             exists=True,
             dir_okay=False,
             readable=True,
@@ -77,6 +82,10 @@ def spc(
         typer.Option(help="Period at which a known process change starts new limits; repeatable."),
     ] = None,
     title: Annotated[str | None, typer.Option(help="Chart title. Default: from FILE.")] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option(help="Unit of the values (percent, gbp_thousands, count), for the text."),
+    ] = None,
 ) -> None:
     """Draw an SPC (XmR) chart in NHS Making Data Count style and summarise its signals."""
     out = out if out is not None else file.with_suffix(".png")
@@ -92,6 +101,7 @@ def spc(
             run_length=run_length,
             baseline=baseline,
             rebase=rebase or [],
+            unit=unit,
         )
     except ValueError as err:
         raise typer.BadParameter(str(err)) from None
@@ -161,29 +171,38 @@ def _print_summary(result: SpcResult, file: Path, out: Path) -> None:
         f"[bold]{escape(file.name)}[/bold]: {len(result.points)} points, "
         f"{direction[result.improvement]}"
     )
+    if result.reordered:
+        console.print(
+            f"[yellow]The rows of {escape(file.name)} were not in date order: "
+            "sorted by period.[/yellow]"
+        )
     since = ""
     if len(result.segments) > 1:
         since = f" (since {escape(period_label(result.points[latest.start].period))})"
-    console.print(
-        f"Mean {format_value(result.mean)}, process limits "
-        f"{format_value(result.lower_process_limit)} to "
-        f"{format_value(result.upper_process_limit)}{since}"
-    )
-    if result.insufficient_data:
+    if result.no_variation:
+        note = escape(result.no_variation_note or "")
+        console.print(f"Mean {format_value(result.mean)}{since}; {note}: no limits, no icons.")
+    else:
+        console.print(
+            f"Mean {format_value(result.mean)}, process limits "
+            f"{format_value(result.lower_process_limit)} to "
+            f"{format_value(result.upper_process_limit)}{since}"
+        )
+    if result.insufficient_data and not result.no_variation:
         console.print(
             f"[yellow]Fewer than {result.min_points} points set the limits: "
             "indicative only, no icons.[/yellow]"
         )
-    else:
+    if result.variation is not None:
         latest_period = escape(period_label(result.points[-1].period))
         console.print(f"Variation at {latest_period}: {VARIATION_LABELS[result.variation]}")
-        if result.assurance is not None:
-            console.print(
-                f"Assurance: {ASSURANCE_LABELS[result.assurance]} "
-                f"(target {format_value(result.target)})"
-            )
-        elif result.target is not None:
-            console.print("Assurance: none, as neither direction is better")
+    if result.assurance is not None:
+        console.print(
+            f"Assurance: {ASSURANCE_LABELS[result.assurance]} "
+            f"(target {format_with_unit(result.target, result.unit)})"
+        )
+    else:
+        console.print(f"Assurance: {escape(result.assurance_note)}")
     counts = Counter(rule for p in result.points for rule in p.flags)
     flagged = sum(1 for p in result.points if p.flags)
     detail = ", ".join(f"{_RULE_WORDS[r]} {counts[r]}" for r in RULES if counts[r])

@@ -17,6 +17,17 @@ SECTIONS = {
 }
 
 
+#: The kinds of series a figure makes, which decide how it may be charted:
+#: ``monthly`` a measure of each month, and ``weekly`` one taken at each weekly snapshot, both
+#: charted with SPC limits once there are enough points; ``ytd`` a financial-year-to-date
+#: cumulative that restarts every April (a process-control chart of it would read the reset as a
+#: signal), a ``plan``, a ``constant`` of the plan year, and a ``rank``, all charted without
+#: limits.
+SERIES_KINDS = ("monthly", "weekly", "ytd", "plan", "constant", "rank")
+#: Kinds whose points may be read as a process with SPC limits and icons.
+SPC_KINDS = frozenset({"monthly", "weekly"})
+
+
 @dataclass(frozen=True)
 class Figure:
     id: str
@@ -25,14 +36,36 @@ class Figure:
     improvement: str  # up, down or neither: for SPC icons and "better/worse" words
     in_contract: bool = True
     patient_count: bool = False  # rests on counts of patients: small numbers are suppressed
+    #: A board figure has its own panel in the pack (value, comparison, target, chart and a
+    #: line of narrative); the others are detail, in the appendix.
+    board: bool = False
+    kind: str = "monthly"
+    #: The same measure on the other basis (NHS England's publication for a trust-return
+    #: figure), shown labelled beside it, never in its place.
+    counterpart: str | None = None
+    #: The plan series a year-to-date cumulative is charted against.
+    plan_series: str | None = None
+    #: A column of its section's table by trust in the appendix (board figures always are).
+    trust_table: bool = False
+    #: The figure its section opens with: the one METRICS.md gives the section's sentence for.
+    lead: bool = False
     #: For national figures that a publication gives on more than one basis (RTT: by provider
     #: or by commissioner), which one this figure is; None where there is only one.
     basis: str | None = None
 
+    @property
+    def spc(self) -> bool:
+        """Whether the figure's series may carry SPC limits and icons."""
+        return self.kind in SPC_KINDS
+
 
 def _f(id_: str, section: str, label: str, improvement: str, *, contract: bool = True,
-       patients: bool = False, basis: str | None = None) -> Figure:
-    return Figure(id_, section, label, improvement, contract, patients, basis)
+       patients: bool = False, board: bool = False, kind: str = "monthly",
+       counterpart: str | None = None, plan_series: str | None = None,
+       table: bool = False, lead: bool = False, basis: str | None = None) -> Figure:
+    assert kind in SERIES_KINDS, kind
+    return Figure(id_, section, label, improvement, contract, patients, board, kind,
+                  counterpart, plan_series, table or board, lead, basis)
 
 
 def _rtt_benchmarks(prefix: str, basis: str, words: str) -> list[Figure]:
@@ -45,7 +78,7 @@ def _rtt_benchmarks(prefix: str, basis: str, words: str) -> list[Figure]:
            basis=basis),
         _f(f"{prefix}within_18w_rank", "elective",
            f"Rank among ICBs, waiting under 18 weeks, {words}", "down", contract=False,
-           basis=basis),
+           kind="rank", basis=basis),
         *(_f(f"{prefix}waits_over.{n}w", "elective",
              f"Waiting more than {n} weeks, national publication, {words}", "down",
              contract=False, basis=basis)
@@ -69,40 +102,47 @@ MODALITIES: dict[str, str] = dict(_MODALITIES)
 
 FIGURES: dict[str, Figure] = {f.id: f for f in [
     _f("rtt.waiting_list.total", "elective", "Waiting list (incomplete pathways)", "down",
-       patients=True),
+       patients=True, board=True, kind="weekly", counterpart="benchmark.rtt.waiting_list.total"),
     *(_f(f"rtt.waits_over.{n}w", "elective", f"Waiting more than {n} weeks", "down",
-         patients=True) for n in (104, 78, 65, 52)),
-    _f("rtt.within_18w_pct", "elective", "Waiting under 18 weeks (%)", "up"),
+         patients=True, board=n == 65, kind="weekly", table=n != 52,
+         counterpart=f"benchmark.rtt.waits_over.{n}w") for n in (104, 78, 65, 52)),
+    _f("rtt.within_18w_pct", "elective", "Waiting under 18 weeks (%)", "up", board=True,
+       kind="weekly", counterpart="benchmark.rtt.within_18w_pct"),
     _f("rtt.cohort.remaining", "elective", "Long-wait cohort still to treat", "down",
-       patients=True),
-    _f("rtt.cohort.remaining.admitted", "elective", "Cohort: admitted", "down", patients=True),
+       patients=True, board=True, kind="weekly", lead=True),
+    _f("rtt.cohort.remaining.admitted", "elective", "Cohort: admitted", "down", patients=True,
+       kind="weekly", table=True),
     _f("rtt.cohort.remaining.non_admitted", "elective", "Cohort: non-admitted", "down",
-       patients=True),
+       patients=True, kind="weekly", table=True),
     _f("rtt.cohort.remaining_prior", "elective", "Cohort four weeks earlier", "down",
-       patients=True),
+       patients=True, kind="weekly"),
     _f("rtt.cohort.clearance_rate_6w", "elective", "Cohort cleared per week (6-week average)",
-       "up"),
+       "up", kind="weekly"),
     _f("rtt.cohort.required_rate", "elective", "Cohort to clear per week to meet the target",
-       "down"),
+       "down", kind="weekly"),
     _f("rtt.cohort.weeks_to_clear", "elective", "Weeks to clear the cohort at the current rate",
-       "down"),
+       "down", kind="weekly"),
     _f("rtt.cohort.cleared_since", "elective", "Cohort cleared since the start", "up",
-       patients=True),
+       patients=True, kind="weekly"),
     _f("rtt.cohort.at_start", "elective", "Cohort at the plan year's first snapshot", "neither",
-       contract=False, patients=True),
-    _f("theatres.utilisation.capped_pct", "theatres", "Capped theatre utilisation (%)", "up"),
-    _f("theatres.utilisation.uncapped_pct", "theatres", "Uncapped theatre utilisation (%)", "up"),
-    _f("diagnostics.activity.total", "diagnostics", "Diagnostic tests in the month", "up"),
+       contract=False, patients=True, kind="constant"),
+    _f("theatres.utilisation.capped_pct", "theatres", "Capped theatre utilisation (%)", "up",
+       board=True),
+    _f("theatres.utilisation.uncapped_pct", "theatres", "Uncapped theatre utilisation (%)", "up",
+       board=True, lead=True),
+    _f("diagnostics.activity.total", "diagnostics", "Diagnostic tests in the month", "up",
+       board=True),
     _f("diagnostics.activity.vs_plan_ytd_pct", "diagnostics",
-       "Diagnostic activity above (+) / below (-) plan, year to date (%)", "up"),
+       "Diagnostic activity above (+) / below (-) plan, year to date (%)", "up", kind="ytd"),
     *(_f(f"diagnostics.activity.vs_plan_ytd_pct.{key}", "diagnostics",
-         f"{label} activity above (+) / below (-) plan, year to date (%)", "up")
+         f"{label} activity above (+) / below (-) plan, year to date (%)", "up", kind="ytd")
       for key, label in _MODALITIES),
     _f("diagnostics.waiting.total", "diagnostics", "Waiting for a diagnostic test", "down",
-       patients=True),
-    _f("diagnostics.waiting.within_6w_pct", "diagnostics", "Waiting under 6 weeks (%)", "up"),
+       patients=True, counterpart="benchmark.diagnostics.waiting.total", table=True),
+    _f("diagnostics.waiting.within_6w_pct", "diagnostics", "Waiting under 6 weeks (%)", "up",
+       board=True, counterpart="benchmark.diagnostics.within_6w_pct"),
     *(_f(f"diagnostics.waiting.over_{n}w", "diagnostics", f"Waiting {n}+ weeks", "down",
-         patients=True) for n in (6, 13, 26, 40)),
+         patients=True, board=n == 6, table=True) for n in (6, 13, 26, 40)),
     _f("diagnostics.waiting.largest_over_6w", "diagnostics",
        "Trust with the most waiting 6+ weeks", "down", patients=True),
     _f("diagnostics.colonoscopy.trusts_over_15pct_13w", "diagnostics",
@@ -110,47 +150,70 @@ FIGURES: dict[str, Figure] = {f.id: f for f in [
     _f("diagnostics.colonoscopy.over_13w_pct", "diagnostics",
        "Colonoscopy waiters at 13+ weeks (%)", "down", contract=False, patients=True),
     _f("benchmark.diagnostics.within_6w_rank", "diagnostics",
-       "Rank among ICBs, waiting under 6 weeks", "down"),
+       "Rank among ICBs, waiting under 6 weeks", "down", kind="rank"),
     _f("benchmark.diagnostics.within_6w_pct", "diagnostics",
        "Waiting under 6 weeks, national publication (%)", "up", contract=False),
     _f("benchmark.diagnostics.waiting.total", "diagnostics",
        "Waiting for a diagnostic test, national publication", "down", contract=False),
-    _f("uec.four_hour_pct", "uec", "A&E 4-hour performance (%)", "up"),
-    _f("uec.attendances", "uec", "A&E attendances", "neither", contract=False),
+    _f("uec.four_hour_pct", "uec", "A&E 4-hour performance (%)", "up", board=True,
+       counterpart="benchmark.uec.four_hour_pct", lead=True),
+    _f("uec.attendances", "uec", "A&E attendances", "neither", contract=False, table=True),
     _f("uec.type1_over_12h", "uec", "Type 1 patients more than 12 hours in A&E", "down",
-       contract=False, patients=True),
+       contract=False, patients=True, table=True),
     _f("benchmark.uec.four_hour_pct", "uec", "A&E 4-hour performance, national publication (%)",
        "up"),
-    _f("benchmark.uec.four_hour_rank", "uec", "Rank among ICBs, A&E 4-hour performance", "down"),
-    _f("uec.long_stay.over_14d_pct", "uec", "G&A beds held by stays of 14+ days (%)", "down"),
-    _f("uec.long_stay.over_21d_pct", "uec", "G&A beds held by stays of 21+ days (%)", "down"),
+    _f("benchmark.uec.four_hour_rank", "uec", "Rank among ICBs, A&E 4-hour performance", "down",
+       kind="rank"),
+    _f("uec.long_stay.over_14d_pct", "uec", "G&A beds held by stays of 14+ days (%)", "down",
+       table=True),
+    _f("uec.long_stay.over_21d_pct", "uec", "G&A beds held by stays of 21+ days (%)", "down",
+       board=True),
     *_rtt_benchmarks("benchmark.rtt.", "provider", "by provider"),
     *_rtt_benchmarks("benchmark.rtt.by_commissioner.", "commissioner", "by commissioner"),
     _f("finance.providers.ytd_surplus_deficit", "finance",
-       "Providers' surplus (+) / deficit (-), year to date", "up"),
+       "Providers' surplus (+) / deficit (-), year to date", "up", board=True, kind="ytd",
+       plan_series="finance.providers.ytd_plan", lead=True),
     _f("finance.providers.ytd_plan", "finance",
-       "Providers' planned surplus (+) / deficit (-), year to date", "neither", contract=False),
-    _f("finance.providers.in_deficit", "finance", "Providers reporting a deficit", "down"),
+       "Providers' planned surplus (+) / deficit (-), year to date", "neither", contract=False,
+       kind="plan", table=True),
+    _f("finance.providers.in_deficit", "finance", "Providers reporting a deficit", "down",
+       kind="ytd"),
     _f("finance.system.ytd_surplus_deficit", "finance",
-       "System surplus (+) / deficit (-), year to date", "up"),
+       "System surplus (+) / deficit (-), year to date", "up", board=True, kind="ytd",
+       plan_series="finance.system.ytd_plan"),
     _f("finance.system.ytd_plan", "finance",
-       "System planned surplus (+) / deficit (-), year to date", "neither", contract=False),
+       "System planned surplus (+) / deficit (-), year to date", "neither", contract=False,
+       kind="plan"),
     _f("finance.icb.ytd_surplus_deficit", "finance",
-       "ICB's own surplus (+) / deficit (-), year to date", "up", contract=False),
+       "ICB's own surplus (+) / deficit (-), year to date", "up", contract=False, kind="ytd"),
     _f("finance.forecast_outturn", "finance",
-       "System forecast outturn, surplus (+) / deficit (-), full year", "up"),
+       "System forecast outturn, surplus (+) / deficit (-), full year", "up", kind="ytd"),
     _f("finance.system.fy_plan", "finance",
-       "System planned surplus (+) / deficit (-), full year", "neither", contract=False),
+       "System planned surplus (+) / deficit (-), full year", "neither", contract=False,
+       kind="plan"),
     _f("finance.capital.spend_pct_of_plan", "finance",
-       "Capital (CDEL) spent year to date, % of full-year plan", "neither"),
+       "Capital (CDEL) spent year to date, % of full-year plan", "neither", kind="ytd",
+       table=True),
     _f("finance.cash_support.providers", "finance", "Providers that requested cash support",
-       "down"),
-    _f("finance.cash_support.amount", "finance", "Cash support advanced, cumulative", "down"),
+       "down", kind="ytd"),
+    _f("finance.cash_support.amount", "finance", "Cash support advanced, cumulative", "down",
+       kind="ytd", table=True),
     _f("finance.cip.delivery_pct", "finance",
-       "Cost improvement delivered vs plan, year to date (%)", "up"),
+       "Cost improvement delivered vs plan, year to date (%)", "up", board=True, kind="ytd"),
     _f("finance.cip.recurrent_pct", "finance", "Cost improvement delivered that is recurrent (%)",
-       "up", contract=False),
+       "up", contract=False, kind="ytd"),
 ]}
+
+
+#: Parts that add up to a whole, for the same scope and month: (whole, parts). The consistency
+#: checks hold them to it, and disclosure control treats each as a line a reader could
+#: subtract along.
+PARTS = [
+    ("rtt.cohort.remaining", ("rtt.cohort.remaining.admitted",
+                              "rtt.cohort.remaining.non_admitted")),
+    ("finance.system.ytd_surplus_deficit", ("finance.providers.ytd_surplus_deficit",
+                                            "finance.icb.ytd_surplus_deficit")),
+]
 
 
 def figure(id_: str) -> Figure:

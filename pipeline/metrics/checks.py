@@ -3,6 +3,11 @@ contradiction. Each check returns the problems it finds; any problem stops the b
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import replace
+
+from pipeline.metrics import words
+from pipeline.metrics.catalogue import PARTS, figure
 from pipeline.metrics.headlines import SYSTEM, Inputs
 from pipeline.metrics.record import Headline
 from pipeline.metrics.sections.base import quoted_forms
@@ -15,13 +20,6 @@ ADDITIVE_UNITS = {"count", "gbp_thousands", "trusts"}
 #: ICB's own return (also org code QYG) to the providers, and the ICB's own figures are its
 #: return alone. They are checked as parts of a whole (PARTS) instead.
 NOT_SUM_OF_TRUSTS = ("finance.system.", "finance.icb.", "finance.forecast_outturn")
-#: Parts quoted with their whole: (whole, parts).
-PARTS = [
-    ("rtt.cohort.remaining", ("rtt.cohort.remaining.admitted",
-                              "rtt.cohort.remaining.non_admitted")),
-    ("finance.system.ytd_surplus_deficit", ("finance.providers.ytd_surplus_deficit",
-                                            "finance.icb.ytd_surplus_deficit")),
-]
 #: Money in £ thousands has decimals: sums may differ in the last binary digit.
 TOLERANCE = 1e-6
 
@@ -90,10 +88,74 @@ def inputs_are_current(records: list[Headline], inputs: Inputs) -> list[str]:
     return problems
 
 
+BASES = {"trust_returns": "the trusts' returns", "nhse": "NHS England's publication"}
+
+
+def comparisons_on_one_basis(records: list[Headline]) -> list[str]:
+    """A figure is compared (better or worse than the region, England, last month) only with
+    figures on its own basis: never a trust-return figure with a published one."""
+    problems = []
+    for r in records:
+        for name, comparator in r.comparators.items():
+            source = comparator.get("source") if isinstance(comparator, dict) else None
+            # A comparator's "source" may name a return (a finance plan from the finance
+            # returns): only the two bases can disagree.
+            if source in BASES and source != r.source:
+                problems.append(
+                    f"{r.id} ({r.scope}), from {BASES.get(r.source, r.source)}, is compared "
+                    f"with its {name} figure from {BASES.get(source, source)}: a comparison "
+                    "needs both figures on one basis")
+    return problems
+
+
+def one_value_per_measure(records: list[Headline]) -> list[str]:
+    """One measure, scope and month has one value, or two clearly labelled ones: a record
+    twice, or a measure and its counterpart on the other basis under one label or one basis,
+    would put two numbers for one thing in front of a board."""
+    problems = []
+    seen = Counter((r.id, r.scope, r.period) for r in records)
+    problems += [f"{id_} ({scope}, {period}) has {n} values" for (id_, scope, period), n
+                 in sorted(seen.items()) if n > 1]
+    by_key = {(r.id, r.scope, r.period): r for r in records}
+    for r in records:
+        other_id = figure(r.id).counterpart
+        other = by_key.get((other_id, r.scope, r.period)) if other_id else None
+        if other is None:
+            continue
+        if figure(other_id).label == figure(r.id).label:
+            problems.append(f"{r.id} and {other_id} ({r.scope}) are one measure on two bases "
+                            f"under one label, {figure(r.id).label!r}")
+        if other.source == r.source:
+            problems.append(f"{r.id} and {other_id} ({r.scope}) are one measure with two values "
+                            f"on one basis ({BASES.get(r.source, r.source)})")
+    return problems
+
+
+def previous_values_agree(records: list[Headline]) -> list[str]:
+    """"This time last month" and "compared to September" quote the record's own previous
+    value, the one the tables and the workbook show beside it."""
+    problems = []
+    for r in records:
+        previous = r.comparators.get("previous_period")
+        if not r.text or not previous or previous.get("value") is None:
+            continue
+        month = words.month_name(previous["period"]).split()[0]
+        if "this time last month" not in r.text.lower() and f"compared to {month}" not in r.text:
+            continue
+        quoted = formatted(replace(r, value=previous["value"]))
+        if quoted not in r.text:
+            problems.append(f"{r.id} ({r.scope}): the sentence's previous value is not the "
+                            f"record's ({quoted}, {previous.get('as_of') or previous['period']}):"
+                            f" {r.text!r}")
+    return problems
+
+
 def check(records: list[Headline], inputs: Inputs) -> None:
     """Raise :class:`ConsistencyError` listing every disagreement found."""
     problems = (percentages_agree_with_counts(records) + parts_add_to_whole(records, inputs)
-                + sentences_quote_their_figures(records) + inputs_are_current(records, inputs))
+                + sentences_quote_their_figures(records) + inputs_are_current(records, inputs)
+                + comparisons_on_one_basis(records) + one_value_per_measure(records)
+                + previous_values_agree(records))
     if problems:
         raise ConsistencyError(problems)
 

@@ -32,6 +32,10 @@ class Inputs:
     names: dict[str, str]
     #: marts.reconciliation: each trust's return against NHS England's figure for it
     reconciliation: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the waiting-list figures at every weekly snapshot (queries.weekly_values)
+    weekly: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the CMAST member trusts' org codes, from reference data
+    members: list[str] = field(default_factory=list)
     #: provenance lists already worked out (figures share them: a return, month and scope)
     provenance_found: dict[tuple, list[dict]] = field(default_factory=dict, repr=False)
 
@@ -47,6 +51,9 @@ def load_inputs(conn) -> Inputs:
     lookup[ENGLAND] = "England"
     return Inputs(values=queries.headline_values(conn), plans=queries.plans_and_targets(conn),
                   submissions=queries.current_submissions(conn), names=lookup,
+                  weekly=queries.weekly_values(conn),
+                  members=sorted(names.loc[names["cmast_member"].fillna(False).astype(bool),
+                                           "org_code"]),
                   reconciliation=reconcile.read(conn))
 
 
@@ -75,9 +82,8 @@ def build_headlines(inputs: Inputs, period: str, scope: str | None = None) -> li
     return records
 
 
-#: The figure each section opens with: the one METRICS.md gives the briefing's sentence for.
-LEADS = ("rtt.cohort.remaining", "theatres.utilisation.uncapped_pct", "uec.four_hour_pct",
-         "finance.providers.ytd_surplus_deficit")
+#: The figure each section opens with (the catalogue's ``lead``).
+LEADS = tuple(f.id for f in FIGURES.values() if f.lead)
 
 
 def reading_order(record: Headline) -> tuple:
@@ -91,6 +97,36 @@ def reading_order(record: Headline) -> tuple:
 
 
 def series(inputs: Inputs, id_: str, scope: str, up_to: str) -> pd.Series:
+    """A figure's series, oldest first, up to and including the month ``up_to``: one point per
+    weekly snapshot (labelled by its date) for a weekly figure that has them, else one per
+    month (labelled YYYY-MM)."""
+    weekly = _weekly_series(inputs, id_, scope, up_to)
+    if weekly is not None:
+        return weekly
+    return monthly_series(inputs, id_, scope, up_to)
+
+
+def _weekly_series(inputs: Inputs, id_: str, scope: str, up_to: str) -> pd.Series | None:
+    if figure(id_).kind != "weekly" or inputs.weekly.empty:
+        return None
+    weekly = inputs.weekly
+    month_end = pd.Period(up_to, freq="M").end_time.normalize()
+    rows = weekly[(weekly["id"] == id_) & (weekly["scope"] == scope)
+                  & (pd.to_datetime(weekly["snapshot_date"]) <= month_end)]
+    if rows.empty:
+        return None
+    rows = rows.sort_values("snapshot_date")
+    if id_.startswith("rtt.cohort."):
+        # A cohort belongs to its target: a new target (each April) is a new cohort, not a
+        # fall of the old one, so the series starts at the latest target's first snapshot.
+        latest = rows.iloc[-1]
+        rows = rows[(rows["threshold_weeks"] == latest["threshold_weeks"])
+                    & (rows["target_date"] == latest["target_date"])]
+    dates = pd.to_datetime(rows["snapshot_date"]).dt.strftime("%Y-%m-%d")
+    return pd.Series(rows["value"].to_numpy(), index=dates.to_numpy(), name=id_).dropna()
+
+
+def monthly_series(inputs: Inputs, id_: str, scope: str, up_to: str) -> pd.Series:
     """A figure's values by month, oldest first, up to and including ``up_to``."""
     values = inputs.values
     rows = values[(values["id"] == id_) & (values["scope"] == scope)
@@ -99,15 +135,20 @@ def series(inputs: Inputs, id_: str, scope: str, up_to: str) -> pd.Series:
 
 
 def _attach_spc(inputs: Inputs, record: Headline) -> None:
-    """Making Data Count icons for a series of 12 months or more (none for shorter ones)."""
+    """Making Data Count icons for a series of 12 points or more (none for shorter ones), and
+    only for the kinds of series SPC is valid for: never a year-to-date cumulative (it restarts
+    every April), a plan, a constant or a rank."""
     from pipeline.spc import MIN_POINTS, analyse
 
+    if not figure(record.id).spc:
+        return
     history = series(inputs, record.id, record.scope, record.period)
     if len(history) < MIN_POINTS or history.nunique() < 2:
         return
     target = (record.comparators.get("target") or {}).get("value")
     result = analyse(history.astype(float), improvement=figure(record.id).improvement,
-                     target=target if isinstance(target, (int, float)) else None)
+                     target=target if isinstance(target, (int, float)) else None,
+                     unit=record.unit)
     record.variation, record.assurance = result.variation, result.assurance
 
 
@@ -145,8 +186,8 @@ def _comparators(inputs: Inputs, row) -> dict:
         comparators["previous_period"] = {"period": previous,
                                           "value": _number(before["value"].iloc[0])}
     comparators.update(_plans(inputs, row))
-    # The region and England are NHS England's figures: comparators of the published ICB
-    # figure only, never of the trusts' returns (like with like).
+    # The region and England are NHS England's figures: only a published figure is set
+    # beside them (never the trusts' own returns, which are another basis).
     if row.id == "benchmark.uec.four_hour_pct":
         national = values[(values["id"] == "benchmark.uec.four_hour_pct")
                           & (values["period"] == row.period)].set_index("scope")["value"]

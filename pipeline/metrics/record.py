@@ -52,6 +52,8 @@ def _clean(value: Any) -> Any:
         return [_clean(v) for v in value]
     if isinstance(value, float) and math.isnan(value):
         return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)  # counts as counts: 13148, never 13148.0
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if hasattr(value, "item"):

@@ -12,6 +12,7 @@ import pandas as pd
 
 from pipeline.metrics import words
 from pipeline.metrics.catalogue import figure
+from pipeline.metrics.formats import display
 from pipeline.metrics.record import Headline
 
 Lookup = dict[tuple[str, str], Headline]
@@ -24,9 +25,8 @@ def formatted(record: Headline) -> str:
         return words.money_thousands(record.value)
     if record.unit == "rank":
         return f"{words.count(record.value)} of {words.count(record.denominator)}"
-    if record.unit in ("per_week", "weeks"):
-        return "-" if record.value is None else f"{record.value:,.1f}"
-    return words.count(record.value)
+    # One rule per unit (pipeline.metrics.formats): patients a week are people, so whole.
+    return display(record.value, record.unit)
 
 
 def _coverage(record: Headline, names: dict[str, str]) -> str:
@@ -57,6 +57,9 @@ def _four_hour(record: Headline, found: Lookup, names: dict[str, str]) -> str:
     returns otherwise, labelled, and then no regional comparison (the region's figure is
     NHS England's, a different basis)."""
     month = words.month_name(record.period).split()[0]
+    if record.value is None:  # a trust with no A&E department (RBQ, REN, RET)
+        return (f"{names.get(record.scope, record.scope)} reported no A&E attendances in "
+                f"{words.month_name(record.period)}.")
     published = found.get(("benchmark.uec.four_hour_pct", record.scope))
     lead = published if published is not None and published.value is not None else record
     own = _returns_basis(record, names)

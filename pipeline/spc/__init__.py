@@ -1,10 +1,11 @@
 """Statistical process control for board reporting, in NHS England's Making Data Count style.
 
-``analyse`` turns one measure's series into an ``SpcResult`` (limits, special-cause flags, icons);
+``analyse`` turns one measure's series into an ``SpcResult`` (limits, special-cause flags, one
+label per point by MDC precedence, icons, a sentence on assurance);
 ``render_chart`` draws its XmR chart; ``save_icon`` and ``draw_icon`` draw the MDC icons.
 """
 
-from .chart import build_figure, format_value, render_chart, save_figure
+from .chart import build_figure, render_chart, save_figure
 from .icons import (
     ASSURANCE_LABELS,
     VARIATION_LABELS,
@@ -19,6 +20,7 @@ from .method import (
     DEFAULT_RUN_LENGTH,
     IMPROVEMENTS,
     MIN_POINTS,
+    PRECEDENCE,
     RULES,
     VARIATION_CODES,
     Segment,
@@ -27,6 +29,7 @@ from .method import (
     analyse,
     period_label,
 )
+from .text import format_value, format_with_unit
 
 __all__ = [
     "ASSURANCE_CODES",
@@ -34,6 +37,7 @@ __all__ = [
     "DEFAULT_RUN_LENGTH",
     "IMPROVEMENTS",
     "MIN_POINTS",
+    "PRECEDENCE",
     "RULES",
     "VARIATION_CODES",
     "VARIATION_LABELS",
@@ -47,6 +51,7 @@ __all__ = [
     "draw_icon",
     "draw_variation_icon",
     "format_value",
+    "format_with_unit",
     "period_label",
     "render_chart",
     "save_figure",

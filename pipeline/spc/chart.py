@@ -3,9 +3,11 @@
 One chart per measure: the series as a grey line, each point coloured by the kind of special
 cause it is part of (blue improvement, orange concern, purple neither, grey common cause); per
 segment a solid mean and dashed process limits; a red dashed target when there is one; a dotted
-line where the analyst rebased; and the variation and assurance icons top right. Matplotlib runs
-on a bare :class:`Figure` (the Agg renderer), never pyplot, so no window or global state is
-involved and charts can be drawn from any thread or process.
+line where the analyst rebased; and the variation and assurance icons top right. A series with
+no variation (:attr:`SpcResult.no_variation`) is drawn as its line and mean with a note saying
+so, and no limits or icons: limits collapsed onto the mean would mark every change a signal.
+Matplotlib runs on a bare :class:`Figure` (the Agg renderer), never pyplot, so no window or
+global state is involved and charts can be drawn from any thread or process.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from matplotlib.ticker import StrMethodFormatter
 
 from . import icons
 from .method import SpcResult, period_label
+from .text import format_value, format_with_unit
 
 FIGSIZE = (10.0, 4.5)
 DPI = 110
@@ -46,19 +49,6 @@ _SHORT_VARIATION = {
     "neither_low": "Special cause (low)",
 }
 _SHORT_ASSURANCE = {"pass": "Passes target", "fail": "Fails target", "hit_and_miss": "Hit and miss"}
-
-
-def format_value(x: float | None) -> str:
-    """A figure as a board paper prints it: fewer decimals the larger it is, no trailing zeros."""
-    if x is None or not math.isfinite(x):
-        return "-"
-    size = abs(x)
-    if size >= 1000:
-        return f"{x:,.0f}"
-    if 0 < size < 1:
-        return f"{x:.3g}"
-    text = f"{x:.1f}" if size >= 100 else f"{x:.2f}"
-    return text.rstrip("0").rstrip(".")
 
 
 def render_chart(
@@ -108,6 +98,8 @@ def build_figure(
     handles += _draw_series(ax, result)
     _draw_markers(ax, result)
     _style_axes(ax, result, y_label, x_label)
+    if result.no_variation:
+        _draw_no_variation_note(ax, result)
     fig.text(0.075, 0.93, title or "Statistical process control", fontsize=13, weight="bold")
     fig.text(0.075, 0.865, _subtitle(result), fontsize=9, color="#595959")
     _draw_icons(fig, result)
@@ -129,7 +121,9 @@ def _subtitle(result: SpcResult) -> str:
     rebased = [period_label(result.points[s.start].period) for s in result.segments[1:]]
     if rebased:
         parts.append("rebased at " + ", ".join(rebased))
-    if result.insufficient_data:
+    if result.no_variation:
+        parts.append(f"{result.no_variation_note}: no limits or icons")
+    elif result.insufficient_data:
         parts.append(
             f"fewer than {result.min_points} points set the limits: indicative only, no icons"
         )
@@ -142,7 +136,9 @@ def _draw_limits(ax: Axes, result: SpcResult) -> list[Line2D]:
         # Stop short of the half-way point so adjacent segments show a visible break.
         x0, x1 = seg.start - 0.4, seg.stop - 1 + 0.4
         ax.hlines(seg.mean, x0, x1, colors=MEAN_COLOUR, linewidth=1.4, zorder=2)
-        for limit in (seg.upper_process_limit, seg.lower_process_limit):
+        # A segment without variation has its limits on the mean: they would say nothing.
+        limits = () if seg.mr_bar == 0 else (seg.upper_process_limit, seg.lower_process_limit)
+        for limit in limits:
             ax.hlines(limit, x0, x1, colors=LIMIT_COLOUR, linewidth=1.2, linestyles="--", zorder=2)
         if seg.start > 0:
             ax.axvline(seg.start - 0.5, color=MEAN_COLOUR, linewidth=1, linestyle=":", zorder=1)
@@ -180,7 +176,9 @@ def _draw_limits(ax: Axes, result: SpcResult) -> list[Line2D]:
             linewidth=1.4,
             label=f"Mean{suffix} {format_value(latest.mean)}",
         ),
-        Line2D(
+    ]
+    if not result.no_variation:
+        handles.append(Line2D(
             [],
             [],
             color=LIMIT_COLOUR,
@@ -188,13 +186,12 @@ def _draw_limits(ax: Axes, result: SpcResult) -> list[Line2D]:
             linestyle="--",
             label=f"Process limits{suffix}\n{format_value(latest.lower_process_limit)} to "
             f"{format_value(latest.upper_process_limit)}",
-        ),
-    ]
+        ))
     if result.target is not None:
         ax.axhline(result.target, color=TARGET_RED, linewidth=1.3, linestyle="--", zorder=2)
         # Labelled on the line as well as in the legend: the target is what a board looks for.
         ax.annotate(
-            f"Target {format_value(result.target)}",
+            f"Target {format_with_unit(result.target, result.unit)}",
             (1.0, result.target),
             xycoords=("axes fraction", "data"),
             xytext=(-2, 2),
@@ -213,10 +210,29 @@ def _draw_limits(ax: Axes, result: SpcResult) -> list[Line2D]:
                 color=TARGET_RED,
                 linewidth=1.3,
                 linestyle="--",
-                label=f"Target {format_value(result.target)}",
+                label=f"Target {format_with_unit(result.target, result.unit)}",
             )
         )
     return handles
+
+
+def _draw_no_variation_note(ax: Axes, result: SpcResult) -> None:
+    """The note that stands in for limits, placed in the half of the axes away from the line
+    (the target, if any, lies at the far edge: the y range runs from the line to it)."""
+    low, high = ax.get_ylim()
+    where = (result.mean - low) / (high - low)
+    note = result.no_variation_note or ""
+    ax.annotate(
+        note[:1].upper() + note[1:],
+        (0.5, 0.3 if where > 0.5 else 0.7),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=9,
+        color=MEAN_COLOUR,
+        bbox={"facecolor": "white", "edgecolor": LIMIT_COLOUR, "pad": 3},
+        zorder=6,
+    )
 
 
 def _draw_series(ax: Axes, result: SpcResult) -> list[Line2D]:
@@ -313,7 +329,7 @@ def _tilted_labels(result: SpcResult) -> bool:
 
 def _draw_icons(fig: Figure, result: SpcResult) -> None:
     """Variation and assurance icons top right, each with a short caption under it."""
-    if result.insufficient_data:
+    if result.insufficient_data or result.no_variation:
         return
     codes = [(result.variation, _SHORT_VARIATION)]
     if result.assurance is not None:

@@ -1,13 +1,23 @@
 """Statistical process control in NHS England's Making Data Count (MDC) style: the XmR method.
 
-Input: one measure as an ordered series of points, each a period label (a string such as
-``2023-10`` or a date; kept as given and only used as a label) and a finite number. Points are
-taken in the order given, which must be time order; the first point is the oldest.
+Input: one measure as a series of points, each a period label (a string such as ``2023-10`` or
+a date; kept as given) and a finite number. Points are put in time order first: labels that are
+dates (or read as dates: ``YYYY-MM-DD``, ``DD/MM/YYYY``, ``YYYY-MM``, ``YYYY-Www``, ``YYYY-Qn``)
+are sorted by date, and other labels are accepted only when already in their natural order,
+never taken in file order (see :mod:`pipeline.spc.periods`). ``SpcResult.reordered`` says
+whether the points had to be sorted.
 
 Output: an :class:`SpcResult` holding, per segment (the whole series unless the analyst rebased
-it), the mean, process limits and sigma lines, and, per point, its moving range, the special-cause
-rules that flag it and whether that signal is an improvement or a concern; plus the MDC variation
-icon of the latest point and the assurance icon against a target.
+it), the mean, process limits and sigma lines, and, per point, its moving range, every
+special-cause rule that flags it, the one rule that labels it, and whether that signal is an
+improvement or a concern; plus the MDC variation icon of the latest point, the assurance icon
+against a target and a sentence on assurance (``assurance_note``).
+
+One label per point, as NHS England's Making Data Count tool gives it (and the NHS-R
+NHSRplotthedots package, which follows the tool): a point flagged by several rules takes the
+first of ``PRECEDENCE``: beyond a limit, then a trend, then two of three near a limit, then a
+run. The label decides the point's side (high or low), so a falling trend that is still above
+the mean reads as low, and the variation icon of the latest point follows it.
 
 Choices where the MDC guidance leaves room, all deliberate:
 
@@ -24,18 +34,25 @@ Choices where the MDC guidance leaves room, all deliberate:
   on the mean belongs to neither side and so ends a run.
 * Trend: ``trend_length`` or more consecutive points each strictly higher (or each strictly lower)
   than the one before; N points make N - 1 steps. A repeated value ends a trend.
-* Two of three: in any three consecutive points, two or more beyond two sigma on the same side of
-  the mean (points beyond the process limit count); the points beyond two sigma are flagged. Two
-  beyond two sigma on opposite sides are not a signal.
+* Two of three: in any three consecutive points all on the same side of the mean, two or more
+  beyond two sigma on that side (points beyond the process limit count among them); the points
+  beyond two sigma are flagged. A window with a point on the other side of the mean, or on the
+  mean, is no signal (the Making Data Count team's rule since November 2023).
 * "Beyond" a line means strictly beyond it; values within a relative 1e-9 of a line count as on it,
   so that floating-point noise in a mean does not decide a signal.
-* Side of a signal: a point flagged by a rule that looks at where it lies (astronomical, run, two of
-  three) is high when above the mean and low when below. A point flagged only by a trend takes the
-  trend's direction (rising = high), and a turning point shared by a rising and a falling trend
-  takes the direction of the trend that ends at it, the signal as it stood when it was reported.
+* Side of a signal: the point's label decides it. Labelled by a rule that looks at where it lies
+  (beyond a limit, two of three, run), a point is high when above the mean and low when below.
+  Labelled by a trend, it takes the trend's direction (rising = high), wherever it lies; a turning
+  point shared by a rising and a falling trend takes the direction of the trend that ends at it,
+  the signal as it stood when it was reported.
+* No variation: when a segment's MR-bar is zero (every point equal, or equal apart from steps
+  that the screening leaves out) its limits would collapse onto the mean and flag every point
+  that differs from it. Such a segment flags nothing; when it is the latest, ``no_variation`` is
+  set, no icons are given and the chart draws the line with a note instead of limits.
 * Too few points: when the latest segment's limits rest on fewer than ``min_points`` points (12 by
   default; MDC recommends 15 or more, the briefing accepts 12), the result keeps its limits and
-  flags but sets ``insufficient_data`` and gives no icons.
+  flags but sets ``insufficient_data`` and gives no icons; ``assurance_note`` then says
+  "target 92%: too few points for assurance" when there is a target.
 """
 
 from __future__ import annotations
@@ -45,6 +62,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+
+from .periods import time_order
+from .text import format_with_unit
 
 # 2.66 = 3 / d2 with d2 = 1.128, the bias constant of a moving range of two points.
 LIMIT_FACTOR = 2.66
@@ -63,8 +83,8 @@ RULE_TWO_OF_THREE = "two_of_three"
 RULE_RUN = "run"
 RULE_TREND = "trend"
 RULES = (RULE_ASTRONOMICAL, RULE_TWO_OF_THREE, RULE_RUN, RULE_TREND)
-# Rules that judge a point by where it lies relative to the mean or the limits.
-_POSITION_RULES = frozenset({RULE_ASTRONOMICAL, RULE_TWO_OF_THREE, RULE_RUN})
+#: The order in which a point flagged by several rules takes its one label (MDC's own order).
+PRECEDENCE = (RULE_ASTRONOMICAL, RULE_TREND, RULE_TWO_OF_THREE, RULE_RUN)
 
 VARIATION_CODES = (
     "common_cause",
@@ -76,6 +96,11 @@ VARIATION_CODES = (
     "neither_low",
 )
 ASSURANCE_CODES = ("pass", "fail", "hit_and_miss")
+_ASSURANCE_WORDS = {
+    "pass": "consistently passes",
+    "fail": "consistently fails",
+    "hit_and_miss": "hit and miss",
+}
 
 
 @dataclass(frozen=True)
@@ -140,8 +165,10 @@ class SpcPoint:
     ``moving_range`` is |value - previous value| within the segment (None for a segment's first
     point). ``in_baseline`` says the point helped set its segment's limits; ``screened`` says its
     moving range was one of those left out of MR-bar. ``flags`` lists the rules that flag the
-    point, in the order of ``RULES``; ``side`` (``high``/``low``) and ``special_cause``
-    (``improvement``/``concern``/``neither``) are None for common-cause points.
+    point, in the order of ``RULES``; ``label`` is the one of them that names the point, the
+    first in ``PRECEDENCE``. ``side`` (``high``/``low``) and ``special_cause``
+    (``improvement``/``concern``/``neither``) follow the label; all three are None for
+    common-cause points.
     """
 
     period: Any
@@ -151,6 +178,7 @@ class SpcPoint:
     in_baseline: bool
     screened: bool
     flags: tuple[str, ...]
+    label: str | None
     side: str | None
     special_cause: str | None
 
@@ -163,6 +191,7 @@ class SpcPoint:
             "in_baseline": self.in_baseline,
             "screened": self.screened,
             "flags": list(self.flags),
+            "label": self.label,
             "side": self.side,
             "special_cause": self.special_cause,
         }
@@ -175,7 +204,14 @@ class SpcResult:
     ``mean``, the process limits and the sigma lines are those of the latest segment, the ones a
     board judges the current process by. ``variation`` is one of ``VARIATION_CODES`` and
     ``assurance`` one of ``ASSURANCE_CODES`` or None (no target, direction ``neither``, or too few
-    points); both are None when ``insufficient_data``.
+    points); both are None when ``insufficient_data`` or ``no_variation``.
+
+    ``unit`` is the measure's unit as the catalogue names it (``percent``, ``count``, ...) or None;
+    it only shapes text. ``reordered`` says the points were sorted into date order.
+    ``no_variation`` says the latest segment's limits collapse (MR-bar zero): no limits, flags or
+    icons mean anything, and ``no_variation_note`` says why in words. ``assurance_note`` is
+    always a sentence for the reader: "no target set", "target 92%: too few points for
+    assurance", "target 92%: consistently fails", and so on.
     """
 
     improvement: str
@@ -189,6 +225,9 @@ class SpcResult:
     insufficient_data: bool
     variation: str | None
     assurance: str | None
+    unit: str | None = None
+    reordered: bool = False
+    no_variation: bool = False
 
     @property
     def latest_segment(self) -> Segment:
@@ -210,6 +249,41 @@ class SpcResult:
     def sigma(self) -> float:
         return self.latest_segment.sigma
 
+    @property
+    def no_variation_note(self) -> str | None:
+        """Why no limits are drawn, in words (None when there is variation)."""
+        if not self.no_variation:
+            return None
+        seg = self.latest_segment
+        values = [p.value for p in self.points[seg.start : seg.stop]]
+        base = set(values[: seg.n_baseline])
+        if len(set(values)) == 1:
+            return f"no variation: every point is {format_with_unit(values[0], self.unit)}"
+        if len(base) == 1:
+            return (
+                f"no variation in the {seg.n_baseline} points that set the limits (every one is "
+                f"{format_with_unit(base.pop(), self.unit)}), so no limits can be drawn"
+            )
+        steps = seg.n_screened
+        return (
+            f"no variation apart from {steps} step{'s' if steps != 1 else ''}: the points are "
+            "otherwise equal, so process limits would collapse onto the mean"
+        )
+
+    @property
+    def assurance_note(self) -> str:
+        """Assurance in words, whatever the reason there is or is not an icon."""
+        if self.target is None:
+            return "no target set"
+        target = f"target {format_with_unit(self.target, self.unit)}"
+        if self.improvement == "neither":
+            return f"{target}: no assurance, as neither direction is better"
+        if self.insufficient_data:
+            return f"{target}: too few points for assurance"
+        if self.no_variation:
+            return f"{target}: no variation, so no assurance"
+        return f"{target}: {_ASSURANCE_WORDS[self.assurance]}"
+
     def sigma_line(self, k: int) -> float:
         """The latest segment's line ``k`` sigma from the mean (negative ``k``: below it)."""
         return self.latest_segment.sigma_line(k)
@@ -226,6 +300,11 @@ class SpcResult:
             "min_points": self.min_points,
             "n_points": len(self.points),
             "insufficient_data": self.insufficient_data,
+            "unit": self.unit,
+            "reordered": self.reordered,
+            "no_variation": self.no_variation,
+            "no_variation_note": self.no_variation_note,
+            "assurance_note": self.assurance_note,
             "mean": latest["mean"],
             "mr_bar": latest["mr_bar"],
             "sigma": latest["sigma"],
@@ -269,6 +348,7 @@ def analyse(
     baseline: int | None = None,
     rebase: Sequence[Any] = (),
     min_points: int = MIN_POINTS,
+    unit: str | None = None,
 ) -> SpcResult:
     """Analyse one measure the MDC way.
 
@@ -277,10 +357,12 @@ def analyse(
     ``improvement`` is ``up`` (higher is better), ``down`` or ``neither``. ``trend_length``
     defaults to ``run_length``. ``baseline`` is the number of points at the start of each segment
     that fix its limits (default: all of them). ``rebase`` lists periods at which a known process
-    change starts a new segment; they are matched on their label text. Raises ValueError on
-    unusable input or settings.
+    change starts a new segment; they are matched on their label text. ``unit`` (``percent``,
+    ``gbp_thousands``, ``count``, ...) only shapes the notes' text. Points are sorted into date
+    order when their periods are dates (``reordered`` on the result says so). Raises ValueError on
+    unusable input or settings, and on periods out of order that are not dates.
     """
-    periods, xs = _points_from(data, values)
+    periods, xs, reordered = _points_from(data, values)
     if improvement not in IMPROVEMENTS:
         choices = ", ".join(IMPROVEMENTS)
         raise ValueError(f"improvement must be one of {choices}, not {improvement!r}")
@@ -303,8 +385,9 @@ def analyse(
 
     latest = segments[-1]
     insufficient = latest.n_baseline < min_points
+    no_variation = latest.mr_bar == 0
     variation = assurance = None
-    if not insufficient:
+    if not insufficient and not no_variation:
         variation = _variation(points[-1])
         assurance = _assurance(latest, target, improvement)
     return SpcResult(
@@ -319,11 +402,17 @@ def analyse(
         insufficient_data=insufficient,
         variation=variation,
         assurance=assurance,
+        unit=unit,
+        reordered=reordered,
+        no_variation=no_variation,
     )
 
 
-def _points_from(data: Any, values: Sequence[float] | None) -> tuple[list[Any], list[float]]:
-    """Periods and float values from a Series or from two sequences; checks them."""
+def _points_from(
+    data: Any, values: Sequence[float] | None
+) -> tuple[list[Any], list[float], bool]:
+    """Periods and float values, in time order, from a Series or from two sequences; checks
+    them. The flag says they had to be sorted."""
     if values is None:
         # A pandas Series (or anything with an index and values): the index holds the periods.
         if not (hasattr(data, "index") and hasattr(data, "to_numpy")):
@@ -348,7 +437,8 @@ def _points_from(data: Any, values: Sequence[float] | None) -> tuple[list[Any], 
         if not math.isfinite(x):
             raise ValueError(f"value for {label} is missing or not finite: {v!r}")
         xs.append(x)
-    return periods, xs
+    order, reordered = time_order(periods, labels)
+    return [periods[i] for i in order], [xs[i] for i in order], reordered
 
 
 def _segment_bounds(periods: list[Any], rebase: Sequence[Any]) -> list[tuple[int, int]]:
@@ -409,26 +499,30 @@ def _segment_points(
     flags: list[set[str]] = [set() for _ in range(n)]
     trend_dir: list[int] = [0] * n
 
-    for i in _astronomical(values, seg):
-        flags[i].add(RULE_ASTRONOMICAL)
-    for i in _two_of_three(values, seg):
-        flags[i].add(RULE_TWO_OF_THREE)
-    for i in _runs(values, seg.mean, run_length):
-        flags[i].add(RULE_RUN)
-    # Trends are listed oldest first, so a turning point keeps the direction of the trend that
-    # ends at it: the later trend, which starts there, does not overwrite an earlier one.
-    for idx, direction in _trends(values, trend_length):
-        for i in idx:
-            flags[i].add(RULE_TREND)
-            if trend_dir[i] == 0:
-                trend_dir[i] = direction
+    # With MR-bar zero the limits sit on the mean and every rule would fire on any change, so a
+    # segment without variation flags nothing (see "No variation" above).
+    if seg.mr_bar > 0:
+        for i in _astronomical(values, seg):
+            flags[i].add(RULE_ASTRONOMICAL)
+        for i in _two_of_three(values, seg):
+            flags[i].add(RULE_TWO_OF_THREE)
+        for i in _runs(values, seg.mean, run_length):
+            flags[i].add(RULE_RUN)
+        # Trends are listed oldest first, so a turning point keeps the direction of the trend that
+        # ends at it: the later trend, which starts there, does not overwrite an earlier one.
+        for idx, direction in _trends(values, trend_length):
+            for i in idx:
+                flags[i].add(RULE_TREND)
+                if trend_dir[i] == 0:
+                    trend_dir[i] = direction
 
     cap = MR_SCREEN_FACTOR * seg.mr_bar_unscreened
     points = []
     for i, x in enumerate(values):
         mr = None if i == 0 else abs(x - values[i - 1])
         in_base = i < seg.n_baseline
-        side = _signal_side(x, seg.mean, flags[i], trend_dir[i])
+        label = next((rule for rule in PRECEDENCE if rule in flags[i]), None)
+        side = _signal_side(x, seg.mean, label, trend_dir[i])
         points.append(
             SpcPoint(
                 period=periods[seg.start + i],
@@ -438,6 +532,7 @@ def _segment_points(
                 in_baseline=in_base,
                 screened=in_base and mr is not None and _beyond(mr, cap, above=True),
                 flags=tuple(r for r in RULES if r in flags[i]),
+                label=label,
                 side=side,
                 special_cause=None if side is None else _classify(side, improvement),
             )
@@ -472,17 +567,21 @@ def _astronomical(values: list[float], seg: Segment) -> list[int]:
 
 
 def _two_of_three(values: list[float], seg: Segment) -> set[int]:
-    """Positions beyond two sigma that share a three-point window with another on the same side."""
+    """Positions beyond two sigma that share a three-point window, all three points on one side
+    of the mean, with another beyond two sigma on that side."""
     upper, lower = seg.sigma_line(2), seg.sigma_line(-2)
-    high = [_beyond(x, upper, above=True) for x in values]
-    low = [_beyond(x, lower, above=False) for x in values]
+    sides = [_direction(x, seg.mean) for x in values]
+    beyond = {1: [_beyond(x, upper, above=True) for x in values],
+              -1: [_beyond(x, lower, above=False) for x in values]}
     flagged: set[int] = set()
     for start in range(len(values) - 2):
         window = range(start, start + 3)
-        for beyond in (high, low):
-            hits = [i for i in window if beyond[i]]
-            if len(hits) >= 2:
-                flagged.update(hits)
+        side = sides[start]
+        if side == 0 or any(sides[i] != side for i in window):
+            continue
+        hits = [i for i in window if beyond[side][i]]
+        if len(hits) >= 2:
+            flagged.update(hits)
     return flagged
 
 
@@ -520,14 +619,12 @@ def _runs_of(codes: list[int]) -> list[tuple[int, int, int]]:
     return out
 
 
-def _signal_side(x: float, mean: float, flags: set[str], trend_dir: int) -> str | None:
-    """``high``/``low`` for a flagged point, None for common cause (see the module docstring)."""
-    if flags & _POSITION_RULES:
-        direction = _direction(x, mean)
-    elif flags:
-        direction = trend_dir
-    else:
+def _signal_side(x: float, mean: float, label: str | None, trend_dir: int) -> str | None:
+    """``high``/``low`` for a labelled point, None for common cause: a trend's direction, or
+    where the point lies for the other rules (see the module docstring)."""
+    if label is None:
         return None
+    direction = trend_dir if label == RULE_TREND else _direction(x, mean)
     return "high" if direction > 0 else "low"
 
 

@@ -110,6 +110,15 @@ def describe(record: Headline, inputs, found: Lookup) -> None:
         record.comparators["target"] = {"value": int(value) if value.is_integer() else value,
                                         "deadline": target["target_date"],
                                         "parameter": str(target["threshold_weeks"])}
+    if record.id == REMAINING:
+        prior = _row(inputs, PRIOR, record.scope, record.period)
+        if prior is not None and not pd.isna(prior["value"]) and isinstance(prior["as_of"], str):
+            # "This time last month" is four weekly snapshots earlier (METRICS.md), so the
+            # record's previous value is that snapshot too: the sentence, the pack and the
+            # workbook's Previous column quote one number.
+            record.comparators["previous_period"] = {
+                "period": prior["as_of"][:7], "value": int(prior["value"]),
+                "as_of": prior["as_of"], "basis": "four weekly snapshots earlier"}
     if record.id in (RATE, WEEKS_TO_CLEAR) and now:
         record.detail["compared_with"] = _days_before(now, 7 * RATE_WEEKS)
         _add_provenance(record, inputs, [now, record.detail["compared_with"]])
