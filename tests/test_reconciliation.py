@@ -199,6 +199,7 @@ def test_the_uec_lead_is_the_icbs_published_figure_when_the_month_is_published(r
     assert "The 2 CMAST trusts' own returns give 77.5%." in lead.text
     assert lead.value == pytest.approx(100 * 632 / 816)  # the record keeps the returns' value
     assert lead.detail["sentence_basis"] == "nhse"
+    assert lead.detail["sentence_figure"] == "benchmark.uec.four_hour_pct"
     assert "region" not in lead.comparators  # never set against a published regional figure
 
 

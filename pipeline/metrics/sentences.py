@@ -64,6 +64,8 @@ def _four_hour(record: Headline, found: Lookup, names: dict[str, str]) -> str:
     lead = published if published is not None and published.value is not None else record
     own = _returns_basis(record, names)
     record.detail["sentence_basis"] = lead.source
+    if lead is not record:
+        record.detail["sentence_figure"] = lead.id  # for the checks: whose previous it quotes
     text = f"{month} performance was {words.percent(lead.value)}"
     previous = lead.comparators.get("previous_period")
     if previous and previous["value"] is not None:
