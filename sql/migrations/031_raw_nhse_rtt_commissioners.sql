@@ -1,7 +1,7 @@
 -- The RTT extract's incomplete pathways by commissioner parent (ICB), as the file gives them:
 -- the commissioner basis of the RTT benchmarks, beside the provider basis of nhse_rtt_incomplete.
--- Files loaded before this table existed have no rows here: load the extract again after
--- deleting its ledger row, or rebuild the warehouse, to fill it.
+-- An extract loaded before this table existed has no rows here, so its month has no
+-- commissioner basis until the extract is loaded into a fresh warehouse.
 
 CREATE TABLE IF NOT EXISTS raw.nhse_rtt_commissioner_parents (
     submission_id BIGINT NOT NULL,
