@@ -7,10 +7,11 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.alerting import alert_failed_run
+from flows.alerting import alert_failed_run, raise_alerts
 from flows.snapshot import publish_snapshot_task
 from flows.writer import writer_slot
 from pipeline.config import load_settings
+from pipeline.national import reconcile
 from pipeline.warehouse.rebuild import rebuild_marts as rebuild
 
 
@@ -29,5 +30,7 @@ def rebuild_marts(data_dir: str | None = None) -> list[str]:
     settings = load_settings(Path(data_dir) if data_dir else None)
     built = build_marts_task(str(settings.data_dir))
     get_run_logger().info("Rebuilt %d mart(s): %s", len(built), ", ".join(built) or "none yet")
+    # A trust's return against NHS England's figure for it: each difference alerted once.
+    raise_alerts(settings, reconcile.check(settings))
     publish_snapshot_task(str(settings.data_dir))
     return built

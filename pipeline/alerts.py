@@ -7,13 +7,16 @@ Four kinds, each about one thing:
   left in the inbox (``file`` is its inbox path);
 - ``run_failed``: a scheduled run failed as a whole (``run`` names the Prefect flow run);
 - ``submission_missing``: a trust had no loaded return of a monthly type for a period by its
-  deadline, day ``CMAST_SUBMISSION_DEADLINE_DAY`` of the following month.
+  deadline, day ``CMAST_SUBMISSION_DEADLINE_DAY`` of the following month;
+- ``reconciliation_differs``: a trust's return differs from NHS England's published figure for
+  the same trust, month and measure by more than the measure's tolerance
+  (``CMAST_RECONCILE_TOLERANCES``; ``measure`` names it, see ``pipeline.national.reconcile``).
 
 Each alert is one line of JSON appended to ``<data root>/outputs/alerts/alerts.jsonl`` (fields
-``time, kind, org_code, return_type, period, message, file, run``) and a warning in the log; the
-flows also send new ones through a Prefect notification block when one is configured. An alert
-is recorded once per (kind, org, return, period, file, run): checking again, or rerunning, does
-not repeat it.
+``time, kind, org_code, return_type, period, message, file, run, measure``) and a warning in the
+log; the flows also send new ones through a Prefect notification block when one is configured.
+An alert is recorded once per (kind, org, return, period, file, run, measure): checking again,
+or rerunning, does not repeat it.
 """
 
 from __future__ import annotations
@@ -31,8 +34,8 @@ import pandas as pd
 
 from pipeline.config import Settings
 
-QUARANTINED, FILE_FAILED, RUN_FAILED, SUBMISSION_MISSING = (
-    "quarantined", "file_failed", "run_failed", "submission_missing")
+QUARANTINED, FILE_FAILED, RUN_FAILED, SUBMISSION_MISSING, RECONCILIATION_DIFFERS = (
+    "quarantined", "file_failed", "run_failed", "submission_missing", "reconciliation_differs")
 #: The ICB has an inbox too, but sends only its own finance return (pipeline/returns/finance.py)
 #: and its programme teams' return (pipeline/returns/programme.py) of the monthly ones; every
 #: CMAST trust sends every monthly return but the programme return, whose rows of its own a
@@ -53,10 +56,12 @@ class Alert:
     period: str | None = None
     file: str | None = None  # relative to the data root
     run: str | None = None  # the Prefect flow run, for a failed run
+    measure: str | None = None  # the measure reconciled, for a reconciliation difference
 
     @property
     def key(self) -> tuple:
-        return (self.kind, self.org_code, self.return_type, self.period, self.file, self.run)
+        return (self.kind, self.org_code, self.return_type, self.period, self.file, self.run,
+                self.measure)
 
     def line(self) -> str:
         about = " ".join(x for x in (self.org_code, self.return_type, self.period) if x)
@@ -99,7 +104,7 @@ def recorded(settings: Settings) -> list[dict]:
 
 def _key(record: dict) -> tuple:
     return tuple(record.get(k) for k in ("kind", "org_code", "return_type", "period", "file",
-                                         "run"))
+                                         "run", "measure"))
 
 
 def notification(alerts: list[Alert]) -> tuple[str, str]:

@@ -72,18 +72,30 @@ def demo(quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress 
 
 
 def _load_national_for_demo(current: Settings) -> None:
+    from pipeline.commands.national import report_differences
     from pipeline.national.load import load_national_file
     from pipeline.samples.demo import national_demo_files
+    from pipeline.samples.uec import PLANTED
+    from pipeline.warehouse import connect
+    from pipeline.warehouse.models import build_marts
 
     files = national_demo_files()
     if not files:
-        console.print("No NHS England A&E files beside the project (../shared): the briefing "
-                      "will have no regional or national comparison.")
+        console.print("No NHS England A&E files beside the project (../shared): every UEC return "
+                      "is invented, and the briefing has no regional or national comparison and "
+                      "nothing to reconcile with.")
         return
     outcomes = [load_national_file(path, current) for path in files]
     loaded = sum(o.status in ("loaded", "superseded") for o in outcomes)
+    months = ", ".join(sorted({o.period for o in outcomes if o.period}))
     console.print(f"NHS England A&E publications: {loaded} loaded, "
-                  f"{len(outcomes) - loaded} already there (for the regional comparison)")
+                  f"{len(outcomes) - loaded} already there. The UEC returns for {months} agree "
+                  f"with NHS England's figures for each trust (attendances and within 4 hours by "
+                  f"type), except {PLANTED.org_code}'s for {PLANTED.period}, planted to differ; "
+                  "other months are invented.")
+    with connect(current) as conn:
+        build_marts(conn, current)
+    report_differences(current)
 
 
 @app.command()

@@ -40,6 +40,12 @@ SETTINGS_HELP: dict[str, str] = {
     "CMAST_WORKERS": "Worker processes that check waiting files ahead of the one being loaded, "
     "and draw the briefing's charts (default: the machine's cores, at most 4; 1 = everything in "
     "the one process).",
+    "CMAST_RECONCILE_TOLERANCES": "How far a trust's return may differ from NHS England's "
+    "published figure for the same trust, month and measure before it raises an alert: "
+    "comma-separated key=percent of the published value, the key a measure (ae.attendances, "
+    "dm01.waiting, rtt.over_52w ...), a dataset (ae, dm01, rtt) or * for the rest; the most "
+    "specific wins and each given key replaces its default "
+    "(default: *=0.5,ae=0.5,dm01=1,rtt=0.5).",
     "CMAST_REPORT_AUTHOR": "Who the board pack's cover names as its author "
     "(default: CMAST Performance and Analytics Team).",
     "CMAST_REPORT_CONTACT": "The contact the board pack's cover gives for questions, e.g. an "
@@ -48,6 +54,35 @@ SETTINGS_HELP: dict[str, str] = {
     "block-type/name, e.g. slack-webhook/cmast-alerts (default: none, alerts go to the file "
     "and the log only).",
 }
+
+
+#: Relative differences (percent of the published value) a reconciliation accepts, by measure,
+#: dataset or '*'. Half a percent for A&E and RTT: NHS England's figure is built from the trust's
+#: own submission, so more than that is a real difference; a little more room for DM01, whose
+#: counts span fifteen tests. Starting values to tune (docs/national.md), not national rules.
+DEFAULT_RECONCILE_TOLERANCES: dict[str, float] = {"*": 0.5, "ae": 0.5, "dm01": 1.0, "rtt": 0.5}
+
+
+def parse_tolerances(text: str | None) -> dict[str, float]:
+    """``"ae=0.5,dm01.activity=2"`` -> the defaults with those keys replaced or added.
+
+    Raises ValueError naming the part it cannot read, so a mistyped setting stops with a
+    clear message rather than silently using a default.
+    """
+    tolerances = dict(DEFAULT_RECONCILE_TOLERANCES)
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            number = -1.0
+        if not sep or not key.strip() or number < 0:
+            raise ValueError(f"CMAST_RECONCILE_TOLERANCES: {part.strip()!r} is not "
+                             "key=percent (e.g. ae.attendances=0.5)")
+        tolerances[key.strip()] = number
+    return tolerances
 
 
 def _path_from_env(name: str, default: Path) -> Path:
@@ -74,6 +109,9 @@ class Settings:
     submission_deadline_day: int = 15
     alert_block: str | None = None
     workers: int = 1
+    #: percent of the published value, by measure, dataset or '*' (see parse_tolerances)
+    reconcile_tolerances: dict[str, float] = field(
+        default_factory=lambda: dict(DEFAULT_RECONCILE_TOLERANCES))
     report_author: str = "CMAST Performance and Analytics Team"
     report_contact: str = ""
 
@@ -129,6 +167,7 @@ def load_settings(data_dir: Path | None = None) -> Settings:
         submission_deadline_day=int(os.environ.get("CMAST_SUBMISSION_DEADLINE_DAY", "15")),
         alert_block=os.environ.get("CMAST_ALERT_BLOCK") or None,
         workers=max(1, int(os.environ.get("CMAST_WORKERS") or default_workers())),
+        reconcile_tolerances=parse_tolerances(os.environ.get("CMAST_RECONCILE_TOLERANCES")),
         report_author=os.environ.get("CMAST_REPORT_AUTHOR")
         or "CMAST Performance and Analytics Team",
         report_contact=os.environ.get("CMAST_REPORT_CONTACT", ""),

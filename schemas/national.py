@@ -272,6 +272,40 @@ class RttIncomplete(pa.DataFrameModel):
         return (df["pathway_type"] == "non_admitted") | ((counts >= 0).all(axis=1) & nested)
 
 
+class RttCommissionerParent(pa.DataFrameModel):
+    """Incomplete RTT pathways at month end by the commissioner's parent ICB, as the extract
+    gives it (``Commissioner Parent Org Code``), all providers and treatment functions.
+
+    ``incomplete`` is Part_2, ``admitted`` Part_2A. Pathways the file gives no commissioner
+    parent for are under the code ``NONE``: England counts them, no ICB does.
+    """
+
+    period: Series[str] = fields.period_month("The month end the snapshot is taken at, YYYY-MM.")
+    commissioner_parent_code: Series[str] = fields.code(
+        "The file's commissioner parent (ICB) code, in that month's ICB codes; NONE if blank.",
+        "QYG",
+    )
+    commissioner_parent_name: Series[str] = fields.text("The parent's name as the file gives it.")
+    pathway_type: Series[str] = pa.Field(
+        isin=("incomplete", "admitted"), description="incomplete (Part_2) or admitted (Part_2A)."
+    )
+    total: _COUNT = fields.count("Incomplete pathways with a known clock start.")
+    within_18w: _COUNT = fields.count("Of which waited up to 18 weeks.")
+    over_18w: _COUNT = fields.count("Of which waited more than 18 weeks.")
+    over_52w: _COUNT = fields.count("Of which waited more than 52 weeks.")
+    over_65w: _COUNT = fields.count("Of which waited more than 65 weeks.")
+    over_78w: _COUNT = fields.count("Of which waited more than 78 weeks.")
+    over_104w: _COUNT = fields.count("Of which waited more than 104 weeks.")
+
+    class Config:
+        strict = True
+        unique = ["period", "commissioner_parent_code", "pathway_type"]
+
+    @pa.dataframe_check(name="bands_add_up")
+    def _add_up(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["within_18w"] + df["over_18w"] == df["total"]
+
+
 class RttIncompleteWeeks(pa.DataFrameModel):
     """The week bands behind :class:`RttIncomplete`, one row per non-zero band.
 
@@ -310,9 +344,9 @@ class _Scope(pa.DataFrameModel):
     rank: Series[pd.Int64Dtype] = pa.Field(
         nullable=True,
         ge=1,
-        le=42,
         coerce=True,
-        description="Rank among the 42 ICBs, 1 = best; blank for regions and England.",
+        description="Rank among the ICBs in that month's publication (42 until the 2026 "
+        "mergers, 36 after), 1 = best; blank for regions and England.",
     )
 
     class Config:

@@ -80,6 +80,7 @@ def test_demo_runs_end_to_end_and_again_changes_nothing(tmp_path):
     folder = data / "outputs" / "briefing" / "2023-10"
     for name in ("briefing.md", "briefing.html", "briefing.xlsx", "briefing.pdf"):
         assert (folder / name).stat().st_size > 1000, name
+    _check_october_against_the_publication(folder / "briefing.md", data)
     _check_pack(folder, tmp_path)
 
     result = _cmast(data, "headlines", "--period", "2023-10", "--json")
@@ -110,6 +111,28 @@ def test_demo_runs_end_to_end_and_again_changes_nothing(tmp_path):
     again = _cmast(data, "demo", "--quiet")
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
     assert _counts(data) == before
+
+
+def _check_october_against_the_publication(markdown, data) -> None:
+    """With NHS England's A&E files beside the project, the UEC lead is the ICB's published
+    figure (69.7% in October 2023, 71.3% in September: the seed briefing's own numbers) and
+    the North West's from the same publication (69.0%); the planted return is listed."""
+    from pipeline.samples.demo import SHARED_NHSE
+
+    text = markdown.read_text()
+    if not SHARED_NHSE.is_dir():
+        assert "Returns against NHS England's publication" not in text
+        return
+    assert ("October performance was 69.7% compared to September 71.3% (NHS England's "
+            "published figure for Cheshire and Merseyside ICB)") in text
+    assert "Performing better than the North West (69.0%)." in text
+    assert ("MCHT (RBT), A&E attendances, type 3: the trust's return gives 1,979, NHS "
+            "England published 1,859 (+120, +6.5% against a tolerance of 0.5%).") in text
+    lines = [json.loads(line) for line in
+             (data / "outputs" / "alerts" / "alerts.jsonl").read_text().splitlines()]
+    planted = [a for a in lines if a["kind"] == "reconciliation_differs"]
+    assert [(a["org_code"], a["period"], a["measure"]) for a in planted] == [
+        ("RBT", "2023-10", "ae.attendances.type3")]
 
 
 def _check_pack(folder, tmp_path) -> None:

@@ -116,6 +116,9 @@ class Briefing:
     records: list[Headline]
     sections: list[Section]
     cover: Cover
+    #: The month's trust returns against NHS England's publication of them: a summary line and
+    #: one line per figure beyond its tolerance (empty when no publication covers the month).
+    reconciliation: list[str] = field(default_factory=list)
 
     @property
     def panels(self) -> list[Panel]:
@@ -142,7 +145,49 @@ def assemble(inputs: Inputs, period: str, records: list[Headline], chart_folder:
     charts = run_all(settings, draw, [call for _, call in drawing])
     for (panel, _), chart in zip(drawing, charts, strict=True):
         panel.chart = chart
-    return Briefing(period, records, sections, cover(inputs, period, records, settings))
+    return Briefing(period, records, sections, cover(inputs, period, records, settings),
+                    reconciliation_lines(inputs, period))
+
+
+#: How the briefing names the reconciled measures and their breakdowns.
+MEASURE_WORDS = {"ae.attendances": "A&E attendances", "ae.within_4h": "A&E within 4 hours",
+                 "dm01.waiting": "DM01 waiting list", "dm01.waiting_6w_plus": "DM01 waiting 6+ "
+                 "weeks", "dm01.activity": "DM01 tests done", "rtt.waiting_list": "RTT waiting "
+                 "list", "rtt.over_52w": "RTT over 52 weeks", "rtt.over_65w": "RTT over 65 weeks",
+                 "rtt.over_78w": "RTT over 78 weeks", "rtt.over_104w": "RTT over 104 weeks"}
+
+
+def reconciliation_lines(inputs: Inputs, period: str) -> list[str]:
+    """What the comparison of the month's returns with NHS England's publication found."""
+    from pipeline.metrics import words
+    from pipeline.national.reconcile import differences
+
+    rows = inputs.reconciliation
+    if rows.empty:
+        return []
+    rows = rows[rows["period"] == period]
+    compared = rows[rows["status"] != "not_compared"]
+    if compared.empty:
+        return []
+    beyond = differences(compared)
+    within = int((compared["status"] == "within_tolerance").sum())
+    lines = [f"{len(compared):,} figures of {compared['org_code'].nunique()} trusts compared "
+             f"with NHS England's publication for {words.month_name(period)}: "
+             f"{int((compared['status'] == 'agrees').sum()):,} agree, {within:,} within "
+             f"tolerance, {len(beyond):,} beyond it. 12-hour waits are not compared (from "
+             "arrival in the returns, from the decision to admit in the publication)."]
+    for r in beyond.itertuples(index=False):
+        name = inputs.names.get(r.org_code, r.org_code)
+        relative = ("" if pd.isna(r.relative_difference_pct)
+                    else f", {r.relative_difference_pct:+.1f}% against a tolerance of "
+                    f"{r.tolerance_pct:g}%")
+        part = {"type1": "type 1", "type2": "type 2", "type3": "type 3",
+                "booked": "booked appointments"}.get(r.breakdown, r.breakdown)
+        lines.append(f"{name} ({r.org_code}), {MEASURE_WORDS.get(r.measure, r.measure)}, "
+                     f"{part}: the trust's return gives {int(r.return_value):,}, NHS "
+                     f"England published {int(r.published_value):,} ({int(r.difference):+,}"
+                     f"{relative}).")
+    return lines
 
 
 def _chart_call(inputs: Inputs, record: Headline, folder: Path) -> tuple:

@@ -211,6 +211,17 @@ def _quality(panel: Panel) -> str:
     return " · ".join(marks)
 
 
+def _reconciliation(briefing: Briefing) -> str:
+    """The month's returns against NHS England's publication: a summary, then each difference
+    beyond its tolerance (nothing when no publication covers the month)."""
+    if not briefing.reconciliation:
+        return ""
+    summary, *differing = briefing.reconciliation
+    return ('<div id="reconciliation"><h3>Returns against NHS England\'s publication</h3>'
+            f"<p>{_e(summary)}</p><ul>"
+            + "".join(f"<li>{_e(line)}</li>" for line in differing) + "</ul></div>")
+
+
 def _appendix(briefing: Briefing) -> list[str]:
     pages = []
     rows = []
@@ -237,7 +248,7 @@ def _appendix(briefing: Briefing) -> list[str]:
         "<th class='text'>Scope</th><th>Value</th><th>Previous month</th>"
         "<th class='text'>Rests on</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
-        + _detail_sentences(briefing) + "</section>")
+        + _reconciliation(briefing) + _detail_sentences(briefing) + "</section>")
     tables = []
     for section in briefing.sections:
         if section.table is None:

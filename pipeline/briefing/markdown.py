@@ -59,6 +59,11 @@ def write_markdown(briefing: Briefing, path: Path) -> Path:
             lines += [f"Data quality: {panel.quality.summary()}", ""]
             if panel.chart is not None:
                 lines += [f"![{panel.label}](charts/{panel.chart.png.name})", ""]
+    if briefing.reconciliation:
+        summary, *differing = briefing.reconciliation
+        lines += ["## Returns against NHS England's publication", "", summary, ""]
+        lines += [f"- {line}" for line in differing]
+        lines.append("")
     lines += ["## Appendix: detail figures", ""]
     for section in briefing.sections:
         board = {p.record.id for p in section.panels}

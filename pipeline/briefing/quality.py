@@ -85,7 +85,8 @@ def _reconciled(record: Headline, notes: dict[str, str]) -> bool | None:
     if status in ("equal", "within_tolerance", "agrees"):
         return True
     if status in ("beyond_tolerance", "differs"):
-        differing = found.get("trusts") or found.get("differing") or []
+        differing = (found.get("differing_trusts") or found.get("trusts")
+                     or found.get("differing") or [])
         notes["reconciled"] = ("differs from NHS England's figure"
                                + (": " + ", ".join(map(str, differing)) if differing else ""))
         return False

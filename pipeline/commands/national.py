@@ -47,5 +47,15 @@ def load(
     if any(o.status in ("loaded", "superseded") for o in outcomes):
         with connect(current) as conn:
             build_marts(conn, current)
+        report_differences(current)
     if any(o.status == "rejected" for o in outcomes):
         raise typer.Exit(1)
+
+
+def report_differences(current) -> None:
+    """Record an alert for each trust figure beyond its tolerance, and print the new ones."""
+    from pipeline import alerts
+    from pipeline.national import reconcile
+
+    for alert in alerts.record(current, reconcile.check(current)):
+        _console.print(f"[yellow]alert[/] {escape(alert.line())}")

@@ -50,6 +50,9 @@ class Figure:
     trust_table: bool = False
     #: The figure its section opens with: the one METRICS.md gives the section's sentence for.
     lead: bool = False
+    #: For national figures that a publication gives on more than one basis (RTT: by provider
+    #: or by commissioner), which one this figure is; None where there is only one.
+    basis: str | None = None
 
     @property
     def spc(self) -> bool:
@@ -60,10 +63,28 @@ class Figure:
 def _f(id_: str, section: str, label: str, improvement: str, *, contract: bool = True,
        patients: bool = False, board: bool = False, kind: str = "monthly",
        counterpart: str | None = None, plan_series: str | None = None,
-       table: bool = False, lead: bool = False) -> Figure:
+       table: bool = False, lead: bool = False, basis: str | None = None) -> Figure:
     assert kind in SERIES_KINDS, kind
     return Figure(id_, section, label, improvement, contract, patients, board, kind,
-                  counterpart, plan_series, table or board, lead)
+                  counterpart, plan_series, table or board, lead, basis)
+
+
+def _rtt_benchmarks(prefix: str, basis: str, words: str) -> list[Figure]:
+    """The RTT benchmark figures on one basis (the extract's provider or commissioner parent)."""
+    return [
+        _f(f"{prefix}waiting_list.total", "elective",
+           f"Waiting list, national publication, {words}", "down", contract=False, basis=basis),
+        _f(f"{prefix}within_18w_pct", "elective",
+           f"Waiting under 18 weeks, national publication, {words} (%)", "up", contract=False,
+           basis=basis),
+        _f(f"{prefix}within_18w_rank", "elective",
+           f"Rank among ICBs, waiting under 18 weeks, {words}", "down", contract=False,
+           kind="rank", basis=basis),
+        *(_f(f"{prefix}waits_over.{n}w", "elective",
+             f"Waiting more than {n} weeks, national publication, {words}", "down",
+             contract=False, basis=basis)
+          for n in (52, 65, 78, 104)),
+    ]
 
 
 #: The waiting-list thresholds of the targets so far (104 and 78 weeks by 31 March 2023, 65 by
@@ -143,7 +164,7 @@ FIGURES: dict[str, Figure] = {f.id: f for f in [
     _f("diagnostics.colonoscopy.over_13w_pct", "diagnostics",
        "Colonoscopy waiters at 13+ weeks (%)", "down", contract=False, patients=True),
     _f("benchmark.diagnostics.within_6w_rank", "diagnostics",
-       "Rank of 42 ICBs, waiting under 6 weeks", "down", kind="rank"),
+       "Rank among ICBs, waiting under 6 weeks", "down", kind="rank"),
     _f("benchmark.diagnostics.within_6w_pct", "diagnostics",
        "Waiting under 6 weeks, national publication (%)", "up", contract=False),
     _f("benchmark.diagnostics.waiting.total", "diagnostics",
@@ -155,21 +176,14 @@ FIGURES: dict[str, Figure] = {f.id: f for f in [
        contract=False, patients=True, table=True),
     _f("benchmark.uec.four_hour_pct", "uec", "A&E 4-hour performance, national publication (%)",
        "up"),
-    _f("benchmark.uec.four_hour_rank", "uec", "Rank of 42 ICBs, A&E 4-hour performance", "down",
+    _f("benchmark.uec.four_hour_rank", "uec", "Rank among ICBs, A&E 4-hour performance", "down",
        kind="rank"),
     _f("uec.long_stay.over_14d_pct", "uec", "G&A beds held by stays of 14+ days (%)", "down",
        table=True),
     _f("uec.long_stay.over_21d_pct", "uec", "G&A beds held by stays of 21+ days (%)", "down",
        board=True),
-    _f("benchmark.rtt.waiting_list.total", "elective",
-       "Waiting list, national publication", "down", contract=False),
-    _f("benchmark.rtt.within_18w_pct", "elective",
-       "Waiting under 18 weeks, national publication (%)", "up", contract=False),
-    _f("benchmark.rtt.within_18w_rank", "elective",
-       "Rank of 42 ICBs, waiting under 18 weeks", "down", contract=False, kind="rank"),
-    *(_f(f"benchmark.rtt.waits_over.{n}w", "elective",
-         f"Waiting more than {n} weeks, national publication", "down", contract=False)
-      for n in (52, 65, 78, 104)),
+    *_rtt_benchmarks("benchmark.rtt.", "provider", "by provider"),
+    *_rtt_benchmarks("benchmark.rtt.by_commissioner.", "commissioner", "by commissioner"),
     _f("finance.providers.ytd_surplus_deficit", "finance",
        "Providers' surplus (+) / deficit (-), year to date", "up", board=True, kind="ytd",
        plan_series="finance.providers.ytd_plan", lead=True),

@@ -138,14 +138,19 @@ def previous_values_agree(records: list[Headline]) -> list[str]:
     """"This time last month" and "compared to September" quote the record's own previous
     value, the one the tables and the workbook show beside it."""
     problems = []
+    by_key = {(r.id, r.scope, r.period): r for r in records}
     for r in records:
-        previous = r.comparators.get("previous_period")
+        # A sentence that leads with another record's figure (the UEC lead quotes NHS
+        # England's published figure for the ICB when the month is published, labelled as
+        # such) quotes that record's previous value: its own basis throughout.
+        lead = by_key.get((r.detail.get("sentence_figure"), r.scope, r.period), r)
+        previous = lead.comparators.get("previous_period")
         if not r.text or not previous or previous.get("value") is None:
             continue
         month = words.month_name(previous["period"]).split()[0]
         if "this time last month" not in r.text.lower() and f"compared to {month}" not in r.text:
             continue
-        quoted = formatted(replace(r, value=previous["value"]))
+        quoted = formatted(replace(lead, value=previous["value"]))
         if quoted not in r.text:
             problems.append(f"{r.id} ({r.scope}): the sentence's previous value is not the "
                             f"record's ({quoted}, {previous.get('as_of') or previous['period']}):"

@@ -14,6 +14,7 @@ from pipeline.metrics.catalogue import FIGURES, SECTIONS, figure
 from pipeline.metrics.record import Headline
 from pipeline.metrics.sections import complete
 from pipeline.metrics.sentences import write_sentences
+from pipeline.national import reconcile
 from pipeline.warehouse import queries
 
 SYSTEM = "QYG"
@@ -31,6 +32,8 @@ class Inputs:
     plans: pd.DataFrame
     submissions: pd.DataFrame
     names: dict[str, str]
+    #: marts.reconciliation: each trust's return against NHS England's figure for it
+    reconciliation: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: the waiting-list figures at every weekly snapshot (queries.weekly_values)
     weekly: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: the CMAST member trusts' org codes, from reference data
@@ -60,7 +63,8 @@ def load_inputs(conn) -> Inputs:
                   weekly=queries.weekly_values(conn),
                   members=sorted(names.loc[names["cmast_member"].fillna(False).astype(bool),
                                            "org_code"]),
-                  tables={name: queries.mart(conn, name) for name in SECTION_MARTS})
+                  tables={name: queries.mart(conn, name) for name in SECTION_MARTS},
+                  reconciliation=reconcile.read(conn))
 
 
 def periods(inputs: Inputs) -> list[str]:
@@ -163,10 +167,13 @@ def _record(inputs: Inputs, row) -> Headline:
     record = Headline(
         id=row.id, period=row.period, scope=row.scope, value=_number(row.value), unit=row.unit,
         source=row.source, section=entry.section, numerator=_int(row.numerator),
-        denominator=_int(row.denominator),
+        denominator=_int(row.denominator), basis=entry.basis,
     )
     record.comparators = _comparators(inputs, row)
     record.provenance = _provenance(inputs, row)
+    if row.source == "trust_returns":
+        record.reconciliation = reconcile.outcome(
+            inputs.reconciliation, row.id, row.period, None if row.scope == SYSTEM else row.scope)
     if not pd.isna(row.trusts_expected) and row.scope == SYSTEM:
         missing = [m for m in (row.missing_trusts or "").split(",") if m]
         record.coverage = {"trusts_submitted": int(row.trusts_submitted),

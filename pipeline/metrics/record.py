@@ -32,6 +32,14 @@ class Headline:
     #: What a figure names beside its value, e.g. the trust with the most 6+ week waiters, its
     #: share and its change since the reference month.
     detail: dict[str, Any] = field(default_factory=dict)
+    #: Which basis a national figure is on where its publication gives more than one (RTT:
+    #: ``provider`` or ``commissioner``); None otherwise.
+    basis: str | None = None
+    #: How the trusts' returns behind this figure compare with NHS England's publication of the
+    #: same trusts and month (``marts.reconciliation``): ``status`` (agrees, within_tolerance,
+    #: differs, or not_compared with a reason) and the trusts whose figures differ. None when
+    #: no publication covers the figure's month.
+    reconciliation: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return _clean(asdict(self))

@@ -51,15 +51,29 @@ def _default(record: Headline, found: Lookup, names: dict[str, str]) -> str:
 
 
 def _four_hour(record: Headline, found: Lookup, names: dict[str, str]) -> str:
+    """The UEC lead, on one basis throughout (METRICS.md): NHS England's published figure for
+    the ICB when that month's publication is loaded, with its previous month and its region
+    from the same publication, then the trusts' own returns labelled beside it; the trusts'
+    returns otherwise, labelled, and then no regional comparison (the region's figure is
+    NHS England's, a different basis)."""
     month = words.month_name(record.period).split()[0]
     if record.value is None:  # a trust with no A&E department (RBQ, REN, RET)
         return (f"{names.get(record.scope, record.scope)} reported no A&E attendances in "
                 f"{words.month_name(record.period)}.")
-    text = f"{month} performance was {words.percent(record.value)}"
-    previous = record.comparators.get("previous_period")
+    published = found.get(("benchmark.uec.four_hour_pct", record.scope))
+    lead = published if published is not None and published.value is not None else record
+    own = _returns_basis(record, names)
+    record.detail["sentence_basis"] = lead.source
+    if lead is not record:
+        record.detail["sentence_figure"] = lead.id  # for the checks: whose previous it quotes
+    text = f"{month} performance was {words.percent(lead.value)}"
+    previous = lead.comparators.get("previous_period")
     if previous and previous["value"] is not None:
         prior_month = words.month_name(previous["period"]).split()[0]
         text += f" compared to {prior_month} {words.percent(previous['value'])}"
+    where = names.get(record.scope, record.scope)
+    text += (f" (NHS England's published figure for {where} ICB)" if lead is published
+             else f" ({own})")
     target = record.comparators.get("target")
     if target:
         deadline = pd.Timestamp(target["deadline"])
@@ -67,12 +81,25 @@ def _four_hour(record: Headline, found: Lookup, names: dict[str, str]) -> str:
                 else f"a target for {deadline:%B %Y}")
         text += f", against {when} of {target['value']:g}%"
     text += "."
-    region = record.comparators.get("region")
+    region = lead.comparators.get("region") if lead is published else None
     if region and region["value"] is not None:
-        better = "better" if record.value > region["value"] else "worse"
+        better = "better" if lead.value > region["value"] else "worse"
         name = names.get(region["scope"], region["scope"])
         text += f" Performing {better} than the {name} ({words.percent(region['value'])})."
+    if lead is published:
+        text += f" {own[0].upper()}{own[1:]} give {words.percent(record.value)}."
+    else:
+        text += (" No NHS England publication for the month is loaded, so there is no "
+                 "regional comparison.")
     return text + _coverage(record, names)
+
+
+def _returns_basis(record: Headline, names: dict[str, str]) -> str:
+    if record.coverage:
+        return f"the {record.coverage['trusts_submitted']} CMAST trusts' own returns"
+    if record.scope in names and record.scope != "QYG":
+        return f"{names[record.scope]}'s own return"
+    return "the CMAST trusts' own returns"
 
 
 SENTENCES: dict[str, Callable[[Headline, Lookup, dict[str, str]], str]] = {

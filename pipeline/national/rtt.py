@@ -30,7 +30,7 @@ import pandas as pd
 
 from pipeline.national.publication import Publication, PublicationError, period_from_text
 from pipeline.national.tidy import conform
-from schemas.national import RttIncomplete, RttIncompleteWeeks
+from schemas.national import RttCommissionerParent, RttIncomplete, RttIncompleteWeeks
 
 PROVIDER = "Provider Org Code"
 REQUIRED = [
@@ -39,6 +39,7 @@ REQUIRED = [
     PROVIDER,
     "Provider Org Name",
     "Commissioner Org Code",
+    "Commissioner Parent Org Code",
     "RTT Part Type",
     "Treatment Function Code",
     "Treatment Function Name",
@@ -54,11 +55,12 @@ WAIT_LIMITS = (52, 65, 78, 104)  # over N weeks = bands from "Gt N To N+1" on
 
 @dataclass(frozen=True)
 class RttMonth(Publication):
-    """A month of RTT incomplete pathways: summary per provider x TFC x pathway type, and
-    the non-zero week bands behind it."""
+    """A month of RTT incomplete pathways: summary per provider x TFC x pathway type, the
+    non-zero week bands behind it, and the same pathways by commissioner parent (ICB)."""
 
     incomplete: pd.DataFrame
     incomplete_weeks: pd.DataFrame
+    commissioner_parents: pd.DataFrame
 
 
 def csv_member(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
@@ -106,8 +108,14 @@ def _bands(columns: list[str]) -> list[str]:
     return [found[w] for w in range(104)] + [TOP_BAND]
 
 
-def _aggregate(csv_path: Path) -> tuple[str, list[str], pd.DataFrame]:
-    """(period, band columns, incomplete rows summed over commissioners) via DuckDB."""
+def _aggregate(csv_path: Path) -> tuple[str, list[str], pd.DataFrame, pd.DataFrame]:
+    """(period, band columns, incomplete rows summed over commissioners, incomplete rows by
+    commissioner parent) via DuckDB.
+
+    The incomplete rows are read from the CSV once into a temporary table; both summaries are
+    taken from it. The commissioner summary uses the specific TFCs only (never C_999), so each
+    pathway is counted once.
+    """
     con = duckdb.connect()
     try:
         source = "read_csv(?, header = true, all_varchar = false)"
@@ -119,6 +127,10 @@ def _aggregate(csv_path: Path) -> tuple[str, list[str], pd.DataFrame]:
         if missing:
             raise PublicationError(f"RTT extract without columns {missing}")
         bands = _bands(columns)
+        con.execute(
+            f"CREATE TEMP TABLE parts AS SELECT * FROM {source} WHERE \"RTT Part Type\" IN (?, ?)",
+            [str(csv_path), *PARTS],
+        )
         sums = ", ".join(
             f"sum(coalesce({_quoted(b)}, 0))::BIGINT AS w{i:03d}" for i, b in enumerate(bands)
         )
@@ -136,11 +148,20 @@ def _aggregate(csv_path: Path) -> tuple[str, list[str], pd.DataFrame]:
                 {sums},
                 sum("Total All")::BIGINT AS total_all,
                 sum("Patients with unknown clock start date")::BIGINT AS unknown_clock_start
-            FROM {source}
-            WHERE "RTT Part Type" IN (?, ?)
+            FROM parts
             GROUP BY {_quoted(PROVIDER)}, "Treatment Function Code", "RTT Part Type"
         """
-        frame = con.execute(query, [str(csv_path), *PARTS]).df().copy()
+        frame = con.execute(query).df().copy()
+        by_commissioner = con.execute(f"""
+            SELECT
+                "Commissioner Parent Org Code" AS commissioner_parent_code,
+                any_value("Commissioner Parent Name") AS commissioner_parent_name,
+                "RTT Part Type" AS part,
+                {sums}
+            FROM parts
+            WHERE "Treatment Function Code" <> ?
+            GROUP BY "Commissioner Parent Org Code", "RTT Part Type"
+        """, [TOTAL_TFC]).df().copy()
     finally:
         con.close()
     if frame.empty:
@@ -149,7 +170,8 @@ def _aggregate(csv_path: Path) -> tuple[str, list[str], pd.DataFrame]:
         raise PublicationError(f"RTT extract covers several periods: {frame['period'].unique()}")
     if (frame["parents"] > 1).any():
         raise PublicationError("a provider has two parent organisations in the RTT extract")
-    return frame["period"].iloc[0], [f"w{i:03d}" for i in range(len(bands))], frame
+    weeks = [f"w{i:03d}" for i in range(len(bands))]
+    return frame["period"].iloc[0], weeks, frame, by_commissioner
 
 
 def _tfc_code(raw: pd.Series) -> pd.Series:
@@ -223,6 +245,31 @@ def _summary(frame: pd.DataFrame, weeks: list[str], period: str) -> pd.DataFrame
     return out
 
 
+#: Where the extract gives no commissioner parent (pathways commissioned from outside
+#: England's ICBs, e.g. by NHS England's specialised or Welsh commissioners, left blank in the
+#: file), the commissioner basis shows them under this code: counted in England, in no ICB.
+NO_COMMISSIONER_PARENT = "NONE"
+
+
+def _by_commissioner(frame: pd.DataFrame, weeks: list[str], period: str) -> pd.DataFrame:
+    """Incomplete and admitted pathways per commissioner parent, with the summary columns."""
+    bands = frame[weeks].to_numpy(dtype=np.int64)
+    code = frame["commissioner_parent_code"]
+    out = pd.DataFrame({
+        "period": period,
+        "commissioner_parent_code": code.where(code.notna(), NO_COMMISSIONER_PARENT),
+        "commissioner_parent_name": frame["commissioner_parent_name"].where(
+            code.notna(), "No commissioner parent in the file"),
+        "pathway_type": frame["part"].map(PARTS),
+    })
+    out["total"] = bands.sum(axis=1)
+    out["within_18w"] = bands[:, :18].sum(axis=1)
+    out["over_18w"] = bands[:, 18:].sum(axis=1)
+    for limit in WAIT_LIMITS:
+        out[f"over_{limit}w"] = bands[:, limit:].sum(axis=1)
+    return out.sort_values(["commissioner_parent_code", "pathway_type"], ignore_index=True)
+
+
 def _weeks_long(frame: pd.DataFrame, weeks: list[str], period: str) -> pd.DataFrame:
     bands = frame[weeks].to_numpy(dtype=np.int64)
     rows, cols = np.nonzero(bands)
@@ -241,7 +288,7 @@ def _weeks_long(frame: pd.DataFrame, weeks: list[str], period: str) -> pd.DataFr
 def parse_rtt_extract(path: Path) -> RttMonth:
     """Read the RTT full CSV extract (zip or CSV; ``RTT-<Month>-<Year>`` in its Period)."""
     with extracted_csv(path) as csv_path:
-        raw_period, weeks, frame = _aggregate(csv_path)
+        raw_period, weeks, frame, by_commissioner = _aggregate(csv_path)
     period = period_from_text(raw_period)
     _check_totals(frame, weeks)
     frame = frame[frame["tfc"] != TOTAL_TFC].assign(pathway_type=frame["part"].map(PARTS))
@@ -255,6 +302,9 @@ def parse_rtt_extract(path: Path) -> RttMonth:
         revised=None,
         incomplete=conform(_summary(frame, weeks, period), RttIncomplete),
         incomplete_weeks=conform(_weeks_long(frame, weeks, period), RttIncompleteWeeks),
+        commissioner_parents=conform(
+            _by_commissioner(by_commissioner, weeks, period), RttCommissionerParent
+        ),
     )
 
 

@@ -61,6 +61,7 @@ def build_marts(conn: duckdb.DuckDBPyConnection, settings: Settings) -> list[str
     paths = in_dependency_order(layer_files(settings, "marts"), "marts")
     conn.execute("BEGIN TRANSACTION")
     try:
+        _write_tolerances(conn, settings)
         for path in paths:
             conn.execute(f"CREATE OR REPLACE TABLE marts.{path.stem} AS {path.read_text()}")
         conn.execute("CREATE TABLE IF NOT EXISTS meta.marts_built (built_after BIGINT)")
@@ -72,6 +73,16 @@ def build_marts(conn: duckdb.DuckDBPyConnection, settings: Settings) -> list[str
         conn.execute("ROLLBACK")
         raise
     return [f"marts.{path.stem}" for path in paths]
+
+
+def _write_tolerances(conn: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """The reconciliation tolerances from the settings, as the table marts.reconciliation reads
+    (a setting, so a change applies at the next rebuild without touching the SQL)."""
+    conn.execute("CREATE SCHEMA IF NOT EXISTS meta")
+    conn.execute("CREATE OR REPLACE TABLE meta.reconcile_tolerances "
+                 "(key VARCHAR PRIMARY KEY, tolerance_pct DOUBLE NOT NULL)")
+    conn.executemany("INSERT INTO meta.reconcile_tolerances VALUES (?, ?)",
+                     sorted(settings.reconcile_tolerances.items()))
 
 
 def marts_are_current(conn: duckdb.DuckDBPyConnection) -> bool:

@@ -1,7 +1,9 @@
 -- A&E 4-hour performance (all types and booked appointments) from NHS England's A&E publication.
--- One row per month and scope: each of the 42 ICBs, the 7 regions and England. England counts
--- every provider in the publication; ICBs and regions count the providers mapped to them
--- (marts.benchmark_unmapped_providers lists the rest). ICBs are ranked 1 (best) to 42.
+-- One row per month and scope: each ICB, each region and England. England counts every provider
+-- in the publication; a region counts the providers the file itself places in it (so the
+-- regions add up to England exactly); an ICB counts the providers mapped to it
+-- (marts.benchmark_unmapped_providers lists the rest). ICBs are ranked 1 (best) of N, N being
+-- the ICBs in that month's publication.
 WITH source AS (
     SELECT * FROM staging.stg_nhse_ae_providers
 ),

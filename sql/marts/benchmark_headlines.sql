@@ -1,5 +1,8 @@
 -- Benchmark headline values from NHS England's publications, in the long form of
--- marts.headline_values: the ICB, its region and England, and the ICB's rank of 42.
+-- marts.headline_values: the ICB, its region and England, and the ICB's rank of N (the ICBs in
+-- that month's publication). RTT figures come on two bases, each with its own ids:
+-- benchmark.rtt.* by provider (the file's provider parent), benchmark.rtt.by_commissioner.* by
+-- commissioner (the file's commissioner parent).
 WITH four_hour AS (
     SELECT * FROM marts.benchmark_four_hour
 ),
@@ -9,7 +12,11 @@ diagnostics AS (
 ),
 
 rtt AS (
-    SELECT * FROM marts.benchmark_rtt
+    SELECT * FROM marts.benchmark_rtt WHERE basis = 'provider'
+),
+
+rtt_commissioner AS (
+    SELECT * FROM marts.benchmark_rtt WHERE basis = 'commissioner'
 ),
 
 figures AS (
@@ -54,6 +61,34 @@ figures AS (
     UNION ALL
     SELECT 'benchmark.rtt.waits_over.104w', period, scope, over_104w, NULL, 'count', 'nhse_rtt'
     FROM rtt
+    UNION ALL
+    SELECT 'benchmark.rtt.by_commissioner.waiting_list.total', period, scope, waiting_total,
+        NULL, 'count', 'nhse_rtt'
+    FROM rtt_commissioner
+    UNION ALL
+    SELECT 'benchmark.rtt.by_commissioner.within_18w_pct', period, scope, within_18w,
+        waiting_total, 'percent', 'nhse_rtt'
+    FROM rtt_commissioner
+    UNION ALL
+    SELECT 'benchmark.rtt.by_commissioner.within_18w_rank', period, scope, rank, ranked_of,
+        'rank', 'nhse_rtt'
+    FROM rtt_commissioner WHERE scope_type = 'icb'
+    UNION ALL
+    SELECT 'benchmark.rtt.by_commissioner.waits_over.52w', period, scope, over_52w, NULL,
+        'count', 'nhse_rtt'
+    FROM rtt_commissioner
+    UNION ALL
+    SELECT 'benchmark.rtt.by_commissioner.waits_over.65w', period, scope, over_65w, NULL,
+        'count', 'nhse_rtt'
+    FROM rtt_commissioner
+    UNION ALL
+    SELECT 'benchmark.rtt.by_commissioner.waits_over.78w', period, scope, over_78w, NULL,
+        'count', 'nhse_rtt'
+    FROM rtt_commissioner
+    UNION ALL
+    SELECT 'benchmark.rtt.by_commissioner.waits_over.104w', period, scope, over_104w, NULL,
+        'count', 'nhse_rtt'
+    FROM rtt_commissioner
 ),
 
 final AS (

@@ -1,15 +1,19 @@
--- Providers in NHS England's publications that the reference data cannot place in an ICB:
--- counted in England's figures but in no ICB or region, and listed here rather than dropped.
+-- Providers in NHS England's publications that cannot be placed in an ICB or a region: counted
+-- in England's figures (and, where the file gives the region, in it) but in no ICB, and listed
+-- here rather than dropped. Only files without ICB codes (A&E, DM01) rely on the reference
+-- mapping; the RTT extract names every provider's ICB, so an RTT row here lacks a region only.
 WITH source AS (
     SELECT 'ae' AS dataset, period, provider_code, provider_name, attendances AS volume,
-        'attendances' AS volume_unit
-    FROM staging.stg_nhse_ae_providers WHERE icb_code IS NULL
+        'attendances' AS volume_unit, icb_code IS NULL AS no_icb, region_code IS NULL AS no_region
+    FROM staging.stg_nhse_ae_providers WHERE icb_code IS NULL OR region_code IS NULL
     UNION ALL
-    SELECT 'dm01', period, provider_code, provider_name, waiting_total, 'waiting'
-    FROM staging.stg_nhse_dm01_providers WHERE icb_code IS NULL
+    SELECT 'dm01', period, provider_code, provider_name, waiting_total, 'waiting',
+        icb_code IS NULL, region_code IS NULL
+    FROM staging.stg_nhse_dm01_providers WHERE icb_code IS NULL OR region_code IS NULL
     UNION ALL
-    SELECT 'rtt', period, provider_code, provider_name, waiting_total, 'waiting'
-    FROM staging.stg_nhse_rtt_incomplete WHERE icb_code IS NULL
+    SELECT 'rtt', period, provider_code, provider_name, waiting_total, 'waiting',
+        icb_code IS NULL, region_code IS NULL
+    FROM staging.stg_nhse_rtt_incomplete WHERE icb_code IS NULL OR region_code IS NULL
 ),
 
 final AS (

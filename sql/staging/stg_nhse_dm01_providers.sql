@@ -1,5 +1,7 @@
--- NHS England DM01 waiting list by provider and month (all 15 tests), current version only,
--- with the provider's ICB (NULL when unmapped, e.g. many independent-sector sites).
+-- NHS England DM01 waiting list by provider and month (all 15 tests), current version only.
+-- The region is the file's own (Regional Team Code), so regions add up to England exactly; the
+-- file gives no ICB, so the ICB comes from the reference mapping (NULL when unmapped, e.g. many
+-- independent-sector sites).
 WITH source AS (
     SELECT p.*
     FROM raw.nhse_dm01_providers AS p
@@ -12,6 +14,7 @@ renamed AS (
         period,
         provider_code,
         provider_name,
+        region_code,
         waiting_total,
         waiting_6w_plus,
         waiting_13w_plus,
@@ -20,7 +23,7 @@ renamed AS (
 ),
 
 final AS (
-    SELECT renamed.*, map.icb_code, map.region_code
+    SELECT renamed.*, map.icb_code
     FROM renamed
     LEFT JOIN staging.stg_provider_icb AS map ON map.org_code = renamed.provider_code
 )

@@ -1,5 +1,6 @@
 -- NHS England RTT incomplete pathways by provider and month (all treatment functions),
--- current version only, with the provider's ICB (NULL when unmapped).
+-- current version only. The ICB is the file's own provider parent (independent-sector
+-- providers included), in that month's ICB codes; the region is that ICB's.
 WITH source AS (
     SELECT i.*
     FROM raw.nhse_rtt_incomplete AS i
@@ -12,6 +13,7 @@ renamed AS (
         period,
         provider_code,
         any_value(provider_name) AS provider_name,
+        any_value(provider_parent_code) AS icb_code,
         sum(total) AS waiting_total,
         sum(within_18w) AS within_18w,
         sum(over_52w) AS over_52w,
@@ -23,9 +25,10 @@ renamed AS (
 ),
 
 final AS (
-    SELECT renamed.*, map.icb_code, map.region_code
+    SELECT renamed.*, region.region_code
     FROM renamed
-    LEFT JOIN staging.stg_provider_icb AS map ON map.org_code = renamed.provider_code
+    LEFT JOIN staging.stg_nhse_icb_regions AS region
+        ON region.period = renamed.period AND region.icb_code = renamed.icb_code
 )
 
 SELECT * FROM final
