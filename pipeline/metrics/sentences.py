@@ -15,6 +15,7 @@ from pipeline.metrics.catalogue import figure
 from pipeline.metrics.formats import display
 from pipeline.metrics.record import Headline
 
+SYSTEM = "QYG"  # as pipeline.metrics.headlines.SYSTEM, which imports this module
 Lookup = dict[tuple[str, str], Headline]
 
 
@@ -39,10 +40,24 @@ def _coverage(record: Headline, names: dict[str, str]) -> str:
             f"trusts: {missing} {verb} not submitted for {words.month_name(record.period)}.")
 
 
+def _basis(record: Headline, names: dict[str, str]) -> str:
+    """What a sentence's figure rests on, named in the sentence: the system's figure from the
+    trusts' returns is the CMAST trusts', not Cheshire and Merseyside's (NHS England counts more
+    providers there); a published figure says it is NHS England's."""
+    where = names.get(record.scope, record.scope)
+    if record.source == "nhse":
+        # Most published figures' labels already say so ("..., national publication (%)").
+        named = "national publication" in figure(record.id).label
+        return where if named else f"NHS England's publication, {where}"
+    if record.scope == SYSTEM:
+        return "the CMAST trusts' returns"
+    return where
+
+
 def _default(record: Headline, found: Lookup, names: dict[str, str]) -> str:
     entry = figure(record.id)
-    where = names.get(record.scope, record.scope)
-    text = f"{entry.label}, {where}: {formatted(record)} in {words.month_name(record.period)}."
+    text = (f"{entry.label}, {_basis(record, names)}: {formatted(record)} in "
+            f"{words.month_name(record.period)}.")
     previous = record.comparators.get("previous_period")
     if previous and previous["value"] is not None:
         prior = Headline(**{**record.__dict__, "value": previous["value"]})
