@@ -25,8 +25,8 @@ from pipeline.config import Settings
 from pipeline.metrics import words
 from pipeline.metrics.catalogue import SECTIONS, figure
 from pipeline.metrics.formats import display
-from pipeline.metrics.headlines import SYSTEM, Inputs
-from pipeline.metrics.headlines import series as headline_series
+from pipeline.metrics.inputs import SYSTEM, Inputs
+from pipeline.metrics.inputs import series as headline_series
 from pipeline.metrics.record import Headline
 from pipeline.metrics.suppression import SUPPRESSED, is_small, published_text
 from pipeline.spc import ASSURANCE_LABELS, VARIATION_LABELS

@@ -12,9 +12,8 @@ import pandas as pd
 
 from pipeline.briefing.content import BASES, Briefing, Panel, Section
 from pipeline.metrics import words
-from pipeline.metrics.catalogue import figure
+from pipeline.metrics.catalogue import LEADS, figure
 from pipeline.metrics.formats import display
-from pipeline.metrics.headlines import LEADS
 from pipeline.metrics.suppression import SMALLEST_SHOWN, SUPPRESSED, is_small, published_text
 from pipeline.spc import ASSURANCE_LABELS, VARIATION_LABELS, save_icon
 

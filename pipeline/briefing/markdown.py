@@ -9,7 +9,7 @@ import pandas as pd
 
 from pipeline.briefing.content import Briefing
 from pipeline.metrics import words
-from pipeline.metrics.headlines import LEADS
+from pipeline.metrics.catalogue import LEADS
 from pipeline.metrics.suppression import SMALLEST_SHOWN, SUPPRESSED, published_text
 
 

@@ -257,6 +257,10 @@ PARTS = [
 ]
 
 
+#: The figure each section opens with (``lead``), in METRICS.md order.
+LEADS = tuple(f.id for f in FIGURES.values() if f.lead)
+
+
 def figure(id_: str) -> Figure:
     """The catalogue entry; an id not catalogued still gets a sensible default."""
     if id_ in FIGURES:

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from pipeline.metrics import words
 from pipeline.metrics.catalogue import PARTS, figure
-from pipeline.metrics.headlines import SYSTEM, Inputs
+from pipeline.metrics.inputs import SYSTEM, Inputs
 from pipeline.metrics.record import Headline
 from pipeline.metrics.sections.base import quoted_forms
 from pipeline.metrics.sentences import formatted

@@ -13,9 +13,9 @@ import pandas as pd
 from pipeline.metrics import words
 from pipeline.metrics.catalogue import figure
 from pipeline.metrics.formats import display
+from pipeline.metrics.inputs import SYSTEM
 from pipeline.metrics.record import Headline
 
-SYSTEM = "QYG"  # as pipeline.metrics.headlines.SYSTEM, which imports this module
 Lookup = dict[tuple[str, str], Headline]
 
 

@@ -54,20 +54,6 @@ class ReturnSpec:
     def columns(self) -> list[str]:
         return list(self.model.to_schema().columns)
 
-    def __reduce__(self):
-        # Sent to and from worker processes by name: a spec holds functions and a pandera
-        # schema, and every process has the same registry of returns.
-        return (registered, (self.return_type, self.template_version))
-
     def description(self, column: str) -> str:
         return self.model.to_schema().columns[column].description or ""
 
-
-def registered(return_type: str, template_version: str) -> ReturnSpec:
-    """The registry's spec for a return at a template version."""
-    from pipeline.returns.registry import all_returns
-
-    for spec in all_returns():
-        if (spec.return_type, spec.template_version) == (return_type, template_version):
-            return spec
-    raise KeyError(f"No return {return_type!r} at template version {template_version!r}")

@@ -6,6 +6,7 @@ a return means adding its module, never editing a list here.
 
 from __future__ import annotations
 
+import copyreg
 import importlib
 import pkgutil
 from collections import Counter
@@ -16,6 +17,23 @@ from pipeline.validation.problems import FileProblem, Problem
 
 #: Header names listed one by one in a problem; the rest are counted.
 LISTED = 50
+
+
+def registered(return_type: str, template_version: str) -> ReturnSpec:
+    """The registry's spec for a return at a template version."""
+    for spec in all_returns():
+        if (spec.return_type, spec.template_version) == (return_type, template_version):
+            return spec
+    raise KeyError(f"No return {return_type!r} at template version {template_version!r}")
+
+
+def _by_name(spec: ReturnSpec) -> tuple:
+    return (registered, (spec.return_type, spec.template_version))
+
+
+# Specs go to and from worker processes by name: a spec holds functions and a pandera schema,
+# and every process has the same registry of returns. The registry says so, not the spec.
+copyreg.pickle(ReturnSpec, _by_name)
 
 
 @cache

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pipeline.metrics import words
+from pipeline.metrics.inputs import SYSTEM, provenance
 from pipeline.metrics.record import Headline
 from pipeline.metrics.sentences import formatted
 
 if TYPE_CHECKING:
-    from pipeline.metrics.headlines import Inputs
+    from pipeline.metrics.inputs import Inputs
 
-SYSTEM = "QYG"  # the same as pipeline.metrics.headlines.SYSTEM, which imports this package
 Lookup = dict[tuple[str, str], Headline]
 Completer = Callable[[Headline, "Inputs", Lookup], None]
 COMPLETERS: dict[str, list[Completer]] = {}
@@ -92,13 +92,11 @@ def provenance_over(inputs: Inputs, record: Headline, return_type: str, periods:
     """The submissions of one return type that a figure made of several months rests on, as
     headline provenance lists them: ``scope``'s (default the record's; every organisation's
     for the system) for each of ``periods``."""
-    from pipeline.metrics.headlines import _provenance
-
     found: list[dict[str, Any]] = []
     for period in periods:
         row = SimpleNamespace(return_type=return_type, period=period, as_of=None,
                               source=record.source, scope=scope or record.scope)
-        found += _provenance(inputs, row)
+        found += provenance(inputs, row)
     return found
 
 

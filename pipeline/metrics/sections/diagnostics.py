@@ -33,7 +33,7 @@ from pipeline.metrics.sections.base import (
 from pipeline.metrics.sentences import _coverage, _default, register
 
 if TYPE_CHECKING:
-    from pipeline.metrics.headlines import Inputs
+    from pipeline.metrics.inputs import Inputs
 
 REFERENCE_MONTH = "diagnostics.waiting.reference_month"
 ACTIVITY = "diagnostics.activity.total"

@@ -28,7 +28,7 @@ from pipeline.metrics.sections.base import (
 from pipeline.metrics.sentences import _coverage, _default, register
 
 if TYPE_CHECKING:
-    from pipeline.metrics.headlines import Inputs
+    from pipeline.metrics.inputs import Inputs
 
 PROVIDERS = "finance.providers.ytd_surplus_deficit"
 PROVIDERS_PLAN = "finance.providers.ytd_plan"

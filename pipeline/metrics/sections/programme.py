@@ -35,7 +35,7 @@ from pipeline.metrics.sections.base import (
 from pipeline.metrics.sentences import _coverage, _default, register
 
 if TYPE_CHECKING:
-    from pipeline.metrics.headlines import Inputs
+    from pipeline.metrics.inputs import Inputs
 
 PIPELINE = "procurement.savings.pipeline"
 FYE = "procurement.savings.delivered_fye"
