@@ -82,30 +82,120 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
 
 
-def scan_inbox(settings: Settings, now: float | None = None) -> list[Path]:
-    """Files waiting in ``inbox/<ORG>/``, oldest first, so resubmissions apply in order.
+#: Names the operating system or Office leave beside files, which are never returns: left alone
+#: without a word (an alert to a trust about its Thumbs.db helps nobody).
+NOT_RETURNS = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store"})
+#: A file modified further ahead than this is "in the future" (a client clock ahead), beyond
+#: what the clocks of a network share and the server differ by.
+FUTURE_TOLERANCE_SECONDS = 300.0
+#: Statuses of files seen but not taken (``not_taken``): ``waiting`` clears by itself (a
+#: workbook still open in Excel); ``held`` needs the sender to act, and is an alert.
+WAITING, HELD = "waiting", "held"
 
-    Files modified in the last ``settle_seconds`` may still be being written: left for next time.
+
+def is_not_a_return(name: str) -> bool:
+    """Hidden files, OS metadata, alternate-stream copies (``x.xlsx:Zone.Identifier``, as a
+    download copied from Windows leaves them) and Office's owner files (``~$x.xlsx``)."""
+    return (name.startswith((".", "~$")) or name.lower() in NOT_RETURNS
+            or ":" in name or name.lower().endswith(".zone.identifier"))
+
+
+def owner_file_beside(path: Path) -> Path | None:
+    """The Office owner file (``~$`` name) Excel keeps beside a workbook it has open, if any.
+    Excel names it ``~$`` + the name, or for longer names replaces the first two characters."""
+    for name in (f"~${path.name}", f"~${path.name[1:]}", f"~${path.name[2:]}"):
+        candidate = path.with_name(name)
+        if candidate != path and candidate.exists():
+            return candidate
+    return None
+
+
+def scan_inbox(settings: Settings, now: float | None = None) -> list[Path]:
+    """Files ready to be taken from ``inbox/<ORG>/``, oldest first, so resubmissions apply in
+    order; files of equal modification time in the order they reached the inbox (the change
+    time a copy or move sets), never by name.
+
+    Left for next time without a word: files modified in the last ``settle_seconds`` (they may
+    still be being written). Files that cannot be taken at all are listed by :func:`not_taken`.
     """
     now = now if now is not None else dt.datetime.now().timestamp()
+    found = []
+    for path, mtime, ctime in _trust_files(settings):
+        if now - mtime < settings.settle_seconds:
+            continue  # still being written, or in the future (reported by not_taken)
+        if owner_file_beside(path) is not None:
+            continue  # still open in Excel: half saved, perhaps
+        found.append((mtime, ctime, path.parent.name, path.name, path))
+    return [path for *_, path in sorted(found)]
+
+
+def _trust_files(settings: Settings) -> list[tuple[Path, float, float]]:
+    """Every candidate file directly in a trust's folder: path, modification and change time."""
     found = []
     if not settings.inbox.exists():
         return []
     # A trust's folder that is a link leads outside the inbox: never followed.
     for folder in sorted(p for p in settings.inbox.iterdir() if p.is_dir() and not p.is_symlink()):
         for path in folder.iterdir():
-            if path.name.startswith((".", "~$")):
-                continue  # hidden files and Excel's lock files are not submissions
+            if is_not_a_return(path.name):
+                continue
             if not (path.is_symlink() or path.is_file()):
                 continue  # folders, pipes and devices: links are taken, to be refused
             try:
-                mtime = path.lstat().st_mtime
+                status = path.lstat()
             except FileNotFoundError:
                 continue  # taken by another run while we looked
-            if now - mtime < settings.settle_seconds:
+            found.append((path, status.st_mtime, status.st_ctime))
+    return found
+
+
+def not_taken(settings: Settings, now: float | None = None) -> list[dict]:
+    """The files in the inbox that a scan does not take, each with what to do: a workbook open
+    in Excel (waiting), a modification time in the future, a file outside any trust's folder or
+    in a sub-folder of one (held: the sender must act). Outcome records, as the flow returns."""
+    now = now if now is not None else dt.datetime.now().timestamp()
+    found = []
+    for path, mtime, _ in _trust_files(settings):
+        org = path.parent.name
+        owner = owner_file_beside(path)
+        if mtime - now > FUTURE_TOLERANCE_SECONDS:
+            stamp = dt.datetime.fromtimestamp(mtime).strftime("%d %B %Y %H:%M")
+            found.append(_not_taken(
+                org, path, HELD, settings,
+                f"Not taken: its modification time ({stamp}) is in the future, so its order "
+                "against other files cannot be known (the sending computer's clock is ahead?). "
+                "Correct that clock and save the file again, or set its time to now "
+                f"(touch it); it is taken by itself once {stamp} has passed."))
+        elif owner is not None and now - mtime >= settings.settle_seconds:
+            found.append(_not_taken(
+                org, path, WAITING, settings,
+                f"Waiting: the workbook is open in Excel ({owner.name} is beside it), so it may "
+                "be half saved. It is taken once it is closed."))
+    if settings.inbox.exists():
+        for path in sorted(settings.inbox.rglob("*")):
+            if any(is_not_a_return(part) for part in path.relative_to(settings.inbox).parts):
                 continue
-            found.append((mtime, path.parent.name, path.name, path))
-    return [path for *_, path in sorted(found)]
+            if any(p.is_symlink() for p in [path, *path.parents] if settings.inbox in p.parents):
+                continue  # links inside trust folders are refused by the loader; others unread
+            depth = len(path.relative_to(settings.inbox).parts)
+            if not path.is_file() or depth == 2:
+                continue
+            where = path.relative_to(settings.inbox).as_posix()
+            if depth == 1:
+                message = (f"Not taken: inbox/{where} is not in a trust's folder. Move it into "
+                           "the folder of the trust that sent it, inbox/<ORG>/.")
+                org = "-"
+            else:
+                org = path.relative_to(settings.inbox).parts[0]
+                message = (f"Not taken: inbox/{where} is in a sub-folder of inbox/{org}/, "
+                           f"where files are not looked for. Move it up into inbox/{org}/.")
+            found.append(_not_taken(org, path, HELD, settings, message))
+    return found
+
+
+def _not_taken(org: str, path: Path, status: str, settings: Settings, message: str) -> dict:
+    return {"file_name": path.name, "org_code": org, "status": status, "message": message,
+            "path": settings.relative(path)}
 
 
 def sha256_of(path: Path) -> str:

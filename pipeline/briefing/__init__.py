@@ -30,11 +30,9 @@ def write_briefing(settings: Settings, period: str | None = None) -> Written:
     from pipeline.briefing.markdown import write_markdown
     from pipeline.metrics.checks import check
     from pipeline.metrics.headlines import build_headlines, load_inputs, periods
-    from pipeline.warehouse import connect
-    from pipeline.warehouse.models import ensure_marts
+    from pipeline.warehouse.reading import reading
 
-    with connect(settings) as conn:
-        ensure_marts(conn, settings)
+    with reading(settings, marts=True) as conn:
         inputs = load_inputs(conn)
     available = periods(inputs)
     if not available:

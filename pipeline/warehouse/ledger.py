@@ -120,6 +120,11 @@ def _rows(conn: duckdb.DuckDBPyConnection, where: str, params: list) -> list[dic
     return [dict(zip(_COLUMNS, row, strict=True)) for row in result.fetchall()]
 
 
+def empty_ledger() -> pd.DataFrame:
+    """The ledger of a data root that has received nothing (no warehouse yet)."""
+    return pd.DataFrame(columns=_COLUMNS)
+
+
 def submissions(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The whole ledger, oldest first."""
     return conn.execute(

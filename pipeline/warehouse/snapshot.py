@@ -11,6 +11,10 @@ rebuild, into ``<data root>/outputs/snapshot/``:
   pandas, R, Power BI);
 - ``manifest.json``: when it was published and the rows in each Parquet file.
 
+A snapshot is never replaced by one holding fewer submissions (:class:`SnapshotRefused`): the
+ledger only grows, so fewer means the warehouse was lost or replaced, and the snapshot is then
+the report writers' only copy of what was there (and ``cmast rebuild`` needs its ledger).
+
 Each file appears whole or not at all (written under a temporary name in the same folder, then
 renamed over the old one), so a reader holding the old snapshot open keeps reading the old one.
 """
@@ -87,6 +91,13 @@ def publish_snapshot(settings: Settings,
     with writer_lock(settings), connect(settings) as conn:
         conn.execute("CHECKPOINT")
         submissions = conn.execute("SELECT count(*) FROM ledger.submissions").fetchall()[0][0]
+        published = published_submissions(settings)
+        if published is not None and published > submissions:
+            raise SnapshotRefused(
+                f"Not publishing the snapshot: the warehouse holds {submissions:,} submissions "
+                f"and the snapshot already published holds {published:,}. The warehouse has "
+                "lost part of its ledger (deleted, replaced or restored from an old copy); the "
+                "snapshot is kept as it is. Rebuild the warehouse with `cmast rebuild`.")
         partial = folder / f".{SNAPSHOT_FILE}.partial"
         shutil.copyfile(settings.warehouse_path, partial)
         _check_copy(partial, submissions)
@@ -106,9 +117,30 @@ def publish_snapshot(settings: Settings,
     return Published(path=folder / SNAPSHOT_FILE, submissions=submissions, relations=relations)
 
 
+class SnapshotRefused(RuntimeError):
+    """Publishing would replace a snapshot holding more submissions than the warehouse."""
+
+
+def published_submissions(settings: Settings) -> int | None:
+    """How many submissions the published snapshot holds (``None``: nothing published)."""
+    path = snapshot_path(settings)
+    if not path.exists():
+        return None
+    try:
+        copy = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return None  # an unreadable snapshot protects nothing: a sound one may replace it
+    try:
+        return copy.execute("SELECT count(*) FROM ledger.submissions").fetchall()[0][0]
+    except duckdb.Error:
+        return None
+    finally:
+        copy.close()
+
+
 def relation_count(settings: Settings) -> int:
     """How many relations a publication exports (the length of its progress bar)."""
-    with connect(settings) as conn:
+    with connect(settings, read_only=True) as conn:
         return len(exported_relations(conn))
 
 
