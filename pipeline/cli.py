@@ -188,4 +188,8 @@ app.add_typer(national, name="national")
 
 
 if __name__ == "__main__":
-    app()
+    # Run as `python -m pipeline.cli`, this file is `__main__`, while the commands import
+    # `pipeline.cli` for the settings: run that module's app, so both see the same --data-dir.
+    from pipeline.cli import app as _app
+
+    _app()

@@ -86,6 +86,8 @@ def connect(settings: Settings, *, read_only: bool = False, create: bool = False
                    + rebuild_hint(settings) if evidence
                    else ": nothing has been received yet (`cmast ingest` creates it)."))
         settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        check_start(settings)
     conn = _open(settings, read_only)
     try:
         check_whole(conn, settings)
@@ -102,25 +104,41 @@ def connect(settings: Settings, *, read_only: bool = False, create: bool = False
         conn.close()
 
 
+def check_start(settings: Settings) -> None:
+    """Before opening: the file starts as a DuckDB file does (its magic bytes ``DUCK``)."""
+    path = settings.warehouse_path
+    with path.open("rb") as handle:
+        head = handle.read(_HEADER_BYTES)
+    if len(head) < _HEADER_BYTES or head[8:12] != b"DUCK":
+        raise WarehouseDamaged(
+            f"The warehouse {path} is damaged: it is {path.stat().st_size:,} bytes and does not "
+            "start as a DuckDB file does. " + rebuild_hint(settings))
+
+
 def check_whole(conn: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    """The cheap integrity check made at every open: the file holds every block its header
-    counts. A file cut short (a failed copy, a full disk, a truncated restore) can still open
-    and list some tables, while the blocks it lost fail only when first read, mid-load."""
-    found = conn.execute("SELECT block_size, total_blocks FROM pragma_database_size() "
+    """The cheap integrity check made at every open: the file is long enough for the blocks in
+    use. A file cut short (a failed copy, a full disk, a truncated restore) can still open and
+    list some tables, while the blocks it lost fail only when first read, in the middle of a
+    load. (Free blocks at the end of the file are cut off by DuckDB itself, so the total count
+    may exceed the file; the blocks in use never can.) Skipped while a ``.wal`` is waiting to be
+    checkpointed, as blocks it replays are in memory only."""
+    path = settings.warehouse_path
+    if path.with_name(path.name + ".wal").exists():
+        return
+    found = conn.execute("SELECT block_size, used_blocks FROM pragma_database_size() "
                          "WHERE database_name = current_database()").fetchall()
     if not found or not found[0][1]:
         return  # a new, empty file: nothing to lose yet
-    block_size, blocks = found[0]
-    expected = _HEADER_BYTES + block_size * blocks
-    actual = settings.warehouse_path.stat().st_size
-    if actual < expected:
+    block_size, used = found[0]
+    needed = _HEADER_BYTES + block_size * used
+    size = path.stat().st_size
+    if size < needed:
         raise WarehouseDamaged(
-            f"The warehouse {settings.warehouse_path} is damaged: it is {actual:,} bytes where "
-            f"its header counts {expected:,} ({blocks:,} blocks), so part of it is lost. "
-            + rebuild_hint(settings))
+            f"The warehouse {path} is damaged: it is {size:,} bytes where the {used:,} blocks "
+            f"in use need {needed:,}, so part of it is lost. " + rebuild_hint(settings))
 
 
-#: DuckDB's file starts with a main header and two database headers of 4 KiB each.
+#: The main header and the two database headers, 4 KiB each.
 _HEADER_BYTES = 3 * 4096
 
 
