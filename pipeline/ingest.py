@@ -47,7 +47,7 @@ from pipeline.spreadsheet.feedback import write_feedback
 from pipeline.validation.problems import Problem
 from pipeline.validation.validate import Checked, Context, check_file
 from pipeline.warehouse import connect, ledger
-from pipeline.warehouse.ledger import DUPLICATE, LOADED, REJECTED, Submission
+from pipeline.warehouse.ledger import DUPLICATE, LOADED, REJECTED, SUPERSEDED, Submission
 
 TAKEN = "taken"
 
@@ -258,10 +258,9 @@ def _process(path: Path, settings: Settings, org: str, sha: str, received_at: dt
                       and not settings.absolute(r["path"]).exists()]
         if unfinished:
             return _finish_move(path, settings, unfinished[0])
-        # The same file (name and time as recorded) whose copy reached its place before the
-        # process stopped, so it is still in the inbox too: only its removal is left to do.
-        interrupted = [r for r in earlier if r["status"] != DUPLICATE
-                       and r["file_name"] == path.name and r["received_at"] == received_at]
+        # The very file whose copy reached its place before the process stopped, so it is
+        # still in the inbox too: only its removal is left to do.
+        interrupted = [r for r in earlier if is_interrupted(path, settings, sha, r)]
         if interrupted:
             return _finish_move(path, settings, interrupted[0])
         loaded = [r for r in earlier if r["status"] == LOADED]
@@ -272,8 +271,33 @@ def _process(path: Path, settings: Settings, org: str, sha: str, received_at: dt
     checked = prechecks.take(path, sha, day) or check_waiting_file(path, settings, org, day)
     _reached("after_read")
     if checked.valid:
-        return _load(path, settings, sha, org, received_at, checked, before_commit)
+        with connect(settings) as conn:
+            previous = ledger.current(conn, org, checked.spec.return_type, checked.period)
+        if (previous is not None and previous["received_at"] == received_at
+                and previous["sha256"] != sha):
+            return _refuse_tie(path, settings, sha, org, received_at, checked, previous)
+        reverted = [r for r in earlier if r["status"] == SUPERSEDED]
+        return _load(path, settings, sha, org, received_at, checked, before_commit,
+                     reverted[0] if reverted else None)
     return _quarantine(path, settings, sha, org, received_at, checked)
+
+
+def is_interrupted(path: Path, settings: Settings, sha: str, record: dict) -> bool:
+    """Whether ``path`` is the file whose processing ``record`` recorded, interrupted after its
+    copy reached its place: the name, modification time and content are those recorded, the
+    recorded place holds that content, and the inbox file has not changed since it was
+    processed (its change time, which a copy, move or new save sets, is not later). A file sent
+    again as it was (a revert to an earlier version, a rejected file sent again, by a copy that
+    keeps the modification time) arrived after, so it is a new submission, never "recovered"."""
+    if record["status"] == DUPLICATE or record["file_name"] != path.name:
+        return False
+    if record["received_at"] != dt.datetime.fromtimestamp(path.stat().st_mtime):
+        return False
+    placed = settings.absolute(record["path"])
+    if not placed.is_file() or sha256_of(placed) != sha:
+        return False
+    changed = dt.datetime.fromtimestamp(path.stat().st_ctime)
+    return changed <= record["processed_at"]
 
 
 def check_waiting_file(path: Path, settings: Settings, org: str, today: dt.date) -> Checked:
@@ -307,8 +331,33 @@ def check_waiting_file(path: Path, settings: Settings, org: str, today: dt.date)
             "say it is fixed, or send it as CSV in the meantime.")])
 
 
+def _refuse_tie(path: Path, settings: Settings, sha: str, org: str, received_at: dt.datetime,
+                checked: Checked, previous: dict) -> Outcome:
+    """Two different files for one trust, return and period with the same modification time:
+    which is newer cannot be told, and their names must not decide it. Both are refused: this
+    one is quarantined, and the one loaded first stops being current (the submission before it,
+    if any, is current again), each saying why."""
+    stamp = received_at.strftime("%d %B %Y %H:%M:%S")
+    checked = Checked(problems=[Problem(
+        rule=f"This file and {previous['file_name']} (submission {previous['submission_id']}) "
+        f"are both {checked.spec.title} returns for {checked.period} with the same "
+        f"modification time ({stamp}), so which is the newer cannot be told; neither is used",
+        hint="Send again only the file that is right, saved anew (so that it has a later "
+        "time).")], spec=checked.spec, period=checked.period)
+    outcome = _quarantine(path, settings, sha, org, received_at, checked)
+    with connect(settings) as conn:
+        ledger.withdraw(conn, previous["submission_id"],
+                        f"Withdrawn: {path.name} (submission {outcome.submission_id}) has the "
+                        f"same modification time for the same return and period, so which is "
+                        "the newer cannot be told; neither is used")
+    outcome.message += (f" {previous['file_name']} (submission {previous['submission_id']}), "
+                        "with the same time, is no longer current either.")
+    return outcome
+
+
 def _load(path: Path, settings: Settings, sha: str, org: str, received_at: dt.datetime,
-          checked: Checked, before_commit: Callable[[], None] | None) -> Outcome:
+          checked: Checked, before_commit: Callable[[], None] | None,
+          reverted: dict | None = None) -> Outcome:
     spec = checked.spec
     destination = settings.archive / org / f"{sha}{_suffix(path)}"
     raw_ready = checked.in_raw_form or spec.to_raw is None  # a bulk check reduced it already
@@ -318,7 +367,10 @@ def _load(path: Path, settings: Settings, sha: str, org: str, received_at: dt.da
         processed_at=dt.datetime.now(), status=LOADED, path=settings.relative(destination),
         return_type=spec.return_type, period=checked.period,
         template_version=spec.template_version, row_count=len(rows),
-        message=f"{len(rows):,} rows of {spec.title} for {checked.period}",
+        message=f"{len(rows):,} rows of {spec.title} for {checked.period}"
+        + ("" if reverted is None else
+           f"; the same content as submission {reverted['submission_id']} "
+           f"({reverted['file_name']}), which it makes current again (a revert)"),
     )
     staged = filing.stage(path, destination)  # a full disk shows here, before any commit
     try:
