@@ -40,6 +40,10 @@ SETTINGS_HELP: dict[str, str] = {
     "CMAST_WORKERS": "Worker processes that check waiting files ahead of the one being loaded, "
     "and draw the briefing's charts (default: the machine's cores, at most 4; 1 = everything in "
     "the one process).",
+    "CMAST_QUERY_SECONDS": "`cmast query` stops a query still running after this many seconds "
+    "(default: 60).",
+    "CMAST_QUERY_MEMORY_MB": "Memory `cmast query` lets DuckDB use; beyond it DuckDB spills to a "
+    "temporary folder of its own outside the snapshot, removed afterwards (default: 2048).",
     "CMAST_ALERT_BLOCK": "Prefect notification block that alerts are also sent through, as "
     "block-type/name, e.g. slack-webhook/cmast-alerts (default: none, alerts go to the file "
     "and the log only).",
@@ -70,6 +74,8 @@ class Settings:
     submission_deadline_day: int = 15
     alert_block: str | None = None
     workers: int = 1
+    query_seconds: float = 60.0
+    query_memory_mb: int = 2048
 
     @property
     def inbox(self) -> Path:
@@ -123,6 +129,8 @@ def load_settings(data_dir: Path | None = None) -> Settings:
         submission_deadline_day=int(os.environ.get("CMAST_SUBMISSION_DEADLINE_DAY", "15")),
         alert_block=os.environ.get("CMAST_ALERT_BLOCK") or None,
         workers=max(1, int(os.environ.get("CMAST_WORKERS") or default_workers())),
+        query_seconds=float(os.environ.get("CMAST_QUERY_SECONDS", "60")),
+        query_memory_mb=int(os.environ.get("CMAST_QUERY_MEMORY_MB", "2048")),
     )
 
 

@@ -25,6 +25,8 @@ import datetime as dt
 import json
 import os
 import shutil
+import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,9 +206,25 @@ def read_snapshot(settings: Settings, sql: str) -> pd.DataFrame:
     if not path.exists():
         raise NoSnapshot(f"No snapshot at {path} yet: it is published after the first ingest "
                          "that loads a file, or by `cmast snapshot`.")
-    conn = duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
+    spill = tempfile.mkdtemp(prefix="cmast-query-")
+    # Bounded, so a careless join cannot take the machine: memory (spilling to a folder of its
+    # own, never inside the snapshot folder the report writers read) and time.
+    conn = duckdb.connect(str(path), read_only=True, config={
+        "enable_external_access": False, "memory_limit": f"{settings.query_memory_mb}MB",
+        "temp_directory": spill})
+    timer = threading.Timer(settings.query_seconds, conn.interrupt)
+    timer.start()
     try:
         return conn.execute(sql).df()
+    except duckdb.InterruptException as error:
+        raise QueryFailed(
+            f"The query was stopped after {settings.query_seconds:g} s, the time limit "
+            "(CMAST_QUERY_SECONDS). Narrow it (a WHERE on period or org_code, a LIMIT), or "
+            "allow longer.") from error
+    except duckdb.OutOfMemoryException as error:
+        raise QueryFailed(
+            f"The query needs more than the {settings.query_memory_mb:,} MB it may use "
+            f"(CMAST_QUERY_MEMORY_MB) and the room to spill: {error}") from error
     except duckdb.Error as error:
         # Backstop for a write the statement check let through: DuckDB refuses it on a
         # read-only file, and the person should hear why in our words, not only DuckDB's.
@@ -214,4 +232,6 @@ def read_snapshot(settings: Settings, sql: str) -> pd.DataFrame:
             raise QueryRefused(f"The snapshot is read-only: {error}") from error
         raise QueryFailed(str(error)) from error
     finally:
+        timer.cancel()
         conn.close()
+        shutil.rmtree(spill, ignore_errors=True)
