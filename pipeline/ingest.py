@@ -50,6 +50,10 @@ from pipeline.warehouse import connect, ledger
 from pipeline.warehouse.ledger import DUPLICATE, LOADED, REJECTED, SUPERSEDED, Submission
 
 TAKEN = "taken"
+#: Peak memory of checking a file row by row, in MB per MB of file, as measured by
+#: ``make bench`` (benchmark check_memory: a UEC CSV of 28 MB and of 200 MB, the default size
+#: limit). Files checked in bulk (patient-level lists, in DuckDB) are not bound by it.
+CHECK_MB_PER_FILE_MB = 22.0
 
 #: Where a test may stop a load (see ``faults`` of :func:`process_file`): after the file was
 #: read and checked, nothing written; after the ledger commit, the file not yet moved; with the

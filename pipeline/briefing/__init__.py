@@ -30,8 +30,11 @@ def write_briefing(settings: Settings, period: str | None = None) -> Written:
     from pipeline.briefing.markdown import write_markdown
     from pipeline.metrics.checks import check
     from pipeline.metrics.headlines import build_headlines, load_inputs, periods
+    from pipeline.warehouse.connection import received_before
     from pipeline.warehouse.reading import reading
 
+    if not settings.warehouse_path.exists() and not received_before(settings):
+        raise LookupError("No figures yet: nothing has been received (no warehouse yet).")
     with reading(settings, marts=True) as conn:
         inputs = load_inputs(conn)
     available = periods(inputs)

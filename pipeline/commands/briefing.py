@@ -32,7 +32,8 @@ def write_and_report(current, period: str | None) -> None:
         # The one write a briefing may need, made as a writer: marts older than the latest
         # submission are rebuilt, and then the report writers' snapshot follows them. The
         # figures themselves are read read-only.
-        if refresh_marts(current) or not snapshot_path(current).exists():
+        if current.warehouse_path.exists() and (refresh_marts(current)
+                                                or not snapshot_path(current).exists()):
             publish_snapshot(current)
     try:
         with refusals():
