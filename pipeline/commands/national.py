@@ -27,12 +27,11 @@ def load(
     twice changes nothing. Exit 1 if any file was not recognised.
     """
     from pipeline.cli import settings
+    from pipeline.commands.errors import refusals
     from pipeline.national.load import load_national_file
     from pipeline.progress import progress_bar
     from pipeline.warehouse import connect
     from pipeline.warehouse.models import build_marts
-
-    from pipeline.commands.errors import refusals
     from pipeline.warehouse.snapshot import publish_snapshot
 
     current = settings()
