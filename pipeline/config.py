@@ -40,6 +40,10 @@ SETTINGS_HELP: dict[str, str] = {
     "CMAST_WORKERS": "Worker processes that check waiting files ahead of the one being loaded, "
     "and draw the briefing's charts (default: the machine's cores, at most 4; 1 = everything in "
     "the one process).",
+    "CMAST_CHECK_MEMORY_MB": "Memory checking one file row by row may take; a larger file is "
+    "refused unread, at about 26 MB per MB of file as measured in bench/ (default: 2048, so "
+    "about 78 MB; patient-level lists are checked in bulk and bound by CMAST_MAX_FILE_MB "
+    "alone).",
     "CMAST_QUERY_SECONDS": "`cmast query` stops a query still running after this many seconds "
     "(default: 60).",
     "CMAST_QUERY_MEMORY_MB": "Memory `cmast query` lets DuckDB use; beyond it DuckDB spills to a "
@@ -74,6 +78,7 @@ class Settings:
     submission_deadline_day: int = 15
     alert_block: str | None = None
     workers: int = 1
+    check_memory_mb: int = 2048
     query_seconds: float = 60.0
     query_memory_mb: int = 2048
 
@@ -129,6 +134,7 @@ def load_settings(data_dir: Path | None = None) -> Settings:
         submission_deadline_day=int(os.environ.get("CMAST_SUBMISSION_DEADLINE_DAY", "15")),
         alert_block=os.environ.get("CMAST_ALERT_BLOCK") or None,
         workers=max(1, int(os.environ.get("CMAST_WORKERS") or default_workers())),
+        check_memory_mb=int(os.environ.get("CMAST_CHECK_MEMORY_MB", "2048")),
         query_seconds=float(os.environ.get("CMAST_QUERY_SECONDS", "60")),
         query_memory_mb=int(os.environ.get("CMAST_QUERY_MEMORY_MB", "2048")),
     )

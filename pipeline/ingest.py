@@ -44,6 +44,7 @@ from pipeline.config import Settings
 from pipeline.locking import writer_lock
 from pipeline.reference_data import cmast_trusts, trust_sites
 from pipeline.spreadsheet.feedback import write_feedback
+from pipeline.validation.bulk import bulk_spec
 from pipeline.validation.problems import Problem
 from pipeline.validation.validate import Checked, Context, check_file
 from pipeline.warehouse import connect, ledger
@@ -51,9 +52,10 @@ from pipeline.warehouse.ledger import DUPLICATE, LOADED, REJECTED, SUPERSEDED, S
 
 TAKEN = "taken"
 #: Peak memory of checking a file row by row, in MB per MB of file, as measured by
-#: ``make bench`` (benchmark check_memory: a UEC CSV of 28 MB and of 200 MB, the default size
-#: limit). Files checked in bulk (patient-level lists, in DuckDB) are not bound by it.
-CHECK_MB_PER_FILE_MB = 22.0
+#: ``make bench`` (benchmark check_memory, on a 2-core machine: a 28 MB UEC CSV grew the process
+#: by 721 MB, 25.7 per MB; a 200 MB one, the default size limit, by 4,956 MB, 24.8 per MB), and
+#: rounded up. Files checked in bulk (patient-level lists, in DuckDB) are not bound by it.
+CHECK_MB_PER_FILE_MB = 26.0
 
 #: Where a test may stop a load (see ``faults`` of :func:`process_file`): after the file was
 #: read and checked, nothing written; after the ledger commit, the file not yet moved; with the
@@ -319,6 +321,14 @@ def check_waiting_file(path: Path, settings: Settings, org: str, today: dt.date)
             rule=f"The file is {size_mb:,.1f} MB, over the {settings.max_file_mb:g} MB limit "
             "(CMAST_MAX_FILE_MB)",
             hint="Check it is the right file; a monthly return is well under this size.")])
+    needed = size_mb * CHECK_MB_PER_FILE_MB
+    if needed > settings.check_memory_mb and bulk_spec(path) is None:
+        return Checked(problems=[Problem(
+            rule=f"The file is {size_mb:,.1f} MB: checking it row by row would take about "
+            f"{needed:,.0f} MB of memory, over the {settings.check_memory_mb:,} MB allowed "
+            "(CMAST_CHECK_MEMORY_MB)",
+            hint="Check it is the right file: a monthly return is well under 1 MB. Send one "
+            "month per file.")])
     context = Context(org_code=org, sites=trust_sites(settings), today=today)
     try:
         return check_file(path, context)
