@@ -170,3 +170,12 @@ def test_ingest_and_status_exit_codes_tell_the_truth(settings, prefect_harness, 
 
     # A bad option is bad usage: 2.
     assert runner.invoke(app, [*run, "status", "--no-such-option"]).exit_code == 2
+
+    # The warehouse lost: ingest refuses to start a new one, says how to recover, exit 1.
+    os.utime(settings.inbox / "RJR" / "ahead.csv", (time.time() - 60, time.time() - 60))
+    settings.warehouse_path.unlink()
+    result = runner.invoke(app, [*run, "ingest", "--quiet"])
+    assert result.exit_code == 1
+    assert "cmast rebuild" in result.output.replace("\n", " ")
+    assert not settings.warehouse_path.exists()
+    assert (settings.inbox / "RJR" / "ahead.csv").exists()
