@@ -118,20 +118,21 @@ def owner_file_beside(path: Path) -> Path | None:
 
 def scan_inbox(settings: Settings, now: float | None = None) -> list[Path]:
     """Files ready to be taken from ``inbox/<ORG>/``, oldest first, so resubmissions apply in
-    order; files of equal modification time in the order they reached the inbox (the change
-    time a copy or move sets), never by name.
+    order. Files of equal modification time are taken by folder and name, for repeatability
+    only: which of two files for the same return and period is the newer is never decided by
+    that order (both are refused, see ``_refuse_tie``).
 
     Left for next time without a word: files modified in the last ``settle_seconds`` (they may
     still be being written). Files that cannot be taken at all are listed by :func:`not_taken`.
     """
     now = now if now is not None else dt.datetime.now().timestamp()
     found = []
-    for path, mtime, ctime in _trust_files(settings):
+    for path, mtime, _ in _trust_files(settings):
         if now - mtime < settings.settle_seconds:
             continue  # still being written, or in the future (reported by not_taken)
         if owner_file_beside(path) is not None:
             continue  # still open in Excel: half saved, perhaps
-        found.append((mtime, ctime, path.parent.name, path.name, path))
+        found.append((mtime, path.parent.name, path.name, path))
     return [path for *_, path in sorted(found)]
 
 
