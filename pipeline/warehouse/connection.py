@@ -22,8 +22,9 @@ class WarehouseMissing(FileNotFoundError):
 
 
 class WarehouseDamaged(RuntimeError):
-    """The warehouse file is shorter than its own header says, or DuckDB found a bad block:
-    nothing may be read from or written to it; ``cmast rebuild`` makes a sound one."""
+    """The warehouse file is not a DuckDB file, is shorter than its blocks in use need, or
+    DuckDB found a bad block: nothing may be read from or written to it; ``cmast rebuild``
+    makes a sound one."""
 
 
 #: What DuckDB says when a block of the file is missing or corrupt.
@@ -62,8 +63,8 @@ def connect(settings: Settings, *, read_only: bool = False, create: bool = False
     the file only in a data root that has received nothing yet (or with ``create``, which
     ``cmast rebuild`` passes): a warehouse missing beside an archive, a quarantine or a snapshot
     was lost, and an empty one in its place would publish a snapshot of nothing over the last
-    good one. Every open checks the file is as long as its header says
-    (:class:`WarehouseDamaged` otherwise).
+    good one. Every open checks the file starts as a DuckDB file and is long enough for the
+    blocks in use (:class:`WarehouseDamaged` otherwise).
 
     While another process has the file open for writing DuckDB refuses every other process, even
     read-only; the CLI can run beside ``cmast serve``, so wait up to ``CMAST_LOCK_WAIT_SECONDS``
