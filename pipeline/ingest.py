@@ -404,9 +404,7 @@ def _load(path: Path, settings: Settings, sha: str, org: str, received_at: dt.da
 
 def _quarantine(path: Path, settings: Settings, sha: str, org: str, received_at: dt.datetime,
                 checked: Checked) -> Outcome:
-    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-    destination = settings.quarantine / org / f"{stamp}_{sha[:8]}_{filing.safe_name(path.name)}"
-    feedback = destination.with_name(destination.name + ".feedback.xlsx")
+    destination, feedback = _quarantine_place(settings, org, sha, path.name)
     what = checked.spec.title if checked.spec else "file"
     summary = (f"{len(checked.problems)} problem{'s' if len(checked.problems) != 1 else ''} "
                f"found in this {what}; nothing from it was loaded.")
@@ -446,6 +444,22 @@ def _quarantine(path: Path, settings: Settings, sha: str, org: str, received_at:
                    submission_id=submission.submission_id, return_type=submission.return_type,
                    period=checked.period, path=submission.path,
                    feedback_path=submission.feedback_path, problems=checked.problems)
+
+
+def _quarantine_place(settings: Settings, org: str, sha: str, name: str) -> tuple[Path, Path]:
+    """Where a refused file and its feedback go: named by time, hash and the name sent, and
+    never over an earlier refusal (the same file sent again within the second gets ``-2``...),
+    so each refusal keeps its own copy and feedback."""
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    folder, safe = settings.quarantine / org, filing.safe_name(name)
+    for attempt in range(1, 10_000):
+        tag = "" if attempt == 1 else f"-{attempt}"
+        destination = folder / f"{stamp}_{sha[:8]}{tag}_{safe}"
+        feedback = destination.with_name(destination.name + ".feedback.xlsx")
+        if not (destination.exists() or feedback.exists()
+                or filing.partial_path(destination).exists()):
+            return destination, feedback
+    raise filing.StorageFailed(f"No free name for {org}/{name} in {folder}")
 
 
 def _record_duplicate(conn, path: Path, settings: Settings, sha: str, org: str,

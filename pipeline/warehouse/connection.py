@@ -87,6 +87,7 @@ def connect(settings: Settings, *, read_only: bool = False, create: bool = False
                    + rebuild_hint(settings) if evidence
                    else ": nothing has been received yet (`cmast ingest` creates it)."))
         settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+        forget_migrated(settings)  # a new file may reuse the inode of one migrated before
     else:
         check_start(settings)
     conn = _open(settings, read_only)
@@ -185,6 +186,11 @@ def held_open(settings: Settings) -> Iterator[None]:
 #: this process. Migrating rebuilds every staging view (~70 ms); once per process is enough
 #: unless the files change or the warehouse is replaced.
 _migrated: dict[str, tuple] = {}
+
+
+def forget_migrated(settings: Settings) -> None:
+    """The warehouse file is new or was replaced: migrate it at its next opening for writing."""
+    _migrated.pop(str(settings.warehouse_path), None)
 
 
 def _fingerprint(settings: Settings) -> tuple:

@@ -26,7 +26,7 @@ import pandas as pd
 
 from pipeline.config import Settings
 from pipeline.locking import writer_lock
-from pipeline.warehouse.connection import connect
+from pipeline.warehouse.connection import connect, forget_migrated
 from pipeline.warehouse.ledger import LOADED, SUPERSEDED
 from pipeline.warehouse.models import build_marts
 from pipeline.warehouse.snapshot import snapshot_path
@@ -75,6 +75,7 @@ def rebuild_warehouse(settings: Settings, *, force: bool = False) -> Rebuilt:
         settings.warehouse_path.with_name(settings.warehouse_path.name + ".wal").unlink(
             missing_ok=True)
         os.replace(building, settings.warehouse_path)
+        forget_migrated(settings)
     return Rebuilt(submissions=len(history), reloaded=reloaded, problems=problems,
                    set_aside=set_aside)
 
