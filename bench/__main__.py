@@ -33,6 +33,7 @@ BENCHMARKS = {
     "national": "bench.national",
     "reader": "bench.reader",
     "validation": "bench.validation",
+    "check_memory": "bench.check_memory",
 }
 RESULTS = Path(__file__).resolve().parent / "results.json"
 

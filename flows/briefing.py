@@ -27,11 +27,15 @@ def previous_month(today: dt.date) -> str:
 
 @task(name="write-briefing", cache_policy=NO_CACHE)
 def write_briefing_task(data_dir: str, period: str) -> str:
-    """The briefing's files for ``period``; under the writer lock, as it may rebuild the marts."""
+    """The briefing's files for ``period``; under the writer lock, as it may rebuild the marts
+    first (the one write it makes; the figures are then read read-only)."""
     from pipeline.briefing import write_briefing
+    from pipeline.warehouse.rebuild import refresh_marts
 
     settings = load_settings(Path(data_dir))
     with writer_slot(settings.lock_wait_seconds), writer_lock(settings):
+        if settings.warehouse_path.exists():
+            refresh_marts(settings)
         written = write_briefing(settings, period)
     if written.pdf_problem:
         # The other forms are written; the run still fails, so the missing PDF raises an alert.

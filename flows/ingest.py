@@ -16,12 +16,15 @@ from flows.snapshot import publish_snapshot_task
 from flows.writer import writing
 from pipeline import alerts
 from pipeline.config import load_settings
-from pipeline.ingest import process_file, scan_inbox
+from pipeline.ingest import not_taken, process_file, scan_inbox
 from pipeline.prechecks import checking_ahead
 from pipeline.progress import progress_bar
+from pipeline.warehouse.rebuild import refresh_marts
 
 #: Outcomes that wrote to the ledger, so the snapshot's copy of it is out of date.
 _CHANGED_LEDGER = {"loaded", "rejected", "duplicate", "recovered"}
+#: Outcomes that may have changed the current rows, so the marts are out of date.
+_LOADED_ROWS = {"loaded", "recovered"}
 
 
 @task(name="ingest-file", retries=2, retry_delay_seconds=3, cache_policy=NO_CACHE,
@@ -50,6 +53,8 @@ def ingest_inbox(data_dir: str | None = None, show_progress: bool = False) -> li
     logger.info("%d file(s) waiting in %s", len(files), settings.inbox)
     outcomes = []
     found = []
+    unfinished: list[dict] = []
+    waiting = not_taken(settings)
     # An empty inbox (most scans under `cmast serve`) needs no turn to write.
     with writing(settings) if files else nullcontext():
         # Workers check the files after the one loading (pipeline.prechecks).
@@ -70,12 +75,32 @@ def ingest_inbox(data_dir: str | None = None, show_progress: bool = False) -> li
                 outcomes.append(outcome)
                 advance()
         if any(o["status"] in _CHANGED_LEDGER for o in outcomes):
+            run = get_run_context().flow_run.name
+            if any(o["status"] in _LOADED_ROWS for o in outcomes):
+                # The figures are built here, by the writer, so reads never need to write.
+                marts = refresh_marts_task(str(settings.data_dir), return_state=True)
+                if not marts.is_completed():
+                    found.append(alerts.run_failed("ingest-inbox", run,
+                                                   f"marts not rebuilt: {marts.message}"))
+                    unfinished.append(_run_step("marts", marts.message))
             state = publish_snapshot_task(str(settings.data_dir), return_state=True)
             if not state.is_completed():  # the files are loaded: a stale snapshot is an alert
                 found.append(alerts.run_failed(
-                    "ingest-inbox", get_run_context().flow_run.name,
-                    f"snapshot not published: {state.message}"))
-    found = alerts.from_outcomes(outcomes) + found
+                    "ingest-inbox", run, f"snapshot not published: {state.message}"))
+                unfinished.append(_run_step("snapshot", state.message))
+    found = alerts.from_outcomes(outcomes) + alerts.from_waiting(waiting) + found
     if found:
         raise_alerts_task(found, str(settings.data_dir))
-    return outcomes
+    return outcomes + waiting + unfinished
+
+
+def _run_step(step: str, message: str) -> dict:
+    """A step of the run after the files (marts, snapshot) that failed, as an outcome line: the
+    command's exit code and summary must show it, not only the alerts file."""
+    return {"file_name": f"({step})", "org_code": "-", "status": "failed",
+            "message": f"The {step} step failed: {message}", "step": step}
+
+
+@task(name="refresh-marts", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def refresh_marts_task(data_dir: str) -> bool:
+    return refresh_marts(load_settings(Path(data_dir)))

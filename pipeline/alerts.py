@@ -1,6 +1,9 @@
 """Alerts: what the analyst on duty must hear about without watching the pipeline.
 
-Four kinds, each about one thing:
+Five kinds, each about one thing:
+
+- ``file_held``: a file in the inbox that cannot be taken until someone acts (a modification
+  time in the future, outside a trust's folder, in a sub-folder); ``file`` is where it lies;
 
 - ``quarantined``: a trust's file was refused (``file`` is where it now lies, beside its feedback);
 - ``file_failed``: a file could not be processed for an outside reason after its retries and was
@@ -34,8 +37,9 @@ import pandas as pd
 
 from pipeline.config import Settings
 
-QUARANTINED, FILE_FAILED, RUN_FAILED, SUBMISSION_MISSING, RECONCILIATION_DIFFERS = (
-    "quarantined", "file_failed", "run_failed", "submission_missing", "reconciliation_differs")
+QUARANTINED, FILE_FAILED, RUN_FAILED, SUBMISSION_MISSING, RECONCILIATION_DIFFERS, FILE_HELD = (
+    "quarantined", "file_failed", "run_failed", "submission_missing", "reconciliation_differs",
+    "file_held")
 #: The ICB has an inbox too, but sends only its own finance return (pipeline/returns/finance.py)
 #: and its programme teams' return (pipeline/returns/programme.py) of the monthly ones; every
 #: CMAST trust sends every monthly return but the programme return, whose rows of its own a
@@ -136,6 +140,13 @@ def from_outcomes(outcomes: list[dict]) -> list[Alert]:
     return alerts
 
 
+def from_waiting(waiting: list[dict]) -> list[Alert]:
+    """Alerts for the files a scan could not take and that need someone to act (``held``)."""
+    return [Alert(kind=FILE_HELD, org_code=None if w["org_code"] == "-" else w["org_code"],
+                  file=w.get("path"), message=f"{w['file_name']}: {w['message']}")
+            for w in waiting if w["status"] == "held"]
+
+
 def run_failed(flow_name: str, run_name: str, message: str) -> Alert:
     return Alert(kind=RUN_FAILED, run=run_name,
                  message=f"The {flow_name} run {run_name} failed: {message}")
@@ -186,12 +197,18 @@ def check_deadlines(settings: Settings, today: dt.date | None = None) -> list[Al
     """The trusts and monthly returns missing for the latest period now past its deadline."""
     from pipeline.reference_data import cmast_trusts
     from pipeline.returns import all_returns
-    from pipeline.warehouse import connect, ledger
+    from pipeline.warehouse import ledger
+    from pipeline.warehouse.reading import reading
 
     period = overdue_period(today or dt.date.today(), settings.submission_deadline_day)
     monthly = {spec.return_type: spec.title for spec in all_returns()
                if spec.frequency == "monthly"}
-    with connect(settings) as conn:
-        frame = ledger.submissions(conn)
+    from pipeline.warehouse.connection import received_before
+
+    if not settings.warehouse_path.exists() and not received_before(settings):
+        frame = ledger.empty_ledger()  # nothing received yet: every return is missing
+    else:
+        with reading(settings) as conn:
+            frame = ledger.submissions(conn)
     return missing_submissions(frame, cmast_trusts(settings), monthly, period,
                                settings.submission_deadline_day)

@@ -12,9 +12,11 @@ from rich.console import Console
 
 from pipeline import report
 from pipeline.commands.briefing import briefing, write_and_report
+from pipeline.commands.errors import refusals
 from pipeline.commands.headlines import headlines
 from pipeline.commands.national import national
 from pipeline.commands.query import query
+from pipeline.commands.rebuild import rebuild
 from pipeline.commands.serve import serve
 from pipeline.commands.snapshot import snapshot
 from pipeline.commands.spc import spc
@@ -48,10 +50,15 @@ def _run_ingest(current: Settings, quiet: bool) -> list[dict]:
 @app.command()
 def ingest(quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False
            ) -> None:
-    """Take every file waiting in the inbox: load it, or quarantine it with a feedback workbook."""
+    """Take every file waiting in the inbox: load it, or quarantine it with a feedback workbook.
+
+    Exit 0 when every file was taken; 1 when one was refused, failed or is held (or the marts
+    or snapshot step failed)."""
     current = settings()
-    outcomes = _run_ingest(current, quiet)
+    with refusals():
+        outcomes = _run_ingest(current, quiet)
     report.print_outcomes(console, outcomes, current)
+    raise typer.Exit(report.exit_code(outcomes))
 
 
 @app.command()
@@ -62,13 +69,19 @@ def demo(quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress 
 
     current = settings()
     current.ensure_dirs()
-    written = write_demo_inbox(current)
-    console.print(f"{len(written)} sample returns new to the ledger written into {current.inbox}")
-    outcomes = _run_ingest(current, quiet)
-    report.print_outcomes(console, outcomes, current)
-    report.print_loaded_summary(console, current)
-    _load_national_for_demo(current)
+    with refusals():
+        written = write_demo_inbox(current)
+        console.print(f"{len(written)} sample returns new to the ledger written into "
+                      f"{current.inbox}")
+        outcomes = _run_ingest(current, quiet)
+        report.print_outcomes(console, outcomes, current)
+        report.print_loaded_summary(console, current)
+        _load_national_for_demo(current)
     write_and_report(current, None)
+    # The demo's drafts are rejected on purpose (to show the feedback); anything else not done
+    # (a file failed, the snapshot not published) is an exit code of 1, as for `cmast ingest`.
+    if any(o["status"] in ("failed", "held") for o in outcomes):
+        raise typer.Exit(1)
 
 
 def _load_national_for_demo(current: Settings) -> None:
@@ -76,8 +89,6 @@ def _load_national_for_demo(current: Settings) -> None:
     from pipeline.national.load import load_national_file
     from pipeline.samples.demo import national_demo_files
     from pipeline.samples.uec import PLANTED
-    from pipeline.warehouse import connect
-    from pipeline.warehouse.models import build_marts
 
     files = national_demo_files()
     if not files:
@@ -85,6 +96,9 @@ def _load_national_for_demo(current: Settings) -> None:
                       "is invented, and the briefing has no regional or national comparison and "
                       "nothing to reconcile with.")
         return
+    from pipeline.warehouse.rebuild import refresh_marts
+    from pipeline.warehouse.snapshot import publish_snapshot
+
     outcomes = [load_national_file(path, current) for path in files]
     loaded = sum(o.status in ("loaded", "superseded") for o in outcomes)
     months = ", ".join(sorted({o.period for o in outcomes if o.period}))
@@ -93,8 +107,9 @@ def _load_national_for_demo(current: Settings) -> None:
                   f"with NHS England's figures for each trust (attendances and within 4 hours by "
                   f"type), except {PLANTED.org_code}'s for {PLANTED.period}, planted to differ; "
                   "other months are invented.")
-    with connect(current) as conn:
-        build_marts(conn, current)
+    if loaded:  # a writer: the marts and the report writers' snapshot follow what it loaded
+        refresh_marts(current)
+        publish_snapshot(current)
     report_differences(current)
 
 
@@ -145,18 +160,30 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array, one per file.")] = False,
     org: Annotated[str | None, typer.Option("--org", help="Only this trust.")] = None,
 ) -> None:
-    """The submissions ledger: every file received and what became of it."""
-    from pipeline.warehouse import connect, ledger
+    """The submissions ledger: every file received and what became of it, then the files in the
+    inbox that cannot be taken. Reads only. Exit 1 when a file is held until someone acts."""
+    from pipeline.ingest import not_taken
+    from pipeline.warehouse import ledger
+    from pipeline.warehouse.connection import received_before
+    from pipeline.warehouse.reading import reading
 
     current = settings()
-    with connect(current) as conn:
-        frame = ledger.submissions(conn)
+    if not current.warehouse_path.exists() and not received_before(current):
+        frame = ledger.empty_ledger()  # nothing received yet, and nothing is created to say so
+    else:
+        with refusals(), reading(current) as conn:
+            frame = ledger.submissions(conn)
+    waiting = not_taken(current)
     if org:
         frame = frame[frame["org_code"] == org.strip().upper()]
+        waiting = [w for w in waiting if w["org_code"] == org.strip().upper()]
     if as_json:
         sys.stdout.write(json.dumps(report.ledger_records(frame, current), indent=2) + "\n")
-        return
-    report.print_ledger(console, frame)
+    else:
+        report.print_ledger(console, frame)
+        report.print_not_taken(console, waiting)
+    # Files held until someone acts are something not done, as for `cmast ingest`.
+    raise typer.Exit(report.exit_code(waiting))
 
 
 app.command("spc")(spc)
@@ -165,8 +192,13 @@ app.command("query")(query)
 app.command("snapshot")(snapshot)
 app.command("headlines")(headlines)
 app.command("briefing")(briefing)
+app.command("rebuild")(rebuild)
 app.add_typer(national, name="national")
 
 
 if __name__ == "__main__":
-    app()
+    # Run as `python -m pipeline.cli`, this file is `__main__`, while the commands import
+    # `pipeline.cli` for the settings: run that module's app, so both see the same --data-dir.
+    from pipeline.cli import app as _app
+
+    _app()

@@ -50,6 +50,14 @@ SETTINGS_HELP: dict[str, str] = {
     "(default: CMAST Performance and Analytics Team).",
     "CMAST_REPORT_CONTACT": "The contact the board pack's cover gives for questions, e.g. an "
     "email address (default: none; the cover says it is not set).",
+    "CMAST_CHECK_MEMORY_MB": "Memory checking one file row by row may take; a larger file is "
+    "refused unread, at about 26 MB per MB of file as measured in bench/ (default: 2048, so "
+    "about 78 MB; patient-level lists are checked in bulk and bound by CMAST_MAX_FILE_MB "
+    "alone).",
+    "CMAST_QUERY_SECONDS": "`cmast query` stops a query still running after this many seconds "
+    "(default: 60).",
+    "CMAST_QUERY_MEMORY_MB": "Memory `cmast query` lets DuckDB use; beyond it DuckDB spills to a "
+    "temporary folder of its own outside the snapshot, removed afterwards (default: 2048).",
     "CMAST_ALERT_BLOCK": "Prefect notification block that alerts are also sent through, as "
     "block-type/name, e.g. slack-webhook/cmast-alerts (default: none, alerts go to the file "
     "and the log only).",
@@ -114,6 +122,9 @@ class Settings:
         default_factory=lambda: dict(DEFAULT_RECONCILE_TOLERANCES))
     report_author: str = "CMAST Performance and Analytics Team"
     report_contact: str = ""
+    check_memory_mb: int = 2048
+    query_seconds: float = 60.0
+    query_memory_mb: int = 2048
 
     @property
     def inbox(self) -> Path:
@@ -171,6 +182,9 @@ def load_settings(data_dir: Path | None = None) -> Settings:
         report_author=os.environ.get("CMAST_REPORT_AUTHOR")
         or "CMAST Performance and Analytics Team",
         report_contact=os.environ.get("CMAST_REPORT_CONTACT", ""),
+        check_memory_mb=int(os.environ.get("CMAST_CHECK_MEMORY_MB", "2048")),
+        query_seconds=float(os.environ.get("CMAST_QUERY_SECONDS", "60")),
+        query_memory_mb=int(os.environ.get("CMAST_QUERY_MEMORY_MB", "2048")),
     )
 
 

@@ -44,12 +44,18 @@ from pipeline.config import Settings
 from pipeline.locking import writer_lock
 from pipeline.reference_data import cdc_sites, cmast_trusts, trust_sites
 from pipeline.spreadsheet.feedback import write_feedback
+from pipeline.validation.bulk import bulk_spec
 from pipeline.validation.problems import Problem
 from pipeline.validation.validate import Checked, Context, check_file
 from pipeline.warehouse import connect, ledger
-from pipeline.warehouse.ledger import DUPLICATE, LOADED, REJECTED, Submission
+from pipeline.warehouse.ledger import DUPLICATE, LOADED, REJECTED, SUPERSEDED, Submission
 
 TAKEN = "taken"
+#: Peak memory of checking a file row by row, in MB per MB of file, as measured by
+#: ``make bench`` (benchmark check_memory, on a 2-core machine: a 28 MB UEC CSV grew the process
+#: by 721 MB, 25.7 per MB; a 200 MB one, the default size limit, by 4,956 MB, 24.8 per MB), and
+#: rounded up. Files checked in bulk (patient-level lists, in DuckDB) are not bound by it.
+CHECK_MB_PER_FILE_MB = 26.0
 
 #: Where a test may stop a load (see ``faults`` of :func:`process_file`): after the file was
 #: read and checked, nothing written; after the ledger commit, the file not yet moved; with the
@@ -82,30 +88,121 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
 
 
-def scan_inbox(settings: Settings, now: float | None = None) -> list[Path]:
-    """Files waiting in ``inbox/<ORG>/``, oldest first, so resubmissions apply in order.
+#: Names the operating system or Office leave beside files, which are never returns: left alone
+#: without a word (an alert to a trust about its Thumbs.db helps nobody).
+NOT_RETURNS = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store"})
+#: A file modified further ahead than this is "in the future" (a client clock ahead), beyond
+#: what the clocks of a network share and the server differ by.
+FUTURE_TOLERANCE_SECONDS = 300.0
+#: Statuses of files seen but not taken (``not_taken``): ``waiting`` clears by itself (a
+#: workbook still open in Excel); ``held`` needs the sender to act, and is an alert.
+WAITING, HELD = "waiting", "held"
 
-    Files modified in the last ``settle_seconds`` may still be being written: left for next time.
+
+def is_not_a_return(name: str) -> bool:
+    """Hidden files, OS metadata, alternate-stream copies (``x.xlsx:Zone.Identifier``, as a
+    download copied from Windows leaves them) and Office's owner files (``~$x.xlsx``)."""
+    return (name.startswith((".", "~$")) or name.lower() in NOT_RETURNS
+            or ":" in name or name.lower().endswith(".zone.identifier"))
+
+
+def owner_file_beside(path: Path) -> Path | None:
+    """The Office owner file (``~$`` name) Excel keeps beside a workbook it has open, if any.
+    Excel names it ``~$`` + the name, or for longer names replaces the first two characters."""
+    for name in (f"~${path.name}", f"~${path.name[1:]}", f"~${path.name[2:]}"):
+        candidate = path.with_name(name)
+        if candidate != path and candidate.exists():
+            return candidate
+    return None
+
+
+def scan_inbox(settings: Settings, now: float | None = None) -> list[Path]:
+    """Files ready to be taken from ``inbox/<ORG>/``, oldest first, so resubmissions apply in
+    order. Files of equal modification time are taken by folder and name, for repeatability
+    only: which of two files for the same return and period is the newer is never decided by
+    that order (both are refused, see ``_refuse_tie``).
+
+    Left for next time without a word: files modified in the last ``settle_seconds`` (they may
+    still be being written). Files that cannot be taken at all are listed by :func:`not_taken`.
     """
     now = now if now is not None else dt.datetime.now().timestamp()
+    found = []
+    for path, mtime, _ in _trust_files(settings):
+        if now - mtime < settings.settle_seconds:
+            continue  # still being written, or in the future (reported by not_taken)
+        if owner_file_beside(path) is not None:
+            continue  # still open in Excel: half saved, perhaps
+        found.append((mtime, path.parent.name, path.name, path))
+    return [path for *_, path in sorted(found)]
+
+
+def _trust_files(settings: Settings) -> list[tuple[Path, float, float]]:
+    """Every candidate file directly in a trust's folder: path, modification and change time."""
     found = []
     if not settings.inbox.exists():
         return []
     # A trust's folder that is a link leads outside the inbox: never followed.
     for folder in sorted(p for p in settings.inbox.iterdir() if p.is_dir() and not p.is_symlink()):
         for path in folder.iterdir():
-            if path.name.startswith((".", "~$")):
-                continue  # hidden files and Excel's lock files are not submissions
+            if is_not_a_return(path.name):
+                continue
             if not (path.is_symlink() or path.is_file()):
                 continue  # folders, pipes and devices: links are taken, to be refused
             try:
-                mtime = path.lstat().st_mtime
+                status = path.lstat()
             except FileNotFoundError:
                 continue  # taken by another run while we looked
-            if now - mtime < settings.settle_seconds:
+            found.append((path, status.st_mtime, status.st_ctime))
+    return found
+
+
+def not_taken(settings: Settings, now: float | None = None) -> list[dict]:
+    """The files in the inbox that a scan does not take, each with what to do: a workbook open
+    in Excel (waiting), a modification time in the future, a file outside any trust's folder or
+    in a sub-folder of one (held: the sender must act). Outcome records, as the flow returns."""
+    now = now if now is not None else dt.datetime.now().timestamp()
+    found = []
+    for path, mtime, _ in _trust_files(settings):
+        org = path.parent.name
+        owner = owner_file_beside(path)
+        if mtime - now > FUTURE_TOLERANCE_SECONDS:
+            stamp = dt.datetime.fromtimestamp(mtime).strftime("%d %B %Y %H:%M")
+            found.append(_not_taken(
+                org, path, HELD, settings,
+                f"Not taken: its modification time ({stamp}) is in the future, so its order "
+                "against other files cannot be known (the sending computer's clock is ahead?). "
+                "Correct that clock and save the file again, or set its time to now "
+                f"(touch it); it is taken by itself once {stamp} has passed."))
+        elif owner is not None and now - mtime >= settings.settle_seconds:
+            found.append(_not_taken(
+                org, path, WAITING, settings,
+                f"Waiting: the workbook is open in Excel ({owner.name} is beside it), so it may "
+                "be half saved. It is taken once it is closed."))
+    if settings.inbox.exists():
+        for path in sorted(settings.inbox.rglob("*")):
+            if any(is_not_a_return(part) for part in path.relative_to(settings.inbox).parts):
                 continue
-            found.append((mtime, path.parent.name, path.name, path))
-    return [path for *_, path in sorted(found)]
+            if any(p.is_symlink() for p in [path, *path.parents] if settings.inbox in p.parents):
+                continue  # links inside trust folders are refused by the loader; others unread
+            depth = len(path.relative_to(settings.inbox).parts)
+            if not path.is_file() or depth == 2:
+                continue
+            where = path.relative_to(settings.inbox).as_posix()
+            if depth == 1:
+                message = (f"Not taken: inbox/{where} is not in a trust's folder. Move it into "
+                           "the folder of the trust that sent it, inbox/<ORG>/.")
+                org = "-"
+            else:
+                org = path.relative_to(settings.inbox).parts[0]
+                message = (f"Not taken: inbox/{where} is in a sub-folder of inbox/{org}/, "
+                           f"where files are not looked for. Move it up into inbox/{org}/.")
+            found.append(_not_taken(org, path, HELD, settings, message))
+    return found
+
+
+def _not_taken(org: str, path: Path, status: str, settings: Settings, message: str) -> dict:
+    return {"file_name": path.name, "org_code": org, "status": status, "message": message,
+            "path": settings.relative(path)}
 
 
 def sha256_of(path: Path) -> str:
@@ -168,10 +265,9 @@ def _process(path: Path, settings: Settings, org: str, sha: str, received_at: dt
                       and not settings.absolute(r["path"]).exists()]
         if unfinished:
             return _finish_move(path, settings, unfinished[0])
-        # The same file (name and time as recorded) whose copy reached its place before the
-        # process stopped, so it is still in the inbox too: only its removal is left to do.
-        interrupted = [r for r in earlier if r["status"] != DUPLICATE
-                       and r["file_name"] == path.name and r["received_at"] == received_at]
+        # The very file whose copy reached its place before the process stopped, so it is
+        # still in the inbox too: only its removal is left to do.
+        interrupted = [r for r in earlier if is_interrupted(path, settings, sha, r)]
         if interrupted:
             return _finish_move(path, settings, interrupted[0])
         loaded = [r for r in earlier if r["status"] == LOADED]
@@ -182,8 +278,33 @@ def _process(path: Path, settings: Settings, org: str, sha: str, received_at: dt
     checked = prechecks.take(path, sha, day) or check_waiting_file(path, settings, org, day)
     _reached("after_read")
     if checked.valid:
-        return _load(path, settings, sha, org, received_at, checked, before_commit)
+        with connect(settings) as conn:
+            previous = ledger.current(conn, org, checked.spec.return_type, checked.period)
+        if (previous is not None and previous["received_at"] == received_at
+                and previous["sha256"] != sha):
+            return _refuse_tie(path, settings, sha, org, received_at, checked, previous)
+        reverted = [r for r in earlier if r["status"] == SUPERSEDED]
+        return _load(path, settings, sha, org, received_at, checked, before_commit,
+                     reverted[0] if reverted else None)
     return _quarantine(path, settings, sha, org, received_at, checked)
+
+
+def is_interrupted(path: Path, settings: Settings, sha: str, record: dict) -> bool:
+    """Whether ``path`` is the file whose processing ``record`` recorded, interrupted after its
+    copy reached its place: the name, modification time and content are those recorded, the
+    recorded place holds that content, and the inbox file has not changed since it was
+    processed (its change time, which a copy, move or new save sets, is not later). A file sent
+    again as it was (a revert to an earlier version, a rejected file sent again, by a copy that
+    keeps the modification time) arrived after, so it is a new submission, never "recovered"."""
+    if record["status"] == DUPLICATE or record["file_name"] != path.name:
+        return False
+    if record["received_at"] != dt.datetime.fromtimestamp(path.stat().st_mtime):
+        return False
+    placed = settings.absolute(record["path"])
+    if not placed.is_file() or sha256_of(placed) != sha:
+        return False
+    changed = dt.datetime.fromtimestamp(path.stat().st_ctime)
+    return changed <= record["processed_at"]
 
 
 def check_waiting_file(path: Path, settings: Settings, org: str, today: dt.date) -> Checked:
@@ -201,6 +322,14 @@ def check_waiting_file(path: Path, settings: Settings, org: str, today: dt.date)
             rule=f"The file is {size_mb:,.1f} MB, over the {settings.max_file_mb:g} MB limit "
             "(CMAST_MAX_FILE_MB)",
             hint="Check it is the right file; a monthly return is well under this size.")])
+    needed = size_mb * CHECK_MB_PER_FILE_MB
+    if needed > settings.check_memory_mb and bulk_spec(path) is None:
+        return Checked(problems=[Problem(
+            rule=f"The file is {size_mb:,.1f} MB: checking it row by row would take about "
+            f"{needed:,.0f} MB of memory, over the {settings.check_memory_mb:,} MB allowed "
+            "(CMAST_CHECK_MEMORY_MB)",
+            hint="Check it is the right file: a monthly return is well under 1 MB. Send one "
+            "month per file.")])
     context = Context(org_code=org, sites=trust_sites(settings),
                       cdc_sites=cdc_sites(settings), today=today)
     try:
@@ -218,8 +347,33 @@ def check_waiting_file(path: Path, settings: Settings, org: str, today: dt.date)
             "say it is fixed, or send it as CSV in the meantime.")])
 
 
+def _refuse_tie(path: Path, settings: Settings, sha: str, org: str, received_at: dt.datetime,
+                checked: Checked, previous: dict) -> Outcome:
+    """Two different files for one trust, return and period with the same modification time:
+    which is newer cannot be told, and their names must not decide it. Both are refused: this
+    one is quarantined, and the one loaded first stops being current (the submission before it,
+    if any, is current again), each saying why."""
+    stamp = received_at.strftime("%d %B %Y %H:%M:%S")
+    checked = Checked(problems=[Problem(
+        rule=f"This file and {previous['file_name']} (submission {previous['submission_id']}) "
+        f"are both {checked.spec.title} returns for {checked.period} with the same "
+        f"modification time ({stamp}), so which is the newer cannot be told; neither is used",
+        hint="Send again only the file that is right, saved anew (so that it has a later "
+        "time).")], spec=checked.spec, period=checked.period)
+    outcome = _quarantine(path, settings, sha, org, received_at, checked)
+    with connect(settings) as conn:
+        ledger.withdraw(conn, previous["submission_id"],
+                        f"Withdrawn: {path.name} (submission {outcome.submission_id}) has the "
+                        f"same modification time for the same return and period, so which is "
+                        "the newer cannot be told; neither is used")
+    outcome.message += (f" {previous['file_name']} (submission {previous['submission_id']}), "
+                        "with the same time, is no longer current either.")
+    return outcome
+
+
 def _load(path: Path, settings: Settings, sha: str, org: str, received_at: dt.datetime,
-          checked: Checked, before_commit: Callable[[], None] | None) -> Outcome:
+          checked: Checked, before_commit: Callable[[], None] | None,
+          reverted: dict | None = None) -> Outcome:
     spec = checked.spec
     destination = settings.archive / org / f"{sha}{_suffix(path)}"
     raw_ready = checked.in_raw_form or spec.to_raw is None  # a bulk check reduced it already
@@ -229,7 +383,10 @@ def _load(path: Path, settings: Settings, sha: str, org: str, received_at: dt.da
         processed_at=dt.datetime.now(), status=LOADED, path=settings.relative(destination),
         return_type=spec.return_type, period=checked.period,
         template_version=spec.template_version, row_count=len(rows),
-        message=f"{len(rows):,} rows of {spec.title} for {checked.period}",
+        message=f"{len(rows):,} rows of {spec.title} for {checked.period}"
+        + ("" if reverted is None else
+           f"; the same content as submission {reverted['submission_id']} "
+           f"({reverted['file_name']}), which it makes current again (a revert)"),
     )
     staged = filing.stage(path, destination)  # a full disk shows here, before any commit
     try:
@@ -248,9 +405,7 @@ def _load(path: Path, settings: Settings, sha: str, org: str, received_at: dt.da
 
 def _quarantine(path: Path, settings: Settings, sha: str, org: str, received_at: dt.datetime,
                 checked: Checked) -> Outcome:
-    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-    destination = settings.quarantine / org / f"{stamp}_{sha[:8]}_{filing.safe_name(path.name)}"
-    feedback = destination.with_name(destination.name + ".feedback.xlsx")
+    destination, feedback = _quarantine_place(settings, org, sha, path.name)
     what = checked.spec.title if checked.spec else "file"
     summary = (f"{len(checked.problems)} problem{'s' if len(checked.problems) != 1 else ''} "
                f"found in this {what}; nothing from it was loaded.")
@@ -290,6 +445,22 @@ def _quarantine(path: Path, settings: Settings, sha: str, org: str, received_at:
                    submission_id=submission.submission_id, return_type=submission.return_type,
                    period=checked.period, path=submission.path,
                    feedback_path=submission.feedback_path, problems=checked.problems)
+
+
+def _quarantine_place(settings: Settings, org: str, sha: str, name: str) -> tuple[Path, Path]:
+    """Where a refused file and its feedback go: named by time, hash and the name sent, and
+    never over an earlier refusal (the same file sent again within the second gets ``-2``...),
+    so each refusal keeps its own copy and feedback."""
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    folder, safe = settings.quarantine / org, filing.safe_name(name)
+    for attempt in range(1, 10_000):
+        tag = "" if attempt == 1 else f"-{attempt}"
+        destination = folder / f"{stamp}_{sha[:8]}{tag}_{safe}"
+        feedback = destination.with_name(destination.name + ".feedback.xlsx")
+        if not (destination.exists() or feedback.exists()
+                or filing.partial_path(destination).exists()):
+            return destination, feedback
+    raise filing.StorageFailed(f"No free name for {org}/{name} in {folder}")
 
 
 def _record_duplicate(conn, path: Path, settings: Settings, sha: str, org: str,

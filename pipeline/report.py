@@ -13,18 +13,30 @@ from pipeline.config import Settings
 from pipeline.validation.problems import Problem
 
 _STATUS_STYLE = {"loaded": "green", "rejected": "red", "duplicate": "yellow",
-                 "superseded": "dim", "recovered": "cyan", "failed": "bold red", "taken": "dim"}
+                 "superseded": "dim", "recovered": "cyan", "failed": "bold red", "taken": "dim",
+                 "held": "bold red", "waiting": "yellow"}
+#: Outcomes of an ingest that mean something was refused or not done: exit code 1.
+NOT_DONE = frozenset({"rejected", "failed", "held"})
+#: Outcomes shown one per line, with their message.
+_SHOWN = ("rejected", "failed", "recovered", "held", "waiting")
+
+
+def exit_code(outcomes: list[dict]) -> int:
+    """0 when every file was taken and every step done; 1 when a file was refused, failed or is
+    held until someone acts (a workbook still open in Excel only waits: 0)."""
+    return 1 if any(o["status"] in NOT_DONE for o in outcomes) else 0
 
 
 def print_outcomes(console: Console, outcomes: list[dict], settings: Settings) -> None:
     if not outcomes:
         console.print("The inbox is empty: nothing to do.")
         return
-    counts = Counter(o["status"] for o in outcomes)
+    files = [o for o in outcomes if "step" not in o]
+    counts = Counter(o["status"] for o in files)
     parts = [f"[{_STATUS_STYLE.get(s, '')}]{n} {s}[/]" for s, n in sorted(counts.items())]
-    console.print(f"Processed {len(outcomes)} files: " + ", ".join(parts))
+    console.print(f"Processed {len(files)} files: " + ", ".join(parts))
     for outcome in outcomes:
-        if outcome["status"] in ("rejected", "failed", "recovered"):
+        if outcome["status"] in _SHOWN:
             style = _STATUS_STYLE[outcome["status"]]
             console.print(f"  [{style}]{outcome['status']}[/] " + escape(
                 f"{outcome['org_code']}/{outcome['file_name']}: {outcome['message']}"))
@@ -44,6 +56,17 @@ def print_problems(console: Console, file_name: str, problems: list[Problem]) ->
                   f"{'s' if len(problems) != 1 else ''}:")
     for problem in problems:
         console.print("  " + escape(problem.as_line()), soft_wrap=True)
+
+
+def print_not_taken(console: Console, waiting: list[dict]) -> None:
+    """The files in the inbox not taken, for ``cmast status``."""
+    if not waiting:
+        return
+    console.print(f"{len(waiting)} file(s) in the inbox not taken:")
+    for outcome in waiting:
+        style = _STATUS_STYLE[outcome["status"]]
+        console.print(f"  [{style}]{outcome['status']}[/] " + escape(
+            f"{outcome['path']}: {outcome['message']}"), soft_wrap=True)
 
 
 def print_ledger(console: Console, frame: pd.DataFrame) -> None:
@@ -82,9 +105,9 @@ def _missing(value: object) -> bool:
 
 def print_loaded_summary(console: Console, settings: Settings) -> None:
     """What the warehouse now holds: per return and period, how many trusts are current."""
-    from pipeline.warehouse import connect
+    from pipeline.warehouse.reading import reading
 
-    with connect(settings) as conn:
+    with reading(settings) as conn:
         frame = conn.execute(
             "SELECT return_type, period, count(*) AS trusts, sum(row_count) AS rows "
             "FROM ledger.submissions WHERE status = 'loaded' "

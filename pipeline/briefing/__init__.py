@@ -35,11 +35,12 @@ def write_briefing(settings: Settings, period: str | None = None) -> Written:
     from pipeline.briefing.pdf import PdfUnavailable, write_pdf
     from pipeline.metrics.checks import check
     from pipeline.metrics.headlines import build_headlines, load_inputs, periods
-    from pipeline.warehouse import connect
-    from pipeline.warehouse.models import ensure_marts
+    from pipeline.warehouse.connection import received_before
+    from pipeline.warehouse.reading import reading
 
-    with connect(settings) as conn:
-        ensure_marts(conn, settings)
+    if not settings.warehouse_path.exists() and not received_before(settings):
+        raise LookupError("No figures yet: nothing has been received (no warehouse yet).")
+    with reading(settings, marts=True) as conn:
         inputs = load_inputs(conn)
     available = periods(inputs)
     if not available:

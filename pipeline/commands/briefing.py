@@ -23,10 +23,21 @@ def briefing(
 
 def write_and_report(current, period: str | None) -> None:
     from pipeline.briefing import write_briefing
+    from pipeline.commands.errors import refusals
     from pipeline.metrics.checks import ConsistencyError
+    from pipeline.warehouse.rebuild import refresh_marts
+    from pipeline.warehouse.snapshot import publish_snapshot, snapshot_path
 
+    with refusals():
+        # The one write a briefing may need, made as a writer: marts older than the latest
+        # submission are rebuilt, and then the report writers' snapshot follows them. The
+        # figures themselves are read read-only.
+        if current.warehouse_path.exists() and (refresh_marts(current)
+                                                or not snapshot_path(current).exists()):
+            publish_snapshot(current)
     try:
-        written = write_briefing(current, period)
+        with refusals():
+            written = write_briefing(current, period)
     except ConsistencyError as error:
         _console.print(f"[red]Briefing not written[/red]: {escape(str(error))}", soft_wrap=True)
         raise typer.Exit(1) from error

@@ -31,14 +31,13 @@ def headlines(
     import pandas as pd
 
     from pipeline.cli import settings
+    from pipeline.commands.errors import refusals
     from pipeline.metrics.headlines import build_headlines, load_inputs, periods
     from pipeline.metrics.sentences import formatted
-    from pipeline.warehouse import connect
-    from pipeline.warehouse.models import ensure_marts
+    from pipeline.warehouse.reading import reading
 
     current = settings()
-    with connect(current) as conn:
-        ensure_marts(conn, current)
+    with refusals(), reading(current, marts=True) as conn:
         inputs = load_inputs(conn)
     available = periods(inputs)
     if not available:

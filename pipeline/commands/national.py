@@ -27,15 +27,17 @@ def load(
     twice changes nothing. Exit 1 if any file was not recognised.
     """
     from pipeline.cli import settings
+    from pipeline.commands.errors import refusals
     from pipeline.national.load import load_national_file
     from pipeline.progress import progress_bar
     from pipeline.warehouse import connect
     from pipeline.warehouse.models import build_marts
+    from pipeline.warehouse.snapshot import publish_snapshot
 
     current = settings()
     current.ensure_dirs()
     outcomes = []
-    with progress_bar(len(files), "Loading", enabled=not quiet) as advance:
+    with refusals(), progress_bar(len(files), "Loading", enabled=not quiet) as advance:
         for path in files:
             outcomes.append(load_national_file(path, current))
             advance()
@@ -45,8 +47,11 @@ def load(
         _console.print(f"[{styles[outcome.status]}]{outcome.status}[/] "
                        + escape(f"{outcome.file_name}: {what}{outcome.message}"))
     if any(o.status in ("loaded", "superseded") for o in outcomes):
-        with connect(current) as conn:
-            build_marts(conn, current)
+        # A writer: the marts, then the report writers' snapshot, follow what it loaded.
+        with refusals():
+            with connect(current) as conn:
+                build_marts(conn, current)
+            publish_snapshot(current)
         report_differences(current)
     if any(o.status == "rejected" for o in outcomes):
         raise typer.Exit(1)

@@ -23,10 +23,12 @@ def snapshot(quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progr
              = False) -> None:
     """Publish outputs/snapshot/ (cmast.duckdb and Parquet) from the warehouse now."""
     from pipeline.cli import settings
+    from pipeline.commands.errors import refusals
     from pipeline.warehouse.snapshot import publish_snapshot, relation_count
 
     current = settings()
-    with progress_bar(relation_count(current), "Publishing", enabled=not quiet) as advance:
+    with refusals(), progress_bar(relation_count(current), "Publishing",
+                                  enabled=not quiet) as advance:
         published = publish_snapshot(current, advance)
     _console.print(f"Snapshot published to {escape(str(published.path.parent))}: "
                    f"{published.submissions:,} submissions; {len(published.relations)} "

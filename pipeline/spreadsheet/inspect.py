@@ -214,6 +214,41 @@ def _uncalculated(archive: zipfile.ZipFile, part: str) -> tuple[list[str], int]:
     return listed, count
 
 
+_PLAIN_XLSX = ("In Excel: File > Save As, choose \"Excel Workbook (*.xlsx)\" (not \"Excel "
+               "Macro-Enabled Workbook\"), and send that copy")
+
+
+def active_content_problem(archive: zipfile.ZipFile) -> FileProblem | None:
+    """A workbook that carries active content is refused, never read from its cached values:
+    a macro project (an .xlsm, or an .ods with Basic or scripts), or links to other workbooks or
+    to programs (DDE) whose values are whatever they were when it was last saved, and whose
+    formulas would still be live in the copy kept."""
+    names = archive.namelist()
+    if "xl/vbaProject.bin" in names or any(n.startswith(("Basic/", "Scripts/")) for n in names):
+        return file_problem(
+            "The workbook holds macros (a macro-enabled workbook, such as an .xlsm), which are "
+            "never opened here",
+            _PLAIN_XLSX + ": the macros are left out and the values kept.")
+    links = [n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml")]
+    if not links:
+        return None
+    dde = False
+    for name in links:
+        with archive.open(name) as stream:
+            dde = dde or b"ddeLink" in stream.read(1 << 20)
+    if dde:
+        return file_problem(
+            "The workbook has DDE links (formulas that fetch values from another program), so "
+            "its values are only what they were when it was last saved",
+            "Replace those formulas by their values (copy, then Paste Special > Values), then "
+            + _PLAIN_XLSX[0].lower() + _PLAIN_XLSX[1:] + ".")
+    return file_problem(
+        f"The workbook links to {len(links)} other workbook{'s' if len(links) != 1 else ''} "
+        "(external links), so its values are only what they were when it was last saved",
+        "Break the links (Data > Edit Links > Break Link), which keeps the values, save, and "
+        "send it again as an Excel Workbook (.xlsx).")
+
+
 def check_extent(facts: SheetFacts, sheet: str) -> None:
     """Refuse a sheet whose used range is larger than calamine can safely hold."""
     if facts.cells > MAX_CELLS:

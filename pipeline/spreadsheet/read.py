@@ -148,6 +148,9 @@ def _opened_zip(content: bytes) -> tuple[zipfile.ZipFile, dict[str, inspect.Shee
             "send it again from the original.") from exc
     inspect.check_zip_sizes(archive, len(content))
     names = set(archive.namelist())
+    active = inspect.active_content_problem(archive)
+    if active is not None:
+        raise active
     if "content.xml" in names or "xl/workbook.xml" in names:
         try:
             return archive, (inspect.sheet_parts(archive) if "xl/workbook.xml" in names else {})

@@ -16,12 +16,15 @@ from pipeline.validation.problems import Problem
 from schemas.fields import TIME_ONLY_DATE
 from schemas.rules import Rule
 
+#: The rule of a row whose key an earlier row already gave (only the later rows are flagged).
+REPEAT_RULE = "repeats a row already given for the same key"
+
 _PLAIN_CHECKS: list[tuple[str, str, str]] = [
     (r"^greater_than_or_equal_to\(0\)$", "must be 0 or more", "Counts cannot be negative."),
     (r"^not_nullable$", "must not be blank", "Fill every cell; type 0 where there were none."),
     (r"^str_matches\(.*\)$", "is not in the expected form", "See the example in the template."),
     (r"^isin\(.*\)$", "is not one of the allowed values", "Pick a value from the drop-down."),
-    (r"^multiple_fields_uniqueness$", "repeats a row already given for the same key",
+    (r"^multiple_fields_uniqueness$", REPEAT_RULE,
      "Send each key once: merge or remove the repeated rows."),
     (r"^field_uniqueness$", "must be unique within the file", "Remove the repeated values."),
 ]

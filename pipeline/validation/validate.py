@@ -21,7 +21,7 @@ from pipeline.spreadsheet.read import RawTable, read_table
 from pipeline.validation import identifiers, personal
 from pipeline.validation.bulk import bulk_spec
 from pipeline.validation.limit import limited
-from pipeline.validation.pandera_report import problems_from_failures
+from pipeline.validation.pandera_report import REPEAT_RULE, problems_from_failures
 from pipeline.validation.parse import parse_frame
 from pipeline.validation.problems import FileProblem, Layout, Problem
 from pipeline.validation.totals import totals_rows
@@ -100,6 +100,7 @@ def check_table(table: RawTable, spec: ReturnSpec, context: Context) -> Checked:
     schema = spec.schema
     typed, problems = parse_frame(table.frame, schema)
     typed = typed[spec.columns]
+    unparsed = {(p.column, p.row) for p in problems}
     rows = None
     if len(problems) > UNREADABLE_CELLS and 2 * len(problems) > typed.size:
         # Mostly junk under a return's header: checking rules on blanks would only multiply
@@ -113,12 +114,17 @@ def check_table(table: RawTable, spec: ReturnSpec, context: Context) -> Checked:
         try:
             rows = schema.validate(typed, lazy=True)
         except pa.errors.SchemaErrors as errors:
-            unparsed = {(p.column, p.row) for p in problems}
-            # A cell that did not parse is blank to pandera: it was reported once already.
+            # A cell that did not parse is blank to pandera: it was reported once already, and
+            # is not also judged by the rules on its value (one message per cell).
             cases = _not_reported(errors.failure_cases, unparsed)
-            problems += [p for p in problems_from_failures(cases, schema, spec.rules)
-                         if not (p.rule == "must not be blank" and (p.column, p.row) in unparsed)]
-    problems += context_problems(typed, spec, context)
+            found = problems_from_failures(cases, schema, spec.rules)
+            problems += _first_of_repeats_kept(
+                [p for p in found if (p.column, p.row) not in unparsed],
+                typed, list(schema.unique or []))
+    # One message per cell: a cell that did not parse (29 February 2023, "104+") is not also
+    # judged by the rules on its value, which it does not have.
+    problems += [p for p in context_problems(typed, spec, context)
+                 if (p.column, p.row) not in unparsed]
     period = _single_period(typed)
     totals = totals_rows(table.frame, typed, schema)
     if totals:  # one problem for the row, not one per cell a totals row breaks
@@ -130,6 +136,19 @@ def check_table(table: RawTable, spec: ReturnSpec, context: Context) -> Checked:
     problems = sorted({p.located(layout) for p in problems}, key=Problem.sort_key)
     return Checked(problems=problems, spec=spec, rows=None if problems else rows,
                    period=period, layout=layout)
+
+
+def _first_of_repeats_kept(problems: list[Problem], typed: pd.DataFrame,
+                           key: list[str]) -> list[Problem]:
+    """Pandera flags every row of a repeated key; the first of them is the row given, and only
+    the later ones repeat it."""
+    flagged = sorted({p.row for p in problems if p.row is not None
+                      and p.rule.startswith(REPEAT_RULE)})
+    if not key or not flagged:
+        return problems
+    later = set(typed.loc[flagged, key].duplicated(keep="first").loc[lambda s: s].index)
+    return [p for p in problems
+            if not (p.rule.startswith(REPEAT_RULE) and p.row is not None and p.row not in later)]
 
 
 def _not_reported(cases: pd.DataFrame, unparsed: set[tuple[str, int]]) -> pd.DataFrame:

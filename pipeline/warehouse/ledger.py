@@ -101,6 +101,23 @@ def load(
     return submission_id
 
 
+def withdraw(conn: duckdb.DuckDBPyConnection, submission_id: int, message: str) -> None:
+    """Make a loaded submission no longer current (recorded as rejected, with ``message``), and
+    the one it superseded, if any, current again; in one transaction."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        conn.execute("UPDATE ledger.submissions SET status = ?, message = ? "
+                     "WHERE submission_id = ? AND status = ?",
+                     [REJECTED, message, submission_id, LOADED])
+        conn.execute("UPDATE ledger.submissions SET status = ?, superseded_by = NULL "
+                     "WHERE superseded_by = ? AND status = ?",
+                     [LOADED, submission_id, SUPERSEDED])
+        conn.execute("COMMIT")
+    except Exception:
+        conn.execute("ROLLBACK")
+        raise
+
+
 def current(conn: duckdb.DuckDBPyConnection, org_code: str, return_type: str | None,
             period: str | None) -> dict | None:
     """The loaded submission for an org, return and period, if any."""
@@ -118,6 +135,11 @@ def by_sha(conn: duckdb.DuckDBPyConnection, sha256: str, org_code: str) -> list[
 def _rows(conn: duckdb.DuckDBPyConnection, where: str, params: list) -> list[dict]:
     result = conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM ledger.submissions {where}", params)
     return [dict(zip(_COLUMNS, row, strict=True)) for row in result.fetchall()]
+
+
+def empty_ledger() -> pd.DataFrame:
+    """The ledger of a data root that has received nothing (no warehouse yet)."""
+    return pd.DataFrame(columns=_COLUMNS)
 
 
 def submissions(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:

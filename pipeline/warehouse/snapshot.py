@@ -11,6 +11,10 @@ rebuild, into ``<data root>/outputs/snapshot/``:
   pandas, R, Power BI);
 - ``manifest.json``: when it was published and the rows in each Parquet file.
 
+A snapshot is never replaced by one holding fewer submissions (:class:`SnapshotRefused`): the
+ledger only grows, so fewer means the warehouse was lost or replaced, and the snapshot is then
+the report writers' only copy of what was there (and ``cmast rebuild`` needs its ledger).
+
 Each file appears whole or not at all (written under a temporary name in the same folder, then
 renamed over the old one), so a reader holding the old snapshot open keeps reading the old one.
 """
@@ -21,6 +25,8 @@ import datetime as dt
 import json
 import os
 import shutil
+import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +93,13 @@ def publish_snapshot(settings: Settings,
     with writer_lock(settings), connect(settings) as conn:
         conn.execute("CHECKPOINT")
         submissions = conn.execute("SELECT count(*) FROM ledger.submissions").fetchall()[0][0]
+        published = published_submissions(settings)
+        if published is not None and published > submissions:
+            raise SnapshotRefused(
+                f"Not publishing the snapshot: the warehouse holds {submissions:,} submissions "
+                f"and the snapshot already published holds {published:,}. The warehouse has "
+                "lost part of its ledger (deleted, replaced or restored from an old copy); the "
+                "snapshot is kept as it is. Rebuild the warehouse with `cmast rebuild`.")
         partial = folder / f".{SNAPSHOT_FILE}.partial"
         shutil.copyfile(settings.warehouse_path, partial)
         _check_copy(partial, submissions)
@@ -106,9 +119,30 @@ def publish_snapshot(settings: Settings,
     return Published(path=folder / SNAPSHOT_FILE, submissions=submissions, relations=relations)
 
 
+class SnapshotRefused(RuntimeError):
+    """Publishing would replace a snapshot holding more submissions than the warehouse."""
+
+
+def published_submissions(settings: Settings) -> int | None:
+    """How many submissions the published snapshot holds (``None``: nothing published)."""
+    path = snapshot_path(settings)
+    if not path.exists():
+        return None
+    try:
+        copy = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return None  # an unreadable snapshot protects nothing: a sound one may replace it
+    try:
+        return copy.execute("SELECT count(*) FROM ledger.submissions").fetchall()[0][0]
+    except duckdb.Error:
+        return None
+    finally:
+        copy.close()
+
+
 def relation_count(settings: Settings) -> int:
     """How many relations a publication exports (the length of its progress bar)."""
-    with connect(settings) as conn:
+    with connect(settings, read_only=True) as conn:
         return len(exported_relations(conn))
 
 
@@ -172,9 +206,25 @@ def read_snapshot(settings: Settings, sql: str) -> pd.DataFrame:
     if not path.exists():
         raise NoSnapshot(f"No snapshot at {path} yet: it is published after the first ingest "
                          "that loads a file, or by `cmast snapshot`.")
-    conn = duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
+    spill = tempfile.mkdtemp(prefix="cmast-query-")
+    # Bounded, so a careless join cannot take the machine: memory (spilling to a folder of its
+    # own, never inside the snapshot folder the report writers read) and time.
+    conn = duckdb.connect(str(path), read_only=True, config={
+        "enable_external_access": False, "memory_limit": f"{settings.query_memory_mb}MB",
+        "temp_directory": spill})
+    timer = threading.Timer(settings.query_seconds, conn.interrupt)
+    timer.start()
     try:
         return conn.execute(sql).df()
+    except duckdb.InterruptException as error:
+        raise QueryFailed(
+            f"The query was stopped after {settings.query_seconds:g} s, the time limit "
+            "(CMAST_QUERY_SECONDS). Narrow it (a WHERE on period or org_code, a LIMIT), or "
+            "allow longer.") from error
+    except duckdb.OutOfMemoryException as error:
+        raise QueryFailed(
+            f"The query needs more than the {settings.query_memory_mb:,} MB it may use "
+            f"(CMAST_QUERY_MEMORY_MB) and the room to spill: {error}") from error
     except duckdb.Error as error:
         # Backstop for a write the statement check let through: DuckDB refuses it on a
         # read-only file, and the person should hear why in our words, not only DuckDB's.
@@ -182,4 +232,6 @@ def read_snapshot(settings: Settings, sql: str) -> pd.DataFrame:
             raise QueryRefused(f"The snapshot is read-only: {error}") from error
         raise QueryFailed(str(error)) from error
     finally:
+        timer.cancel()
         conn.close()
+        shutil.rmtree(spill, ignore_errors=True)

@@ -1,0 +1,44 @@
+"""Commands that only read never write: the warehouse file is the same bytes after them, and
+none is created where there was none (docs/robustness.md, Reads never write)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.ingest import process_file
+from pipeline.warehouse import connect
+from pipeline.warehouse.models import marts_are_current
+from tests.conftest import drop_csv, uec_rows
+
+runner = CliRunner()
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_headlines_with_marts_out_of_date_read_a_private_copy(settings):
+    process_file(drop_csv(settings, uec_rows(days=3)), settings)  # no marts built after it
+    with connect(settings, read_only=True) as conn:
+        assert not marts_are_current(conn)
+    before = _sha(settings.warehouse_path)
+    result = runner.invoke(app, ["--data-dir", str(settings.data_dir), "headlines", "--period",
+                                 "2023-10", "--scope", "RJR", "--json"])
+    assert result.exit_code == 0, result.output
+    records = {r["id"]: r["value"] for r in json.loads(result.output)}
+    # Three days of 3*d type 1 patients over 12 hours (by hand: 3 + 6 + 9).
+    assert records["uec.type1_over_12h"] == 18
+    assert _sha(settings.warehouse_path) == before
+    with connect(settings, read_only=True) as conn:
+        assert not marts_are_current(conn)  # still: the read changed nothing
+
+
+def test_status_in_a_data_root_that_received_nothing_creates_nothing(settings):
+    result = runner.invoke(app, ["--data-dir", str(settings.data_dir), "status", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == []
+    assert not settings.warehouse_path.exists()
