@@ -4,7 +4,7 @@ A file not checked in bulk (``pipeline.validation.bulk``: the patient-level list
 whole into pandas and checked row by row, so its memory grows with its size. Each size is
 checked in a fresh process (a process's peak never goes down) and its peak resident memory
 compared with that of a process that only imports the same modules. The figure per MB of file
-sets ``pipeline.ingest.CHECK_MB_PER_FILE_MB``, from which the largest file checked row by row
+sets ``pipeline.inbox.CHECK_MB_PER_FILE_MB``, from which the largest file checked row by row
 within ``CMAST_CHECK_MEMORY_MB`` follows (docs/robustness.md, Bounded memory).
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from bench.child import in_child
 from bench.core import Row, Run, Target
 from bench.frames import ORG, as_text, uec_frame
-from pipeline.ingest import CHECK_MB_PER_FILE_MB
+from pipeline.inbox import CHECK_MB_PER_FILE_MB
 
 NAME = "check_memory"
 #: About 70 bytes a row: 2,850,000 rows make the 200 MB of the default file size limit.

@@ -15,9 +15,6 @@ loader at once: nobody waits for a pool that is still starting.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
-import stat
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future
@@ -26,6 +23,7 @@ from pathlib import Path
 
 from pipeline import workers
 from pipeline.config import Settings
+from pipeline.inbox import check_waiting_file, outside_inbox, sha256_unfollowed
 from pipeline.validation.validate import Checked
 
 #: Checks at most this many files per worker ahead of the loader: each result waits in memory
@@ -136,12 +134,10 @@ def check_ahead(path: str, settings: Settings, org: str, today: dt.date
                 ) -> tuple[str, Checked] | None:
     """In a worker: the file's hash and what checking it finds, or ``None`` if it changed
     while being checked or is not a regular file (a link is refused by the loader, unread)."""
-    from pipeline.ingest import check_waiting_file, outside_inbox
-
     file = Path(path)
     if outside_inbox(file, settings):
         return None
-    before = _sha256_unfollowed(file)
+    before = sha256_unfollowed(file)
     if before is None:
         return None
     checked = check_waiting_file(file, settings, org, today)
@@ -149,19 +145,4 @@ def check_ahead(path: str, settings: Settings, org: str, today: dt.date
     if checked.valid and not checked.in_raw_form and spec.to_raw is not None:
         # Shaped for its raw table here too, which is work the loader need not do.
         checked.rows, checked.in_raw_form = spec.to_raw(checked.rows), True
-    return (before, checked) if _sha256_unfollowed(file) == before else None
-
-
-def _sha256_unfollowed(path: Path) -> str | None:
-    """The SHA-256 of a regular file, never following a link; ``None`` for anything else."""
-    try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
-    with os.fdopen(handle, "rb") as file:
-        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-            return None
-        digest = hashlib.sha256()
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return (before, checked) if sha256_unfollowed(file) == before else None

@@ -39,7 +39,7 @@ def rebuild_hint(settings: Settings) -> str:
 def received_before(settings: Settings) -> list[str]:
     """What shows that files were received into this data root before: a non-empty archive or
     quarantine, a published snapshot. A warehouse missing beside any of these was lost."""
-    from pipeline.warehouse.snapshot import snapshot_path
+    from pipeline.warehouse.places import snapshot_path
 
     found = []
     for folder in (settings.archive, settings.quarantine):

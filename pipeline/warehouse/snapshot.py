@@ -37,24 +37,12 @@ import pandas as pd
 from pipeline.config import Settings
 from pipeline.locking import writer_lock
 from pipeline.warehouse.connection import connect
+from pipeline.warehouse.places import SNAPSHOT_FILE, parquet_dir, snapshot_dir, snapshot_path
 
-SNAPSHOT_FILE = "cmast.duckdb"
 #: The schemas exported as Parquet, with the ledger, for report writers.
 EXPORTED_SCHEMAS = ("staging", "marts")
 #: Statements a report writer may run against the snapshot: reads only.
 READ_STATEMENTS = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
-
-
-def snapshot_dir(settings: Settings) -> Path:
-    return settings.outputs / "snapshot"
-
-
-def snapshot_path(settings: Settings) -> Path:
-    return snapshot_dir(settings) / SNAPSHOT_FILE
-
-
-def parquet_dir(settings: Settings) -> Path:
-    return snapshot_dir(settings) / "parquet"
 
 
 @dataclass
