@@ -38,7 +38,11 @@ def main(
 
 
 def settings() -> Settings:
-    return load_settings(_state["data_dir"])
+    from schemas.reference import use_reference_dir
+
+    current = load_settings(_state["data_dir"])
+    use_reference_dir(current.reference_dir)  # the schemas check codes against these tables
+    return current
 
 
 def _run_ingest(current: Settings, quiet: bool) -> list[dict]:

@@ -20,6 +20,7 @@ from pipeline.reference_data import cdc_sites, cmast_trusts, trust_sites
 from pipeline.validation.bulk import bulk_spec
 from pipeline.validation.problems import Problem
 from pipeline.validation.validate import Checked, Context, check_file
+from schemas.reference import use_reference_dir
 
 _log = logging.getLogger("pipeline.ingest")
 
@@ -181,6 +182,7 @@ def check_waiting_file(path: Path, settings: Settings, org: str, today: dt.date)
     """Everything found wrong with a file waiting in ``inbox/<org>/``; reads the file and
     nothing else, so it may run ahead of loading, in another process (``pipeline.prechecks``).
     Raises ``OSError`` for an outside cause (the file is kept and retried)."""
+    use_reference_dir(settings.reference_dir)  # what the schemas check codes against
     trusts = cmast_trusts(settings)
     if org not in trusts:
         return Checked(problems=[Problem(

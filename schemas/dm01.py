@@ -20,13 +20,12 @@ England's DM01 workbook.
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
 from schemas import fields
+from schemas.reference import reference_table
 from schemas.rules import Rule, schema_with_rules
 
 WAITING = "WAITING"
@@ -36,13 +35,9 @@ MEASURES = (WAITING, *ACTIVITY)
 MAX_WEEKS = 104  # the last band: 104 weeks or more
 
 
-@cache
 def dm01_tests() -> pd.DataFrame:
     """The 15 DM01 tests: test_id, test_name, modality (the key), test_group."""
-    from pipeline.config import load_settings
-
-    path = load_settings().reference_dir / "dm01_tests.csv"
-    return pd.read_csv(path, dtype={"test_id": "int64"}, keep_default_na=False)
+    return reference_table("dm01_tests.csv", ("test_id",))
 
 
 def test_ids(values: pd.Series) -> pd.Series:

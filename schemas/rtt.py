@@ -14,13 +14,12 @@ Treatment function codes are the national list used by NHS England's RTT statist
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
 from schemas import fields
+from schemas.reference import reference_table
 from schemas.rules import Rule
 
 MAX_WEEKS = 104  # the last band: 104 weeks or more
@@ -32,13 +31,9 @@ PATHWAY_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$"
 SNAPSHOT_DAY = 6  # Sunday, as pandas numbers weekdays
 
 
-@cache
 def treatment_functions() -> pd.DataFrame:
     """The national treatment function codes: treatment_function_code, treatment_function_name."""
-    from pipeline.config import load_settings
-
-    path = load_settings().reference_dir / "treatment_functions.csv"
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return reference_table("treatment_functions.csv")
 
 
 def known_tfc(values: pd.Series) -> pd.Series:
