@@ -151,6 +151,8 @@ def _check_pack(folder, tmp_path) -> None:
     board = {f.id for f in FIGURES.values() if f.board}
     assert len(placed) == len(set(placed)), "a figure sits in two cells of the matrix"
     assert set(placed) == board, set(placed) ^ board
+    # Every table by trust ends on its system row, in bold.
+    assert page.count('<tr class="system">') == page.count("by trust</h3>") >= 5
     dom, log = render(folder / "briefing.html", tmp_path / "pack.png", tmp_path / "profile")
     errors = [line for line in log.splitlines()
               if "CONSOLE" in line and ("error" in line.lower() or "Uncaught" in line)]

@@ -63,8 +63,9 @@ td.text, th.text { text-align: left; }
 .quality { font-size: 8.5pt; }
 .quality .ok { color: #007f3b; } .quality .no { color: #d5281b; } .quality .na { color: #768692; }
 .keep { break-inside: avoid; page-break-inside: avoid; }
-table.compact { font-size: 8pt; }
-table.compact th, table.compact td { padding: 0.6mm 1.6mm; }
+table.compact { font-size: 7.5pt; line-height: 1.15; }
+table.compact th, table.compact td { padding: 0.4mm 1.5mm; }
+table.compact + h3, .keep + .keep h3 { margin-top: 2mm; }
 h3 { break-after: avoid; page-break-after: avoid; }
 .section-break { break-before: page; page-break-before: always; }
 @media print {
@@ -280,9 +281,9 @@ def _frame_table(frame: pd.DataFrame, system_last: bool = False, css: str = "") 
     head = "".join(f"<th>{_e(c)}</th>" for c in [frame.index.name or "", *frame.columns])
     body = []
     for i, (label, row) in enumerate(frame.iterrows()):
-        css = ' class="system"' if system_last and i == len(frame) - 1 else ""
+        row_class = ' class="system"' if system_last and i == len(frame) - 1 else ""
         cells = "".join(f"<td>{_e('' if pd.isna(v) else v)}</td>" for v in row)
-        body.append(f"<tr{css}><td>{_e(label)}</td>{cells}</tr>")
+        body.append(f"<tr{row_class}><td>{_e(label)}</td>{cells}</tr>")
     klass = f' class="{css}"' if css else ""
     return f"<table{klass}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
