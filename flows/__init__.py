@@ -1,7 +1,8 @@
 """Prefect flows: thin wiring around the library in ``pipeline``; the only place Prefect is used.
 
 Prefect reads its settings when first imported, so its environment is set here first,
-including the address of the server `cmast serve` runs, if it is running.
+including the address of the server `cmast serve` runs, if it is running. A flow run that
+`cmast serve`'s serving process started asks here to end with it.
 """
 
 from pipeline.config import load_settings, prefect_environment
@@ -9,5 +10,7 @@ from pipeline.config import load_settings, prefect_environment
 prefect_environment(load_settings())
 
 from flows.server import adopt_running_server  # noqa: E402  (after the environment is set)
+from pipeline.lifeline import end_with_server  # noqa: E402
 
 adopt_running_server()
+end_with_server()  # a run of `cmast serve` ends with its serving process

@@ -31,7 +31,7 @@ def write_briefing_task(data_dir: str, period: str) -> str:
     from pipeline.briefing import write_briefing
 
     settings = load_settings(Path(data_dir))
-    with writer_slot(settings.lock_wait_seconds), writer_lock(settings):
+    with writer_slot(settings), writer_lock(settings):
         written = write_briefing(settings, period)
     if written.pdf_problem:
         # The other forms are written; the run still fails, so the missing PDF raises an alert.

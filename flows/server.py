@@ -24,6 +24,8 @@ import urllib.request
 from contextlib import suppress
 from pathlib import Path
 
+from pipeline.lifeline import end_with_parent
+
 HOST = "127.0.0.1"
 #: In PREFECT_HOME while `cmast serve` runs its server: that server's API address.
 ADDRESS_FILE = "cmast-serve.url"
@@ -72,17 +74,6 @@ def port_in_use(port: int) -> bool:
         except OSError:
             return True
     return False
-
-
-def end_with_parent() -> None:
-    """In a child about to start: have Linux send it SIGTERM when its parent dies, so a
-    `cmast serve` killed outright (``kill -9``, out of memory) leaves no server behind holding
-    the port and the database. Elsewhere a no-op."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def healthy(api_url: str, timeout: float = 2.0) -> bool:

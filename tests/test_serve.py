@@ -110,6 +110,26 @@ def served(tmp_path_factory):
             process.wait()
 
 
+def _ingest_runs(served) -> list[dict]:
+    return _post(_api_url(served) + "/flow_runs/filter",
+                 {"flow_runs": {"deployment_id": {"is_null_": False}},
+                  "flows": {"name": {"any_": ["ingest-inbox"]}}})
+
+
+def test_no_run_while_the_inbox_stays_empty(served):
+    """Three full looks over an empty inbox (--interval 5) and a file that never settles
+    (hidden, as a sender's partial file is): no run at all."""
+    settings = served["settings"]
+    _wait_for(lambda: served["stdout"].exists() and "Serving:" in served["stdout"].read_text(),
+              "serve to start", served)
+    hidden = settings.inbox / "RJR" / ".half-written.csv"
+    hidden.parent.mkdir(parents=True, exist_ok=True)
+    hidden.write_text("org_code,site_code\n")
+    time.sleep(16)
+    hidden.unlink()
+    assert _ingest_runs(served) == []
+
+
 def test_a_dropped_file_is_loaded_while_report_writers_read_the_snapshot(served):
     settings = served["settings"]
     reader = subprocess.Popen(
