@@ -87,3 +87,80 @@ def kill_descendants(pid: int, signum: int = signal.SIGKILL) -> None:
                 os.killpg(child, signum)
             else:
                 os.kill(child, signum)
+
+
+def start_guard() -> None:
+    """Start a guard that ends this process's children and theirs when this process dies.
+
+    For the children this process does not start itself: the temporary server Prefect starts for a
+    flow run outside ``cmast serve`` (``cmast ingest`` by hand) cannot be asked to end with its
+    parent, and after a ``kill -9`` of the command it lived on for good, holding Prefect's
+    database and the writer slot. The guard is a small Python process importing nothing heavy:
+    it notes the descendants of this process twice a second and, once this process has gone,
+    sends them SIGTERM, then SIGKILL to any still there after ``GUARD_GRACE_SECONDS``.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import subprocess
+
+    subprocess.Popen([sys.executable, "-m", "pipeline.lifeline", str(os.getpid())],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, close_fds=True, start_new_session=True,
+                     preexec_fn=end_with_parent)
+
+
+GUARD_GRACE_SECONDS = 10.0
+
+
+def _started_at(pid: int) -> str | None:
+    """A process's start time (field 22 of its stat), to tell it from a later one given the
+    same id."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def descendants(pid: int) -> list[int]:
+    found = []
+    for child in children(pid):
+        found += [child, *descendants(child)]
+    return found
+
+
+def _guard(parent: int) -> None:
+    # The parent's death is seen by polling: the SIGTERM it sends only shortens the wait.
+    signal.signal(signal.SIGTERM, lambda *_: None)
+    me = os.getpid()
+    known: dict[int, str] = {}
+    while os.getppid() == parent:
+        for pid in descendants(parent):
+            if pid != me and pid not in known:
+                started = _started_at(pid)
+                if started is not None:
+                    known[pid] = started
+        time.sleep(0.5)
+    alive = [pid for pid, started in known.items() if _started_at(pid) == started]
+    for pid in alive:
+        with suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + GUARD_GRACE_SECONDS
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [pid for pid in alive if _running(pid, known[pid])]
+    for pid in alive:
+        with suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _running(pid: int, started: str) -> bool:
+    if _started_at(pid) != started:
+        return False
+    try:  # a zombie has ended; only its parent's wait is missing
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+if __name__ == "__main__":
+    _guard(int(sys.argv[1]))
