@@ -50,6 +50,9 @@ class Alert:
     period: str | None = None
     file: str | None = None  # relative to the data root
     run: str | None = None  # the Prefect flow run, for a failed run
+    # The run that raised it, to trace it in the Prefect UI; not part of what makes it new.
+    run_id: str | None = None
+    run_url: str | None = None
 
     @property
     def key(self) -> tuple:
@@ -57,7 +60,8 @@ class Alert:
 
     def line(self) -> str:
         about = " ".join(x for x in (self.org_code, self.return_type, self.period) if x)
-        return f"[{self.kind}] {about + ': ' if about else ''}{self.message}"
+        raised_by = f" (run {self.run_id}: {self.run_url})" if self.run_id else ""
+        return f"[{self.kind}] {about + ': ' if about else ''}{self.message}{raised_by}"
 
 
 def alerts_path(settings: Settings) -> Path:

@@ -183,6 +183,30 @@ print(json.dumps({"reads": reads, "errors": errors[:5], "most_submissions_seen":
 """
 
 
+def test_a_quarantined_file_shows_in_its_runs_state_and_artifact(served):
+    """Through Prefect's API: the run the inbox watch started for a bad file is named
+    Quarantined and tagged so, and its table artifact gives the file's outcome."""
+    settings = served["settings"]
+    bad = settings.inbox / "RBT" / "wrong.csv"
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_text("not,a,return\n1,2,3\n")
+
+    def quarantined_run():
+        runs = [r for r in _ingest_runs(served) if r["state_name"] == "Quarantined"]
+        return runs or None
+    runs = _wait_for(quarantined_run, "a Quarantined run", served)
+    assert len(runs) == 1 and "quarantined" in runs[0]["tags"]
+    assert runs[0]["state_type"] == "COMPLETED"
+    artifacts = _post(_api_url(served) + "/artifacts/filter",
+                      {"artifacts": {"flow_run_id": {"any_": [runs[0]["id"]]}}})
+    table = next(a for a in artifacts if a["key"] == "inbox-outcomes")["data"]
+    rows = json.loads(table) if isinstance(table, str) else table
+    assert [(r["trust"], r["file"], r["outcome"]) for r in rows] == [
+        ("RBT", "wrong.csv", "rejected")]
+    # The earlier runs, which only loaded files, are named so.
+    assert {r["state_name"] for r in _ingest_runs(served)} == {"Loaded", "Quarantined"}
+
+
 def test_runs_started_together_load_each_file_exactly_once(served):
     """Two `cmast ingest` processes and serve's own scans, on one inbox of eight files. The
     commands are run as an analyst would, with no PREFECT_API_URL: they find serve's server."""
