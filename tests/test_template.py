@@ -104,3 +104,50 @@ def test_a_month_of_3000_sessions_typed_into_the_template_is_valid(settings, tmp
     checked = check_file(path, Context(org_code="RJR", sites={"RJR": {"RJR05", "RJR06"}}))
     assert checked.valid, [p.as_line() for p in checked.problems[:5]]
     assert len(checked.rows) == 3000 and int(checked.rows["cases"].sum()) == 6000
+
+
+def _validate(settings, *args):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    return CliRunner().invoke(app, ["--data-dir", str(settings.data_dir), "validate", *args])
+
+
+def _filled_uec(settings, tmp_path, org="RJR"):
+    from tests.conftest import uec_rows
+
+    frame = uec_rows(days=3)
+    frame["date"] = frame["date"].astype("datetime64[s]")
+    return build_template(get_return("uec"), org_code=org, period="2023-10", sites=["RJR05"],
+                          path=tmp_path / "uec.xlsx", rows=frame, settings=settings)
+
+
+def test_validate_takes_the_trust_from_the_workbook_and_refuses_a_mismatch(settings,
+                                                                          tmp_path):
+    path = _filled_uec(settings, tmp_path)
+    result = _validate(settings, str(path))
+    assert result.exit_code == 0, result.output
+    assert "3 rows" in result.output and "(RJR)" in result.output
+    refused = _validate(settings, str(path), "--org", "REM")
+    assert refused.exit_code == 2
+    assert "made for RJR" in refused.output and "--org says REM" in refused.output
+    csv = tmp_path / "uec.csv"
+    csv.write_text("org_code\n")
+    assert _validate(settings, str(csv)).exit_code == 2  # a CSV does not say whose it is
+
+
+def test_the_same_problem_on_many_rows_is_one_line_and_a_csv_line_names_its_key(settings,
+                                                                              tmp_path):
+    from tests.conftest import uec_rows
+
+    frame = uec_rows(days=31)
+    frame.loc[4, "type1_within_4h"] = 9999  # line 6: 2023-10-05, more than attended
+    frame.to_csv(tmp_path / "rjr.csv", index=False)
+    result = _validate(settings, str(tmp_path / "rjr.csv"), "--org", "REM")
+    assert result.exit_code == 1
+    lines = [line.strip() for line in result.output.splitlines()]
+    assert "31 rows [site_code]: is not a site of REM (found: RJR05): lines 2 to 32. Use one " \
+        "of: REM21, REM22, REM23." in lines
+    within = next(line for line in lines if "[type1_within_4h]" in line)
+    assert within.startswith("line 6 (RJR05, 2023-10-05) [type1_within_4h]")

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Protection
@@ -98,10 +99,13 @@ def build_template(spec: ReturnSpec, *, org_code: str, period: str, sites: list[
     unlocked = Protection(locked=False)
     for r, record in enumerate(body.reindex(columns=columns).itertuples(index=False), start=2):
         for c, value in enumerate(record, start=1):
+            # Every cell of a written row is given its unlocking (a blank one too): programs
+            # other than Excel may not apply the column's style to cells in an existing row.
+            cell = data.cell(row=r, column=c)
+            cell.protection = unlocked
             if pd.isna(value):
                 continue
-            cell = data.cell(row=r, column=c, value=_cell_value(value))
-            cell.protection = unlocked
+            cell.value = _cell_value(value)
             if isinstance(value, pd.Timestamp):
                 cell.number_format = "yyyy-mm-dd"
     last_row = max(len(body) + 1 + 500, EDITABLE_ROWS + 1)
@@ -295,3 +299,23 @@ def _about(sheet, spec: ReturnSpec, org_code: str, period: str) -> None:
         sheet.cell(row=r, column=1, value=key)
         sheet.cell(row=r, column=2, value=value)
     sheet.sheet_state = "hidden"
+
+
+def recorded_org(path: Path) -> str | None:
+    """The trust a workbook made from a template was made for (its About sheet), or None for a
+    CSV or a workbook without one."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001  not a workbook we can open: the check says why
+        return None
+    try:
+        if ABOUT_SHEET not in book.sheetnames:
+            return None
+        for key, value, *_ in book[ABOUT_SHEET].iter_rows(max_col=2, values_only=True):
+            if key == "org_code" and value:
+                return str(value).strip().upper()
+        return None
+    finally:
+        book.close()
