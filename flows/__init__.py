@@ -11,10 +11,16 @@ from pipeline.config import load_settings, prefect_environment
 
 prefect_environment(load_settings())
 
-from flows.server import adopt_running_server  # noqa: E402  (after the environment is set)
+from flows.server import (  # noqa: E402  (after the environment is set)
+    adopt_running_server,
+    is_flow_command,
+    start_temporary_server_and_say_so,
+)
 from pipeline.lifeline import SERVING_PID, end_with_server, start_guard  # noqa: E402
 
 adopt_running_server()
 end_with_server()  # a run of `cmast serve` ends with its serving process
 if not os.environ.get("PREFECT_API_URL") and not os.environ.get(SERVING_PID):
     start_guard()  # a temporary server may be started: it must not outlive this process
+    if is_flow_command():
+        start_temporary_server_and_say_so()

@@ -163,8 +163,11 @@ def watch_inbox(settings: Settings, deployment_id: UUID, safety_seconds: float,
     While a run is taking the inbox, files that arrive wait for it to end: it took its list
     when it started, and the next run takes them.
     """
-    watch = InboxWatch(settings, safety_seconds)
-    if not watch.notified:
+    # CMAST_INBOX_WATCH=off: only the interval looks, as `cmast serve` once scanned (to
+    # compare; see bench/serve_inbox.py).
+    watch = InboxWatch(settings, safety_seconds,
+                       watch=os.environ.get("CMAST_INBOX_WATCH", "on") != "off")
+    if watch.watching and not watch.notified:
         _log.warning("No change notification for %s: looking every %g s instead",
                      settings.inbox, POLL_SECONDS)
     active: UUID | None = None

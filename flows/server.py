@@ -152,3 +152,24 @@ class PrefectServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def start_temporary_server_and_say_so() -> None:
+    """For ``cmast ingest`` (or ``demo``) with no server to use: start Prefect's temporary
+    server now rather than at the first flow call, and say how long it took and how to avoid
+    it, since every such command pays it again. Prefect's client then finds it running."""
+    from prefect.server.api.server import SubprocessASGIServer
+
+    started = time.monotonic()
+    SubprocessASGIServer().start()
+    sys.stderr.write(
+        f"No `cmast serve` running: Prefect's temporary server took "
+        f"{time.monotonic() - started:.1f} s to start. To skip this on every command, keep "
+        "`cmast serve` running (commands use its server) or set PREFECT_API_URL to a Prefect "
+        "server (see docs/operations.md).\n")
+
+
+def is_flow_command() -> bool:
+    """This process is ``cmast ingest`` or ``cmast demo``, the commands that run flows."""
+    return Path(sys.argv[0]).name == "cmast" and any(
+        argument in ("ingest", "demo") for argument in sys.argv[1:])

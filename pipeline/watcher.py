@@ -75,13 +75,16 @@ class InboxWatch:
     """``for files in InboxWatch(settings, 300).new_files(stop)`` yields each batch of newly
     settled files, waiting in between; ``stop`` (a ``threading.Event``) ends it."""
 
-    def __init__(self, settings: Settings, safety_seconds: float):
+    def __init__(self, settings: Settings, safety_seconds: float, watch: bool = True):
+        """``watch=False`` looks only every ``safety_seconds`` (an interval scan, as before the
+        watch: kept to measure the difference, see ``bench/serve_inbox.py``)."""
         self.settings = settings
         self.safety_seconds = safety_seconds
+        self.watching = watch
         self.offered: set[Signature] = set()
         self.notifier: _Inotify | None = None
         settings.inbox.mkdir(parents=True, exist_ok=True)
-        if sys.platform.startswith("linux"):
+        if watch and sys.platform.startswith("linux"):
             with suppress(OSError, AttributeError):
                 self.notifier = _Inotify(settings.inbox)
         self._next_safety_look = time.monotonic() + safety_seconds
@@ -96,6 +99,8 @@ class InboxWatch:
         if time.monotonic() >= self._next_safety_look:
             self.offered.clear()
             self._next_safety_look = time.monotonic() + self.safety_seconds
+        elif not self.watching:
+            return []
         waiting = []
         for path in scan_inbox(self.settings):
             signature = _signature(path)
@@ -112,7 +117,9 @@ class InboxWatch:
         or ``stop_seconds``, whichever is first."""
         now = time.monotonic()
         timeout = min(stop_seconds, self._next_safety_look - now, self._until_settled())
-        if self.notifier is None:
+        if not self.watching:
+            time.sleep(max(0.0, min(stop_seconds, self._next_safety_look - now)))
+        elif self.notifier is None:
             time.sleep(max(0.0, min(timeout, POLL_SECONDS)))
         else:
             self.notifier.wait(timeout)
