@@ -95,7 +95,15 @@ def _ranges(numbers: list[int]) -> str:
 
 
 def print_ledger(console: Console, frame: pd.DataFrame) -> None:
-    table = Table("#", "Org", "Return", "Period", "Status", "Rows", "Errors", "Received", "File")
+    """The ledger as a table that reads in an 80-column terminal: codes, statuses and times
+    never cut (they are short), the file name folded onto further lines when long."""
+    table = Table(box=None, padding=(0, 1, 0, 0), header_style="bold underline")
+    for name, options in (("#", {"justify": "right"}), ("Org", {}), ("Return", {}),
+                          ("Period", {}), ("Status", {"min_width": 10}),
+                          ("Rows", {"justify": "right"}), ("Err", {"justify": "right"}),
+                          ("Received", {"min_width": 11})):
+        table.add_column(name, no_wrap=True, **options)
+    table.add_column("File", overflow="fold", ratio=1, min_width=12)
     for row in frame.itertuples(index=False):
         style = _STATUS_STYLE.get(row.status, "")
         # An unrecognised file has no return or period: NaN in the frame, not None.
@@ -103,7 +111,8 @@ def print_ledger(console: Console, frame: pd.DataFrame) -> None:
                       "-" if _missing(row.return_type) else row.return_type,
                       "-" if _missing(row.period) else row.period,
                       f"[{style}]{row.status}[/]", f"{row.row_count:,}",
-                      str(row.error_count), f"{row.received_at:%Y-%m-%d %H:%M}", row.file_name)
+                      str(row.error_count), f"{row.received_at:%d %b %H:%M}",
+                      escape(row.file_name))
     console.print(table)
 
 
