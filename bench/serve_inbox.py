@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from bench.core import Row, Run, Target
+from pipeline.lifeline import end_with_parent
 
 NAME = "serve"
 ORG = "RJR"
@@ -59,8 +60,10 @@ def _serve_and_drop(root: Path, drops: int, watch: bool, interval: int) -> list[
                CMAST_INBOX_WATCH="on" if watch else "off")
     log = root / "serve.out"
     with log.open("w") as out:
+        # Ends with the bench, however the bench ends.
         serve = subprocess.Popen([CMAST, "serve", "--interval", str(interval)], env=env,
-                                 stdout=out, stderr=subprocess.STDOUT)
+                                 stdout=out, stderr=subprocess.STDOUT,
+                                 preexec_fn=end_with_parent)
     times = []
     try:
         _until(lambda: "Serving:" in log.read_text(), "serve to start", serve, log)
@@ -77,8 +80,10 @@ def _serve_and_drop(root: Path, drops: int, watch: bool, interval: int) -> list[
             frame.to_csv(partial, index=False)
             started = time.perf_counter()
             os.replace(partial, settings.inbox / ORG / name)
-            _until(lambda name=name: any(settings.archive.rglob(name))
-                   or any(settings.quarantine.rglob(name)), f"{name} to be taken", serve, log)
+            # Archived under its hash: done when it has left the inbox and one more file is
+            # in the archive (or in quarantine, which the median would show).
+            _until(lambda name=name, n=n: not (settings.inbox / ORG / name).exists()
+                   and _taken(settings) > n, f"{name} to be taken", serve, log)
             times.append(time.perf_counter() - started)
     finally:
         serve.terminate()
@@ -88,6 +93,12 @@ def _serve_and_drop(root: Path, drops: int, watch: bool, interval: int) -> list[
             serve.kill()
             serve.wait()
     return times
+
+
+def _taken(settings) -> int:
+    return sum(1 for folder in (settings.archive, settings.quarantine)
+               for path in folder.rglob("*") if path.is_file()
+               and not path.name.endswith(".feedback.xlsx"))
 
 
 def _until(condition, what: str, serve: subprocess.Popen, log: Path) -> None:
