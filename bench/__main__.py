@@ -28,12 +28,12 @@ from bench.report import print_table, write_json
 #: Name -> module, in the order they run (and are numbered in the README).
 BENCHMARKS = {
     "feedback": "bench.feedback",
-    "serve": "bench.serve_inbox",
     "month": "bench.month",
     "ptl": "bench.ptl",
     "national": "bench.national",
     "reader": "bench.reader",
     "validation": "bench.validation",
+    "serve": "bench.serve_inbox",
 }
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
