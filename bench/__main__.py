@@ -34,6 +34,7 @@ BENCHMARKS = {
     "reader": "bench.reader",
     "validation": "bench.validation",
     "check_memory": "bench.check_memory",
+    "serve": "bench.serve_inbox",
 }
 RESULTS = Path(__file__).resolve().parent / "results.json"
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from prefect import get_run_logger, task
@@ -32,8 +33,31 @@ def _logger() -> logging.Logger | logging.LoggerAdapter:
         return logging.getLogger("cmast.alerts")
 
 
-def raise_alerts(settings: Settings, found: list[Alert]) -> list[Alert]:
-    """Record the alerts not raised before, log them on the run, send them; return the new."""
+def run_link(flow_run_id=None) -> tuple[str | None, str | None]:
+    """The id and UI address of a flow run (by default the one this code runs in)."""
+    from prefect.runtime import flow_run
+    from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL
+
+    run_id = str(flow_run_id or flow_run.id or "") or None
+    if run_id is None:
+        return None, None
+    base = PREFECT_UI_URL.value() or (PREFECT_API_URL.value() or "").removesuffix("/api")
+    if not base:  # a temporary server: its address is only known to the client
+        from prefect.client.orchestration import get_client
+
+        with get_client(sync_client=True) as client:
+            base = str(client.api_url).rstrip("/").removesuffix("/api")
+    return run_id, f"{base}/runs/flow-run/{run_id}"
+
+
+def raise_alerts(settings: Settings, found: list[Alert], flow_run_id=None) -> list[Alert]:
+    """Record the alerts not raised before, log them on the run, send them; return the new.
+    Each carries the id and UI address of the run that raised it."""
+    try:
+        run_id, run_url = run_link(flow_run_id)
+    except Exception:  # noqa: BLE001  an alert without its link beats no alert
+        run_id = run_url = None
+    found = [replace(alert, run_id=run_id, run_url=run_url) for alert in found]
     new = alerting.record(settings, found)
     logger = _logger()
     for alert in new:
@@ -71,6 +95,7 @@ def alert_failed_run(flow, flow_run, state) -> None:
         data_dir = (flow_run.parameters or {}).get("data_dir")
         settings = load_settings(Path(data_dir) if data_dir else None)
         raise_alerts(settings, [alerting.run_failed(flow.name, flow_run.name,
-                                                    state.message or state.name)])
+                                                    state.message or state.name)],
+                     flow_run_id=flow_run.id)
     except Exception as error:  # a hook that raises would hide the run's own failure
         _logger().error("Could not record the failed run as an alert: %s", error)

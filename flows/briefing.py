@@ -33,7 +33,7 @@ def write_briefing_task(data_dir: str, period: str) -> str:
     from pipeline.warehouse.rebuild import refresh_marts
 
     settings = load_settings(Path(data_dir))
-    with writer_slot(settings.lock_wait_seconds), writer_lock(settings):
+    with writer_slot(settings), writer_lock(settings):
         if settings.warehouse_path.exists():
             refresh_marts(settings)
         written = write_briefing(settings, period)

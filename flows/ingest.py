@@ -1,5 +1,12 @@
 """The ingest flow: every file waiting in the inbox, each on its own, loaded or quarantined;
-then alerts for what went wrong, and a fresh snapshot for report writers if the ledger changed."""
+then alerts for what went wrong, and a fresh snapshot for report writers if the ledger changed.
+
+What happened is visible in Prefect without reading logs: each file's task run is named by its
+trust and file; the run publishes a table artifact (``inbox-outcomes``, a row per file) and a
+markdown summary (``inbox-summary``); and its final state is named by the worst that happened
+to a file (``Loaded``, ``Quarantined``, ``File failed``: all of type Completed, as the run did
+its job) and it is tagged ``quarantined`` or ``file-failed`` so the run list filters on them.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +15,17 @@ from dataclasses import asdict
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
 from prefect.context import get_run_context
+from prefect.runtime import task_run
+from prefect.states import Completed
 
 from flows.alerting import alert_failed_run, raise_alerts_task
 from flows.snapshot import publish_snapshot_task
 from flows.writer import writing
-from pipeline import alerts
+from pipeline import alerts, run_summary
 from pipeline.config import load_settings
 from pipeline.ingest import not_taken, process_file, scan_inbox
 from pipeline.prechecks import checking_ahead
@@ -27,8 +38,14 @@ _CHANGED_LEDGER = {"loaded", "rejected", "duplicate", "recovered"}
 _LOADED_ROWS = {"loaded", "recovered"}
 
 
+def _task_run_name() -> str:
+    """``RJR/return.csv``: the trust and the file, not the whole server path."""
+    path = Path(task_run.parameters["path"])
+    return f"{path.parent.name}/{path.name}"
+
+
 @task(name="ingest-file", retries=2, retry_delay_seconds=3, cache_policy=NO_CACHE,
-      task_run_name="ingest {path}")
+      task_run_name=_task_run_name)
 def ingest_file(path: str, data_dir: str) -> dict:
     """Load or quarantine one file. Retried only for outside causes (a locked warehouse, a full
     disk): a bad file is an answer, not a failure."""
@@ -40,11 +57,12 @@ def ingest_file(path: str, data_dir: str) -> dict:
 
 @flow(name="ingest-inbox", log_prints=False, on_failure=[alert_failed_run],
       on_crashed=[alert_failed_run])
-def ingest_inbox(data_dir: str | None = None, show_progress: bool = False) -> list[dict]:
+def ingest_inbox(data_dir: str | None = None, show_progress: bool = False):
     """Scan the inbox and take each file in arrival order, one at a time (DuckDB has one writer).
 
     A file whose task still fails after its retries is left in the inbox for the next run and
-    reported; it never stops the other files.
+    reported; it never stops the other files. Returns the outcomes, one dict per file (as
+    the final state's result).
     """
     logger = get_run_logger()
     settings = load_settings(Path(data_dir) if data_dir else None)
@@ -55,6 +73,7 @@ def ingest_inbox(data_dir: str | None = None, show_progress: bool = False) -> li
     found = []
     unfinished: list[dict] = []
     waiting = not_taken(settings)
+    replaced: dict[int, list[str]] = {}
     # An empty inbox (most scans under `cmast serve`) needs no turn to write.
     with writing(settings) if files else nullcontext():
         # Workers check the files after the one loading (pipeline.prechecks).
@@ -74,6 +93,9 @@ def ingest_inbox(data_dir: str | None = None, show_progress: bool = False) -> li
                             outcome["status"])
                 outcomes.append(outcome)
                 advance()
+        if any(o["status"] == "loaded" for o in outcomes):
+            replaced = run_summary.superseded(
+                settings, [o.get("submission_id") for o in outcomes])
         if any(o["status"] in _CHANGED_LEDGER for o in outcomes):
             run = get_run_context().flow_run.name
             if any(o["status"] in _LOADED_ROWS for o in outcomes):
@@ -91,7 +113,24 @@ def ingest_inbox(data_dir: str | None = None, show_progress: bool = False) -> li
     found = alerts.from_outcomes(outcomes) + alerts.from_waiting(waiting) + found
     if found:
         raise_alerts_task(found, str(settings.data_dir))
-    return outcomes + waiting + unfinished
+    return _publish(outcomes + waiting + unfinished, replaced, settings.data_dir)
+
+
+def _publish(outcomes: list[dict], replaced: dict[int, list[str]], data_dir: Path):
+    """The artifacts, the tags and the named final state of the run (see the docstring)."""
+    if not outcomes:
+        return outcomes
+    rows = run_summary.table(outcomes, replaced, data_dir)
+    headline = run_summary.headline(outcomes)
+    create_table_artifact(rows, key="inbox-outcomes", description=headline)
+    create_markdown_artifact(run_summary.markdown(outcomes, rows), key="inbox-summary",
+                             description=headline)
+    flow_run = get_run_context().flow_run
+    extra = [t for t in run_summary.tags(outcomes) if t not in flow_run.tags]
+    if extra:
+        with get_client(sync_client=True) as client:
+            client.update_flow_run(flow_run.id, tags=[*flow_run.tags, *extra])
+    return Completed(name=run_summary.state_name(outcomes), message=headline, data=outcomes)
 
 
 def _run_step(step: str, message: str) -> dict:

@@ -20,7 +20,7 @@ def build_marts_task(data_dir: str) -> list[str]:
     """Every marts table from sql/marts, in one transaction. Retried: a long load elsewhere may
     hold the writer lock."""
     settings = load_settings(Path(data_dir))
-    with writer_slot(settings.lock_wait_seconds):
+    with writer_slot(settings):
         return rebuild(settings)
 
 

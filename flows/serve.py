@@ -6,10 +6,14 @@ it needs ``PREFECT_API_URL`` and reads ``CMAST_*`` settings from the environment
 
 | deployment | flow | when |
 |---|---|---|
-| ``ingest-inbox/inbox-watch`` | scan the inbox, load or quarantine each file | every ``CMAST_INBOX_INTERVAL`` s |
+| ``ingest-inbox/inbox-watch`` | load or quarantine each file waiting | when files settle in the inbox |
 | ``rebuild-marts/nightly`` | rebuild the marts, publish the snapshot | ``CMAST_MARTS_CRON`` |
 | ``monthly-briefing/monthly`` | the previous month's briefing | ``CMAST_BRIEFING_CRON`` |
 | ``check-submissions/daily`` | alert for returns missing past their deadline | 09:00 daily |
+
+The inbox runs are started by the inbox watch (``pipeline.watcher``), a thread of this process:
+a run exists because a file arrived. ``--interval`` (``CMAST_INBOX_INTERVAL``) is how often it
+also looks over the whole inbox, as a safety net for changes it was not told about.
 
 Cron times are UK time (``Europe/London``), so they keep to the clock across summer time.
 Needs a real Prefect server (``PREFECT_API_URL``): schedules do not fire on a temporary one.
@@ -18,14 +22,18 @@ Needs a real Prefect server (``PREFECT_API_URL``): schedules do not fire on a te
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
+import os
 import signal
+import threading
+import time
+from uuid import UUID
 
+from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.runner import Runner
-from prefect.schedules import Cron, Interval
+from prefect.schedules import Cron
 
 from flows.alerting import serving_stops
 from flows.briefing import monthly_briefing
@@ -34,16 +42,28 @@ from flows.ingest import ingest_inbox
 from flows.marts import rebuild_marts
 from flows.writer import ensure_writer_limit, release_stale_slots
 from pipeline.config import Settings
+from pipeline.lifeline import SERVING_PID, kill_descendants, watch_parent
+from pipeline.watcher import POLL_SECONDS, InboxWatch
 
 TIMEZONE = "Europe/London"
 DEADLINE_CHECK_CRON = "0 9 * * *"
 
 
-def deployments(settings: Settings, interval_seconds: float) -> list[RunnerDeployment]:
-    """The four deployments, each run with this data root."""
+#: How often the runner asks the server for runs due: a run the inbox watch starts is taken up
+#: within this (Prefect's default, 10 s, was most of a trust's wait for its answer).
+RUNNER_POLL_SECONDS = 1.0
+#: After SIGTERM, how long the runner may take to cancel its runs and pause the schedules
+#: through the server; then its runs are killed (a load is one transaction) and it exits.
+STOP_SECONDS = 45.0
+_log = logging.getLogger("cmast.serve")
+
+
+def deployments(settings: Settings) -> list[RunnerDeployment]:
+    """The four deployments, each run with this data root. The inbox's has no schedule: the
+    inbox watch (:func:`watch_inbox`) starts its runs when files arrive."""
     parameters = {"data_dir": str(settings.data_dir)}
-    # A scan still running when the next is due makes the next one pointless: drop it rather
-    # than queue it, so a slow afternoon never builds a backlog of scans.
+    # A run started (say, from the UI) while another is taking the inbox would find nothing the
+    # first does not take: drop it rather than queue it.
     one_scan_at_a_time = ConcurrencyLimitConfig(
         limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW)
     # By module path, not file path: served runs then load the flows from the installed
@@ -51,10 +71,9 @@ def deployments(settings: Settings, interval_seconds: float) -> list[RunnerDeplo
     common = {"parameters": parameters, "entrypoint_type": EntrypointType.MODULE_PATH}
     return [
         ingest_inbox.to_deployment(
-            "inbox-watch", schedule=Interval(dt.timedelta(seconds=interval_seconds)),
-            concurrency_limit=one_scan_at_a_time,
+            INBOX_DEPLOYMENT, concurrency_limit=one_scan_at_a_time,
             description="Takes every file waiting in the inbox: loaded, or quarantined with "
-            "feedback.", **common),
+            "feedback. Started by the inbox watch when files arrive.", **common),
         rebuild_marts.to_deployment(
             "nightly", schedule=Cron(settings.marts_cron, timezone=TIMEZONE),
             description="Rebuilds the marts and publishes the snapshot.", **common),
@@ -67,37 +86,127 @@ def deployments(settings: Settings, interval_seconds: float) -> list[RunnerDeplo
     ]
 
 
+INBOX_DEPLOYMENT = "inbox-watch"
+
+
 def serve_deployments(settings: Settings, interval_seconds: float) -> None:
-    """Register the deployments and run their scheduled runs until SIGTERM or SIGINT.
+    """Register the deployments, watch the inbox and run what is due until SIGTERM or SIGINT.
 
     On the way out a run in progress is cancelled (a load is one transaction: its file stays in
     the inbox for next time) and the schedules are paused, so a server left running (one given
     by PREFECT_API_URL) does not pile up runs nobody will execute; the next start resumes them.
+    All of that within ``STOP_SECONDS``; past it, or when the parent (``cmast serve``) has died
+    and so its server with it, the runs are killed and the process exits at once.
     """
     ensure_writer_limit()
-    # A scan dropped by the one-at-a-time rule is logged at INFO for each tick: routine, not news.
+    # The runs this process starts end with it (flows/__init__.py reads this).
+    os.environ[SERVING_PID] = str(os.getpid())
+    # A run dropped by the one-at-a-time rule is logged at INFO: routine, not news.
     logging.getLogger("prefect.runner.state_proposer").setLevel(logging.WARNING)
-    asyncio.run(_serve_until_stopped(deployments(settings, interval_seconds)))
+    asyncio.run(_serve_until_stopped(settings, deployments(settings), interval_seconds))
 
 
-async def _serve_until_stopped(served: list[RunnerDeployment]) -> None:
-    runner = Runner(name="cmast-serve", pause_on_shutdown=True)
+class _Runner(Runner):
+    """Prefect's runner, with its SIGTERM handler replaced: that one stops the runner from
+    outside the event loop and exits, which cuts off its own connections mid-read and prints
+    their tracebacks (or, before the loop runs, fails with ``NoEventLoopError`` and never
+    exits). Ours only asks the loop to stop."""
+
+    on_sigterm = None
+
+    def handle_sigterm(self, *args: object, **kwargs: object) -> None:
+        if self.on_sigterm is not None:
+            self.on_sigterm()
+
+
+async def _serve_until_stopped(settings: Settings, served: list[RunnerDeployment],
+                               safety_seconds: float) -> None:
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    parent = os.getppid()
+
+    def request_stop() -> None:
+        if os.getppid() != parent:
+            _orphaned()  # cmast serve is gone, and its server with it: nothing to stop in order
+        loop.call_soon_threadsafe(stop.set)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: request_stop())
+    watch_parent(request_stop)
+    runner = _Runner(name="cmast-serve", pause_on_shutdown=True,
+                     query_seconds=RUNNER_POLL_SECONDS)
+    runner.on_sigterm = request_stop
     ids = [await runner.add_deployment(deployment) for deployment in served]
     release_stale_slots(ids)
-    stop = asyncio.Event()
+    watching = threading.Event()
+    watcher = threading.Thread(target=watch_inbox, args=(settings, ids[0], safety_seconds,
+                                                         watching), name="inbox-watch",
+                               daemon=True)
     async with asyncio.TaskGroup() as group:
-        group.create_task(runner.start())
-        while not runner.started:
-            await asyncio.sleep(0.1)
-        # Replace the handler the runner installs as it starts: it exits from inside the event
-        # loop, which cuts off its own connections mid-read and prints their tracebacks. Ours
-        # only sets an event, and the runner is stopped through its API.
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, stop.set)
+        starting = group.create_task(runner.start())
+        watcher.start()
         await stop.wait()
+        watching.set()
         serving_stops()
-        await runner.astop()
+        # Bounded: a server that stopped answering must not keep this process alive.
+        threading.Thread(target=_exit_after, args=(STOP_SECONDS,), daemon=True).start()
+        if runner.started:
+            await runner.astop()
+        else:  # stopped while starting: the runner's own start is what to end
+            starting.cancel()
+
+
+def watch_inbox(settings: Settings, deployment_id: UUID, safety_seconds: float,
+                stop: threading.Event) -> None:
+    """Start an inbox run as soon as files have settled, one run at a time, until ``stop``.
+
+    While a run is taking the inbox, files that arrive wait for it to end: it took its list
+    when it started, and the next run takes them.
+    """
+    # CMAST_INBOX_WATCH=off: only the interval looks, as `cmast serve` once scanned (to
+    # compare; see bench/serve_inbox.py).
+    watch = InboxWatch(settings, safety_seconds,
+                       watch=os.environ.get("CMAST_INBOX_WATCH", "on") != "off")
+    if watch.watching and not watch.notified:
+        _log.warning("No change notification for %s: looking every %g s instead",
+                     settings.inbox, POLL_SECONDS)
+    active: UUID | None = None
+    try:
+        with get_client(sync_client=True) as client:
+            while not stop.is_set():
+                try:
+                    if active is not None and client.read_flow_run(active).state.is_final():
+                        active = None
+                    if active is None:
+                        files = watch.settled_new()
+                        if files:
+                            watch.offer(files)
+                            run = client.create_flow_run_from_deployment(
+                                deployment_id, tags=["inbox-watch"])
+                            active = run.id
+                            _log.info("%d file(s) arrived: started run %s", len(files),
+                                      run.name)
+                except Exception as error:  # noqa: BLE001  the server busy or restarting
+                    if stop.is_set():
+                        return
+                    _log.warning("Inbox watch: %s; trying again shortly", error)
+                    stop.wait(2.0)
+                # While a run is on, look at its state every second; else sleep until a change.
+                watch.wait(1.0 if active is not None else 5.0)
+    finally:
+        watch.close()
+
+
+def _exit_after(seconds: float) -> None:
+    time.sleep(seconds)
+    _log.warning("Not stopped within %g s: killing its runs and exiting", seconds)
+    _orphaned()
+
+
+def _orphaned() -> None:
+    """Kill every run this process started (each in a session of its own) and exit now."""
+    kill_descendants(os.getpid())
+    os._exit(0)
 
 
 def main() -> None:
@@ -107,7 +216,7 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description="Serve the cmast deployments until SIGTERM.")
     parser.add_argument("--interval", type=float, required=True,
-                        help="Seconds between inbox scans.")
+                        help="Seconds between the inbox watch's full looks (its safety net).")
     serve_deployments(load_settings(), parser.parse_args().interval)
 
 

@@ -24,6 +24,8 @@ import urllib.request
 from contextlib import suppress
 from pathlib import Path
 
+from pipeline.lifeline import end_with_parent
+
 HOST = "127.0.0.1"
 #: In PREFECT_HOME while `cmast serve` runs its server: that server's API address.
 ADDRESS_FILE = "cmast-serve.url"
@@ -72,17 +74,6 @@ def port_in_use(port: int) -> bool:
         except OSError:
             return True
     return False
-
-
-def end_with_parent() -> None:
-    """In a child about to start: have Linux send it SIGTERM when its parent dies, so a
-    `cmast serve` killed outright (``kill -9``, out of memory) leaves no server behind holding
-    the port and the database. Elsewhere a no-op."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def healthy(api_url: str, timeout: float = 2.0) -> bool:
@@ -161,3 +152,24 @@ class PrefectServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def start_temporary_server_and_say_so() -> None:
+    """For ``cmast ingest`` (or ``demo``) with no server to use: start Prefect's temporary
+    server now rather than at the first flow call, and say how long it took and how to avoid
+    it, since every such command pays it again. Prefect's client then finds it running."""
+    from prefect.server.api.server import SubprocessASGIServer
+
+    started = time.monotonic()
+    SubprocessASGIServer().start()
+    sys.stderr.write(
+        f"No `cmast serve` running: Prefect's temporary server took "
+        f"{time.monotonic() - started:.1f} s to start. To skip this on every command, keep "
+        "`cmast serve` running (commands use its server) or set PREFECT_API_URL to a Prefect "
+        "server (see docs/operations.md).\n")
+
+
+def is_flow_command() -> bool:
+    """This process is ``cmast ingest`` or ``cmast demo``, the commands that run flows."""
+    return Path(sys.argv[0]).name == "cmast" and any(
+        argument in ("ingest", "demo") for argument in sys.argv[1:])

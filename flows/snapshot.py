@@ -17,7 +17,7 @@ def publish_snapshot_task(data_dir: str) -> dict:
     """Copy the warehouse to outputs/snapshot/ and export its reporting relations as Parquet.
     Retried: it waits for the writer lock, which a long load elsewhere may hold."""
     settings = load_settings(Path(data_dir))
-    with writer_slot(settings.lock_wait_seconds):
+    with writer_slot(settings):
         published = publish_snapshot(settings)
     get_run_logger().info("Snapshot published: %d submissions, %d relations as Parquet",
                           published.submissions, len(published.relations))

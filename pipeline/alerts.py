@@ -61,6 +61,9 @@ class Alert:
     file: str | None = None  # relative to the data root
     run: str | None = None  # the Prefect flow run, for a failed run
     measure: str | None = None  # the measure reconciled, for a reconciliation difference
+    # The run that raised it, to trace it in the Prefect UI; not part of what makes it new.
+    run_id: str | None = None
+    run_url: str | None = None
 
     @property
     def key(self) -> tuple:
@@ -69,7 +72,8 @@ class Alert:
 
     def line(self) -> str:
         about = " ".join(x for x in (self.org_code, self.return_type, self.period) if x)
-        return f"[{self.kind}] {about + ': ' if about else ''}{self.message}"
+        raised_by = f" (run {self.run_id}: {self.run_url})" if self.run_id else ""
+        return f"[{self.kind}] {about + ': ' if about else ''}{self.message}{raised_by}"
 
 
 def alerts_path(settings: Settings) -> Path:

@@ -120,18 +120,35 @@ def _load_national_for_demo(current: Settings) -> None:
 @app.command()
 def validate(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The file to check.")],
-    org: Annotated[str, typer.Option("--org", help="The trust sending it, e.g. REM.")],
+    org: Annotated[str | None, typer.Option(
+        "--org", help="The trust sending it, e.g. REM. Default: the trust the template was "
+        "made for, else the inbox folder the file is in.")] = None,
 ) -> None:
     """Check a file as the inbox would, without loading anything. Exit 0 valid, 1 invalid."""
     from pipeline.reference_data import cdc_sites, trust_sites
+    from pipeline.spreadsheet.template import recorded_org
     from pipeline.validation.validate import Context, check_file
 
     current = settings()
-    checked = check_file(file, Context(org_code=org.strip().upper(), sites=trust_sites(current),
-                                       cdc_sites=cdc_sites(current)))
+    sites = trust_sites(current)
+    given = org.strip().upper() if org else None
+    recorded = recorded_org(file)
+    folder = file.resolve().parent.name.strip().upper()
+    folder = folder if folder in sites else None  # inbox/<ORG>/ only
+    for label, other in (("--org", given), (f"its folder ({file.parent.name}/)", folder)):
+        if recorded and other and other != recorded:
+            raise typer.BadParameter(
+                f"the workbook is the template made for {recorded} (its About sheet), but "
+                f"{label} says {other}. Check which trust's file this is.", param_hint="FILE")
+    chosen = given or recorded or folder
+    if chosen is None:
+        raise typer.BadParameter("say which trust sends it: --org (a CSV, or a workbook not "
+                                 "made from a template, does not say).", param_hint="--org")
+    checked = check_file(file, Context(org_code=chosen, sites=sites, cdc_sites=cdc_sites(current)))
     if checked.valid:
         console.print(f"[green]Valid[/green]: {checked.spec.title} for {checked.period}, "
-                      f"{len(checked.rows):,} rows, template version {checked.template_version}.")
+                      f"{len(checked.rows):,} rows, template version {checked.template_version}"
+                      f" ({chosen}).")
         raise typer.Exit(0)
     report.print_problems(console, file.name, checked.problems)
     raise typer.Exit(1)

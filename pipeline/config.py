@@ -30,7 +30,8 @@ SETTINGS_HELP: dict[str, str] = {
     "before giving up with an error (default: 60).",
     "CMAST_PREFECT_PORT": "Port of the Prefect server `cmast serve` starts on 127.0.0.1 "
     "(default: 4200; 0 = any free port). Ignored when PREFECT_API_URL is set.",
-    "CMAST_INBOX_INTERVAL": "Seconds between inbox scans under `cmast serve` (default: 60).",
+    "CMAST_INBOX_INTERVAL": "Seconds between full looks over the inbox under `cmast serve`, the "
+    "safety net of its inbox watch (default: 60).",
     "CMAST_MARTS_CRON": "When `cmast serve` rebuilds the marts, cron in UK time "
     "(default: 0 2 * * *, 02:00 nightly).",
     "CMAST_BRIEFING_CRON": "When `cmast serve` writes the briefing for the previous month, cron "

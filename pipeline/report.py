@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pandas as pd
@@ -51,11 +52,58 @@ def print_outcomes(console: Console, outcomes: list[dict], settings: Settings) -
 
 def print_problems(console: Console, file_name: str, problems: list[Problem]) -> None:
     """One line per problem (where, column, rule, value found, what to do): easy to read in a
-    narrow terminal, and to grep or paste into an email."""
+    narrow terminal, and to grep or paste into an email. The same problem on many rows is one
+    line naming the rows (:func:`grouped_lines`)."""
     console.print(f"[red]Not valid[/red]: {escape(file_name)} has {len(problems)} problem"
                   f"{'s' if len(problems) != 1 else ''}:")
+    for line in grouped_lines(problems):
+        console.print("  " + escape(line), soft_wrap=True)
+
+
+#: From this many rows with one problem, they are one line.
+GROUP_FROM = 3
+_ROW_NUMBER = re.compile(r"(\d+)$")
+
+
+def grouped_lines(problems: list[Problem]) -> list[str]:
+    """``31 rows [site_code]: ... (found: RJR05): rows 2 to 32. <hint>`` for a problem repeated
+    on rows (same column, rule, value and hint), in place of its first; others as they are."""
+    groups: dict[tuple, list[Problem]] = {}
     for problem in problems:
-        console.print("  " + escape(problem.as_line()), soft_wrap=True)
+        groups.setdefault(_group_key(problem), []).append(problem)
+    lines = []
+    for key, members in groups.items():
+        if key[0] is None or len(members) < GROUP_FROM:
+            lines += [p.as_line() for p in members]
+            continue
+        first = members[0]
+        sheet = first.location.rpartition("!")[0]
+        column = f" [{first.column}]" if first.column else ""
+        found = f" (found: {first.value!s})" if first.value not in (None, "") else ""
+        rows = _ranges(sorted(int(_ROW_NUMBER.search(p.location).group(1)) for p in members))
+        where = f"{sheet} rows" if sheet else "lines"
+        hint = f" {first.hint}" if first.hint else ""
+        lines.append(f"{len(members)} rows{column}: {first.rule}{found}: {where} {rows}.{hint}")
+    return lines
+
+
+def _group_key(problem: Problem) -> tuple:
+    """Problems alike but for their row; ``(None,)`` for one that is not on a numbered row."""
+    if problem.row is None or not _ROW_NUMBER.search(problem.location or ""):
+        return (None, id(problem))
+    return (problem.column, problem.rule, problem.value, problem.hint,
+            problem.location.rpartition("!")[0])
+
+
+def _ranges(numbers: list[int]) -> str:
+    """``2 to 32``, or ``2 to 5, 9, 12 to 20``."""
+    spans: list[list[int]] = []
+    for n in numbers:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        elif not spans or n != spans[-1][1]:
+            spans.append([n, n])
+    return ", ".join(f"{a} to {b}" if b > a else str(a) for a, b in spans)
 
 
 def print_not_taken(console: Console, waiting: list[dict]) -> None:
@@ -70,7 +118,15 @@ def print_not_taken(console: Console, waiting: list[dict]) -> None:
 
 
 def print_ledger(console: Console, frame: pd.DataFrame) -> None:
-    table = Table("#", "Org", "Return", "Period", "Status", "Rows", "Errors", "Received", "File")
+    """The ledger as a table that reads in an 80-column terminal: codes, statuses and times
+    never cut (they are short), the file name folded onto further lines when long."""
+    table = Table(box=None, padding=(0, 1, 0, 0), header_style="bold underline")
+    for name, options in (("#", {"justify": "right"}), ("Org", {}), ("Return", {}),
+                          ("Period", {}), ("Status", {"min_width": 10}),
+                          ("Rows", {"justify": "right"}), ("Err", {"justify": "right"}),
+                          ("Received", {"min_width": 11})):
+        table.add_column(name, no_wrap=True, **options)
+    table.add_column("File", overflow="fold", ratio=1, min_width=12)
     for row in frame.itertuples(index=False):
         style = _STATUS_STYLE.get(row.status, "")
         # An unrecognised file has no return or period: NaN in the frame, not None.
@@ -78,7 +134,8 @@ def print_ledger(console: Console, frame: pd.DataFrame) -> None:
                       "-" if _missing(row.return_type) else row.return_type,
                       "-" if _missing(row.period) else row.period,
                       f"[{style}]{row.status}[/]", f"{row.row_count:,}",
-                      str(row.error_count), f"{row.received_at:%Y-%m-%d %H:%M}", row.file_name)
+                      str(row.error_count), f"{row.received_at:%d %b %H:%M}",
+                      escape(row.file_name))
     console.print(table)
 
 

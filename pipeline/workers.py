@@ -12,20 +12,32 @@ worker afresh would import pandas every time.
 
 Whatever runs in a worker must also be safe to run in the calling process: a caller that finds
 the pool busy, broken or disabled (``CMAST_WORKERS=1``) does the work itself.
+
+Stopping: a worker receives its queues' semaphores by name as it starts, after the forkserver
+forked it, and the calling process deletes those names as it exits. A process that exited while
+a worker was still starting (a short ingest run, a run cancelled by SIGTERM) left it to fail
+with ``FileNotFoundError`` in ``multiprocessing/synchronize.py``. So every worker is started, and
+seen to have started, before the pool is handed out, and the pool is shut down in order, waiting
+for its workers, before anything else at exit. Workers end with the forkserver (which ends
+with the process that started it) and ignore Ctrl-C and SIGTERM sent to the whole process
+group: the pool's own shutdown, or their parent's death, is what ends them.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from pipeline.config import Settings
+from pipeline.lifeline import end_with_parent
 
 #: Imported once in the forkserver, so each worker starts with them loaded.
 PRELOAD = ["pipeline.validation.validate", "pipeline.ingest", "pipeline.briefing.charts"]
@@ -35,6 +47,8 @@ _log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _size = 0
+#: How long a new pool may take for all its workers to start before it is used anyway.
+START_SECONDS = 60.0
 
 
 def pool(settings: Settings) -> ProcessPoolExecutor | None:
@@ -46,15 +60,60 @@ def pool(settings: Settings) -> ProcessPoolExecutor | None:
     with _lock:
         if _pool is None or _size != settings.workers:
             if _pool is not None:
-                _pool.shutdown(wait=False, cancel_futures=True)
+                _stop(_pool)
             if "forkserver" in multiprocessing.get_all_start_methods():
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(PRELOAD + _main_module())
             else:  # Windows: each worker starts afresh
                 context = multiprocessing.get_context("spawn")
-            _pool = ProcessPoolExecutor(max_workers=settings.workers, mp_context=context)
+            started = context.Semaphore(0)
+            _pool = ProcessPoolExecutor(max_workers=settings.workers, mp_context=context,
+                                        initializer=_worker_starts, initargs=(started,))
             _size = settings.workers
+            _start_all(_pool, settings.workers, started)
         return _pool
+
+
+def _worker_starts(started) -> None:
+    """In each worker as it starts: end with the forkserver, leave group-wide signals to the
+    parent, and say it is up."""
+    end_with_parent(signal.SIGKILL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    started.release()
+
+
+def _start_all(executor: ProcessPoolExecutor, workers: int, started) -> None:
+    """Start every worker now and wait until each has taken its semaphores (see the module's
+    docstring). The executor starts a worker per task submitted while none is idle, so one
+    quick task each starts them all."""
+    for _ in range(workers):
+        executor.submit(time.sleep, 0)
+    deadline = time.monotonic() + START_SECONDS
+    # Private, but the only record of how many it started (at most ``workers``).
+    for _ in range(len(executor._processes)):  # noqa: SLF001
+        if not started.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            _log.warning("Worker processes slow to start: going on without waiting")
+            return
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """Shut a pool down and wait for its workers to exit (a broken pool's are killed)."""
+    executor.shutdown(wait=True, cancel_futures=True)
+
+
+def shutdown() -> None:
+    """Shut the process's pool down in order; the next :func:`pool` starts a new one."""
+    global _pool
+    with _lock:
+        if _pool is not None:
+            _stop(_pool)
+            _pool = None
+
+
+# Before concurrent.futures' own handler at exit (the last registered runs first), which waits
+# only for its queue threads; ours waits for the workers as well.
+threading._register_atexit(shutdown)  # noqa: SLF001
 
 
 def _main_module() -> list[str]:
@@ -90,7 +149,7 @@ def discard_broken() -> None:
     with _lock:
         if _pool is not None:
             _log.warning("A worker process stopped unexpectedly; starting a fresh pool")
-            _pool.shutdown(wait=False, cancel_futures=True)
+            _stop(_pool)
             _pool = None
 
 

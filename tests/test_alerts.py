@@ -72,7 +72,7 @@ def test_an_alert_is_recorded_once_however_often_it_is_raised(settings):
     lines = alerts.recorded(settings)
     assert [line["file"] for line in lines] == ["quarantine/RJR/x.csv", "quarantine/RJR/y.csv"]
     assert set(lines[0]) == {"time", "kind", "org_code", "return_type", "period", "message",
-                             "file", "run", "measure"}
+                             "file", "run", "measure", "run_id", "run_url"}
 
 
 def test_a_quarantined_file_becomes_an_alert_naming_where_it_lies(settings):

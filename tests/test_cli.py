@@ -59,7 +59,7 @@ def test_template_is_written_and_a_filled_in_copy_loads(settings, tmp_path):
                   "-o", str(template))
     assert result.exit_code == 0, result.output
     workbook = openpyxl.load_workbook(template)
-    assert workbook.sheetnames == ["Instructions", "Data", "About"]
+    assert workbook.sheetnames == ["Instructions", "Data", "Lists", "About"]
     data = workbook["Data"]
     headers = [c.value for c in data[1]]
     assert headers[:4] == ["org_code", "period", "site_code", "date"]

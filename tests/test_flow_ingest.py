@@ -64,3 +64,58 @@ def test_a_locked_warehouse_fails_files_without_losing_them(settings, prefect_ha
     assert first.exists() and second.exists()
     assert [o["status"] for o in ingest_inbox(data_dir=str(settings.data_dir))] == [
         "loaded", "loaded"]
+
+
+def test_the_run_shows_its_outcomes_in_prefect(settings, prefect_harness):
+    """Read back through Prefect's API: a run that quarantined a file is named and tagged so,
+    its task runs are named by trust and file, its artifacts give a row per file, and its
+    alert carries the run's id and UI address."""
+    import json
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        TaskRunFilter,
+        TaskRunFilterFlowRunId,
+    )
+
+    from flows.ingest import ingest_inbox
+    from pipeline import alerts
+
+    drop_csv(settings, uec_rows(days=2), org="RJR", name="first.csv", mtime=1_700_000_000)
+    drop_bytes(settings, b"not,a,return\n1,2,3\n", org="RWW", name="bad.csv")
+    ingest_inbox(data_dir=str(settings.data_dir))
+    # A corrected resubmission replaces first.csv: the table says so.
+    drop_csv(settings, uec_rows(days=3), org="RJR", name="second.csv")
+    state = ingest_inbox(data_dir=str(settings.data_dir), return_state=True)
+    assert (state.type.value, state.name) == ("COMPLETED", "Loaded")
+
+    with get_client(sync_client=True) as client:
+        runs = sorted(client.read_flow_runs(), key=lambda r: r.created)
+        first, second = runs[-2], runs[-1]
+        assert (first.state.name, second.state.name) == ("Quarantined", "Loaded")
+        assert "quarantined" in first.tags and "quarantined" not in second.tags
+        names = {t.name for t in client.read_task_runs(task_run_filter=TaskRunFilter(
+            flow_run_id=TaskRunFilterFlowRunId(any_=[first.id])))}
+        assert {"RJR/first.csv", "RWW/bad.csv"} <= names
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=[first.id, second.id])))
+    by_key = {(a.key, a.flow_run_id): a for a in artifacts}
+    table = by_key[("inbox-outcomes", first.id)].data
+    rows = json.loads(table) if isinstance(table, str) else table
+    rows = {r["file"]: r for r in rows}
+    assert rows["first.csv"] | {"feedback": ""} == {
+        "file": "first.csv", "trust": "RJR", "return": "uec", "period": "2023-10",
+        "outcome": "loaded", "rows": 2, "superseded": "", "problems": "", "feedback": ""}
+    assert rows["bad.csv"]["outcome"] == "rejected" and rows["bad.csv"]["problems"]
+    assert rows["bad.csv"]["feedback"].startswith("quarantine/RWW/")
+    second_rows = by_key[("inbox-outcomes", second.id)].data
+    second_rows = json.loads(second_rows) if isinstance(second_rows, str) else second_rows
+    assert [(r["file"], r["superseded"], r["rows"]) for r in second_rows] == [
+        ("second.csv", "first.csv", 3)]
+    summary = by_key[("inbox-summary", first.id)].data
+    assert "2 file(s): 1 loaded, 1 rejected" in summary and "RWW bad.csv" in summary
+    quarantined = [a for a in alerts.recorded(settings) if a["kind"] == "quarantined"]
+    assert [a["run_id"] for a in quarantined] == [str(first.id)]
+    assert quarantined[0]["run_url"].endswith(f"/runs/flow-run/{first.id}")

@@ -110,6 +110,26 @@ def served(tmp_path_factory):
             process.wait()
 
 
+def _ingest_runs(served) -> list[dict]:
+    return _post(_api_url(served) + "/flow_runs/filter",
+                 {"flow_runs": {"deployment_id": {"is_null_": False}},
+                  "flows": {"name": {"any_": ["ingest-inbox"]}}})
+
+
+def test_no_run_while_the_inbox_stays_empty(served):
+    """Three full looks over an empty inbox (--interval 5) and a file that never settles
+    (hidden, as a sender's partial file is): no run at all."""
+    settings = served["settings"]
+    _wait_for(lambda: served["stdout"].exists() and "Serving:" in served["stdout"].read_text(),
+              "serve to start", served)
+    hidden = settings.inbox / "RJR" / ".half-written.csv"
+    hidden.parent.mkdir(parents=True, exist_ok=True)
+    hidden.write_text("org_code,site_code\n")
+    time.sleep(16)
+    hidden.unlink()
+    assert _ingest_runs(served) == []
+
+
 def test_a_dropped_file_is_loaded_while_report_writers_read_the_snapshot(served):
     settings = served["settings"]
     reader = subprocess.Popen(
@@ -161,6 +181,30 @@ while not stop.exists():
     most = max(most, count)
 print(json.dumps({"reads": reads, "errors": errors[:5], "most_submissions_seen": most}))
 """
+
+
+def test_a_quarantined_file_shows_in_its_runs_state_and_artifact(served):
+    """Through Prefect's API: the run the inbox watch started for a bad file is named
+    Quarantined and tagged so, and its table artifact gives the file's outcome."""
+    settings = served["settings"]
+    bad = settings.inbox / "RBT" / "wrong.csv"
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_text("not,a,return\n1,2,3\n")
+
+    def quarantined_run():
+        runs = [r for r in _ingest_runs(served) if r["state_name"] == "Quarantined"]
+        return runs or None
+    runs = _wait_for(quarantined_run, "a Quarantined run", served)
+    assert len(runs) == 1 and "quarantined" in runs[0]["tags"]
+    assert runs[0]["state_type"] == "COMPLETED"
+    artifacts = _post(_api_url(served) + "/artifacts/filter",
+                      {"artifacts": {"flow_run_id": {"any_": [runs[0]["id"]]}}})
+    table = next(a for a in artifacts if a["key"] == "inbox-outcomes")["data"]
+    rows = json.loads(table) if isinstance(table, str) else table
+    assert [(r["trust"], r["file"], r["outcome"]) for r in rows] == [
+        ("RBT", "wrong.csv", "rejected")]
+    # The earlier runs, which only loaded files, are named so.
+    assert {r["state_name"] for r in _ingest_runs(served)} == {"Loaded", "Quarantined"}
 
 
 def test_runs_started_together_load_each_file_exactly_once(served):

@@ -2,7 +2,7 @@
 
 Starts a Prefect server on 127.0.0.1 (or uses the one ``PREFECT_API_URL`` names), then the
 serving process (``python -m flows.serve``), which registers the deployments in
-``flows/serve.py`` and runs them: the inbox scanned every ``--interval`` seconds, the marts
+``flows/serve.py`` and runs them: a file taken as soon as it settles in the inbox, the marts
 rebuilt nightly, the briefing monthly, the deadline check daily.
 
 This process only supervises. The server and the serving process run in sessions of their own,
@@ -32,13 +32,14 @@ from pipeline.config import Settings, prefect_environment
 _console = Console(highlight=False)
 #: How long the serving process may take to cancel its runs and pause the schedules after
 #: Ctrl-C before it and its runs are killed; a kill is safe (a load is one transaction), only
-#: untidy in the run history.
-STOP_TIMEOUT_SECONDS = 120
+#: untidy in the run history. It gives itself 45 s (flows.serve.STOP_SECONDS) first.
+STOP_TIMEOUT_SECONDS = 60
 
 
 def serve(
     interval: Annotated[float | None, typer.Option(
-        min=1, help="Seconds between inbox scans. Default: $CMAST_INBOX_INTERVAL or 60.")] = None,
+        min=1, help="Seconds between full looks over the inbox, the safety net of the inbox "
+        "watch (files are taken as they settle). Default: $CMAST_INBOX_INTERVAL or 60.")] = None,
     port: Annotated[int | None, typer.Option(
         min=0, max=65535, help="Port for the Prefect server on 127.0.0.1 (0 = any free port). "
         "Default: $CMAST_PREFECT_PORT or 4200.")] = None,
@@ -72,9 +73,9 @@ def serve(
             _console.print(f"Prefect server ready at {api_url} ({how}).")
             _console.print(f"Prefect UI: [bold]{api_url.removesuffix('/api')}[/bold]")
             _console.print(f"Data root: {escape(str(settings.data_dir))}")
-            _console.print(f"Serving: inbox every {every:g} s; marts at '{settings.marts_cron}'; "
-                           f"briefing at '{settings.briefing_cron}'; deadline check daily at "
-                           "09:00 (UK time). Ctrl-C to stop.")
+            _console.print(f"Serving: inbox watched (full look every {every:g} s); marts at "
+                           f"'{settings.marts_cron}'; briefing at '{settings.briefing_cron}'; "
+                           "deadline check daily at 09:00 (UK time). Ctrl-C to stop.")
             code = _run_worker(settings, every, api_url)
     except ServerError as error:
         _console.print(f"[red]Cannot serve[/red]: {escape(str(error))}", soft_wrap=True)
@@ -92,7 +93,7 @@ def serve(
 def _run_worker(settings: Settings, every: float, api_url: str) -> int:
     """Run the serving process until it ends or we are interrupted; its exit code (0 when we
     stopped it)."""
-    from flows.server import end_with_parent
+    from pipeline.lifeline import end_with_parent, kill_descendants
 
     env = {**os.environ, "PREFECT_API_URL": api_url, "CMAST_DATA_DIR": str(settings.data_dir)}
     worker = subprocess.Popen([sys.executable, "-m", "flows.serve", "--interval", str(every)],
@@ -107,7 +108,9 @@ def _run_worker(settings: Settings, every: float, api_url: str) -> int:
         try:
             worker.wait(timeout=STOP_TIMEOUT_SECONDS)
         except (KeyboardInterrupt, subprocess.TimeoutExpired):
-            os.killpg(worker.pid, signal.SIGKILL)  # it and the runs it started
+            # Its runs lead sessions of their own: found through /proc, not its process group.
+            kill_descendants(worker.pid)
+            os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
         return 0
 

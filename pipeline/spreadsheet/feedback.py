@@ -15,6 +15,8 @@ COLUMNS = ["Sheet", "Cell or row", "Column", "Rule broken", "Value found", "What
 def problem_row(problem: Problem) -> list[object]:
     location = problem.location or "whole file"
     sheet, _, cell = location.rpartition("!")
+    if problem.line_key:  # a CSV line, with the values that say which it is
+        cell = f"{cell} ({problem.line_key})"
     return [sheet or "", cell, problem.column or "", problem.rule, problem.value or "",
             problem.hint]
 

@@ -47,6 +47,8 @@ class Problem:
     value: str | None = None
     hint: str = ""
     location: str = ""
+    #: For a CSV line, the values that say which line it is ("RJR05, 2023-10-02").
+    line_key: str = ""
 
     def located(self, layout: Layout | None) -> Problem:
         if layout is None or self.location:
@@ -57,7 +59,7 @@ class Problem:
         return (-1 if self.row is None else self.row, self.column or "", self.rule)
 
     def as_line(self) -> str:
-        where = self.location or "file"
+        where = (self.location or "file") + (f" ({self.line_key})" if self.line_key else "")
         column = f" [{self.column}]" if self.column else ""
         found = f" (found: {self.value!s})" if self.value not in (None, "") else ""
         hint = f" {self.hint}" if self.hint else ""

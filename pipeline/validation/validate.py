@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +23,7 @@ from pipeline.validation.bulk import bulk_spec
 from pipeline.validation.limit import limited
 from pipeline.validation.pandera_report import REPEAT_RULE, problems_from_failures
 from pipeline.validation.parse import parse_frame
-from pipeline.validation.problems import FileProblem, Layout, Problem
+from pipeline.validation.problems import WITHHELD, FileProblem, Layout, Problem
 from pipeline.validation.totals import totals_rows
 
 #: Past this many cells that do not parse, and half the file, the file is taken for junk.
@@ -134,6 +134,8 @@ def check_table(table: RawTable, spec: ReturnSpec, context: Context) -> Checked:
     problems = identifiers.withhold_identifiers([*problems, *found], [p.column for p in found])
     problems = identifiers.screen(table.frame, problems)  # NHS numbers: refused, never echoed
     problems = sorted({p.located(layout) for p in problems}, key=Problem.sort_key)
+    problems = with_line_keys(problems, table.frame, spec, layout,
+                              unsafe={p.column for p in found})
     return Checked(problems=problems, spec=spec, rows=None if problems else rows,
                    period=period, layout=layout)
 
@@ -149,6 +151,42 @@ def _first_of_repeats_kept(problems: list[Problem], typed: pd.DataFrame,
     later = set(typed.loc[flagged, key].duplicated(keep="first").loc[lambda s: s].index)
     return [p for p in problems
             if not (p.rule.startswith(REPEAT_RULE) and p.row is not None and p.row not in later)]
+
+
+#: A return's rows are told apart by these columns where its schema declares none unique.
+_LINE_KEYS = {"dm01": ("test", "measure", "weeks_waited")}
+
+
+def line_key_columns(spec: ReturnSpec) -> tuple[str, ...]:
+    """The columns that say which line of a return is which (site and date, session, test);
+    none for a patient-level list, whose key would identify a patient."""
+    unique = getattr(getattr(spec.model, "Config", None), "unique", None)
+    return tuple(unique or _LINE_KEYS.get(spec.return_type, ()))
+
+
+def with_line_keys(problems: list[Problem], frame: pd.DataFrame, spec: ReturnSpec,
+                   layout: Layout | None, unsafe: set[str | None] = frozenset()
+                   ) -> list[Problem]:
+    """In a CSV (no cell letters), "line 5" becomes "line 5 (RJR05, 2023-10-02)": the line's
+    key as the trust wrote it, so it can be found in the trust's own system. A key column in
+    which anything may identify a patient (``unsafe``: personal values found; an NHS number;
+    a value withheld) is never echoed."""
+    withheld = {p.column for p in problems
+                if p.value == WITHHELD or "NHS number" in p.rule} | set(unsafe)
+    columns = [c for c in line_key_columns(spec) if c in frame.columns and c not in withheld
+               and not identifiers.looks_like_nhs_number(frame[c].astype("string")).any()]
+    if layout is None or layout.sheet is not None or not columns:
+        return problems
+    keyed = []
+    for problem in problems:
+        if problem.row is not None and 0 <= problem.row < len(frame) and \
+                problem.location.startswith("line "):
+            values = [str(v) for v in frame.iloc[problem.row][columns] if not pd.isna(v)
+                      and str(v).strip()]
+            if values:
+                problem = replace(problem, line_key=", ".join(values))
+        keyed.append(problem)
+    return keyed
 
 
 def _not_reported(cases: pd.DataFrame, unparsed: set[tuple[str, int]]) -> pd.DataFrame:
