@@ -146,8 +146,8 @@ def test_template_offers_every_programme_id_in_a_drop_down(tmp_path):
     rules = {str(v.sqref).split(":")[0]: v.formula1 for v in data.data_validations.dataValidation}
     lists = book["Lists"]
     assert lists.sheet_state == "hidden"
-    column = rules["C2"].split("!")[1].replace("$", "")
-    listed = [cell.value for cell in lists[column.split(":")[0][0]]][1:]
+    cells = rules["C2"].split("!")[1].replace("$", "")  # the range the drop-down lists
+    listed = [cell.value for row in lists[cells] for cell in row]
     assert listed == list(CATALOGUE)
     # The ICB's template has a row ready for each monthly system figure.
     assert [data.cell(row=r, column=3).value for r in range(2, 6)] == [
