@@ -26,7 +26,7 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 	@touch $@
 
 setup: $(VENV)/.synced ## Create .venv with exactly the locked dependencies
-	@$(VENV)/bin/python -m compileall -q pipeline flows schemas bench >/dev/null
+	@$(VENV)/bin/python -m compileall -q cmast pipeline flows schemas bench >/dev/null
 
 demo: setup browser ## Sample returns for every trust: ingested, validated, stored, turned into the board pack
 	$(VENV)/bin/cmast demo
@@ -44,7 +44,7 @@ test: setup browser ## Run the whole test suite (installs Chromium first if it c
 	$(VENV)/bin/pytest
 
 lint: setup ## Check style with ruff
-	$(VENV)/bin/ruff check pipeline flows schemas tests bench
+	$(VENV)/bin/ruff check cmast pipeline flows schemas tests bench
 
 bench: setup ## Measure speed against baselines; writes bench/results.json
 	$(VENV)/bin/python -m bench

@@ -171,5 +171,6 @@ def start_temporary_server_and_say_so() -> None:
 
 def is_flow_command() -> bool:
     """This process is ``cmast ingest`` or ``cmast demo``, the commands that run flows."""
-    return Path(sys.argv[0]).name == "cmast" and any(
+    program = Path(sys.argv[0])
+    return "cmast" in (program.name, program.parent.name) and any(
         argument in ("ingest", "demo") for argument in sys.argv[1:])

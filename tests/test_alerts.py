@@ -88,7 +88,7 @@ def test_a_quarantined_file_becomes_an_alert_naming_where_it_lies(settings):
 def test_status_lists_a_quarantined_file_of_no_known_return(settings):
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
+    from cmast.app import app
 
     process_file(drop_bytes(settings, b"not,a,return\n1,2,3\n", name="bad.csv"), settings)
     result = CliRunner().invoke(app, ["--data-dir", str(settings.data_dir), "status"])

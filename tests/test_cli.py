@@ -7,7 +7,7 @@ import json
 import openpyxl
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from cmast.app import app
 from pipeline.ingest import process_file
 from tests.conftest import drop_csv, uec_rows
 

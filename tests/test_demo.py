@@ -57,7 +57,7 @@ def contract_ids() -> set[str]:
 
 def _cmast(data_dir, *args, timeout=1500):
     env = {**os.environ, "CMAST_DATA_DIR": str(data_dir), "CMAST_SETTLE_SECONDS": "0"}
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "cmast", *args], capture_output=True,
                           text=True, env=env, timeout=timeout, cwd=PROJECT_ROOT)
 
 

@@ -12,8 +12,8 @@ import time
 import pytest
 from typer.testing import CliRunner
 
+from cmast.app import app
 from pipeline import alerts
-from pipeline.cli import app
 from pipeline.ingest import not_taken, process_file, scan_inbox
 from pipeline.warehouse import connect
 from tests.conftest import drop_bytes, drop_csv, uec_rows

@@ -191,7 +191,7 @@ def test_sample_plans_load_and_carry_this_years_targets(settings):
 def test_cli_writes_the_template_of_each_return(tmp_path, return_type, org, period):
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
+    from cmast.app import app
 
     out = tmp_path / f"{return_type}.xlsx"
     result = CliRunner().invoke(app, ["--data-dir", str(tmp_path / "data"), "template",

@@ -15,7 +15,7 @@ from tests.conftest import drop_csv, uec_rows
 
 def _query(settings, sql, **env):
     return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "--data-dir", str(settings.data_dir), "query",
+        [sys.executable, "-m", "cmast", "--data-dir", str(settings.data_dir), "query",
          sql, "--csv"], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300,
         env={**os.environ, "COLUMNS": "250", **env})
 

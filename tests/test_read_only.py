@@ -8,7 +8,7 @@ import json
 
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from cmast.app import app
 from pipeline.ingest import process_file
 from pipeline.warehouse import connect
 from pipeline.warehouse.models import marts_are_current

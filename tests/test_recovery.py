@@ -22,7 +22,7 @@ from tests.conftest import drop_bytes, drop_csv, uec_rows
 
 def _cmast(settings, *args):
     env = {**os.environ, "CMAST_SETTLE_SECONDS": "0", "COLUMNS": "250"}
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", "--data-dir",
+    return subprocess.run([sys.executable, "-m", "cmast", "--data-dir",
                            str(settings.data_dir), *args], capture_output=True, text=True,
                           env=env, cwd=PROJECT_ROOT, timeout=600)
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from cmast.app import app
 from pipeline.ingest import process_file
 from pipeline.warehouse import connect
 from tests.conftest import drop_csv

@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from cmast.app import app
 from pipeline.briefing.content import Briefing, Cover, Section
 from pipeline.briefing.excel import write_excel
 from pipeline.briefing.tables import TrustTable
-from pipeline.cli import app
 from pipeline.ingest import process_file, scan_inbox
 from pipeline.metrics.record import Headline
 from pipeline.metrics.suppression import SUPPRESSED, published_count, published_text

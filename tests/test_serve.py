@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from cmast.app import app
 from pipeline.config import PROJECT_ROOT, Settings, load_settings
 from tests.conftest import uec_rows
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from cmast.app import app
 from pipeline.ingest import process_file
 from pipeline.warehouse import connect
 from pipeline.warehouse.snapshot import (

@@ -13,7 +13,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from pipeline.commands.spc import spc
+from cmast.commands.spc import spc
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 BASE = [11.0, 9.0] * 6

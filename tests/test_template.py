@@ -109,7 +109,7 @@ def test_a_month_of_3000_sessions_typed_into_the_template_is_valid(settings, tmp
 def _validate(settings, *args):
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
+    from cmast.app import app
 
     return CliRunner().invoke(app, ["--data-dir", str(settings.data_dir), "validate", *args])
 

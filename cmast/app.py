@@ -1,4 +1,8 @@
-"""The ``cmast`` command."""
+"""The ``cmast`` command: the app above the library (``pipeline``) and its flows (``flows``).
+
+Each command lives in its own module under ``cmast.commands``; the settings a command runs
+with come from :mod:`cmast.state`, filled by the callback here from ``--data-dir``.
+"""
 
 from __future__ import annotations
 
@@ -10,22 +14,23 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cmast import state
+from cmast.commands.briefing import briefing, write_and_report
+from cmast.commands.errors import refusals
+from cmast.commands.headlines import headlines
+from cmast.commands.national import national
+from cmast.commands.query import query
+from cmast.commands.rebuild import rebuild
+from cmast.commands.serve import serve
+from cmast.commands.snapshot import snapshot
+from cmast.commands.spc import spc
+from cmast.state import settings
 from pipeline import report
-from pipeline.commands.briefing import briefing, write_and_report
-from pipeline.commands.errors import refusals
-from pipeline.commands.headlines import headlines
-from pipeline.commands.national import national
-from pipeline.commands.query import query
-from pipeline.commands.rebuild import rebuild
-from pipeline.commands.serve import serve
-from pipeline.commands.snapshot import snapshot
-from pipeline.commands.spc import spc
-from pipeline.config import Settings, load_settings
+from pipeline.config import Settings
 
 app = typer.Typer(help="CMAST metrics: trust returns in, board figures out.",
                   no_args_is_help=True, add_completion=False)
 console = Console()
-_state: dict[str, Path | None] = {"data_dir": None}
 
 
 @app.callback()
@@ -34,15 +39,7 @@ def main(
         help="Data root (inbox, archive, quarantine, outputs, warehouse). "
         "Default: $CMAST_DATA_DIR or data/.")] = None,
 ) -> None:
-    _state["data_dir"] = data_dir
-
-
-def settings() -> Settings:
-    from schemas.reference import use_reference_dir
-
-    current = load_settings(_state["data_dir"])
-    use_reference_dir(current.reference_dir)  # the schemas check codes against these tables
-    return current
+    state.use_data_dir(data_dir)
 
 
 def _run_ingest(current: Settings, quiet: bool) -> list[dict]:
@@ -89,7 +86,7 @@ def demo(quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress 
 
 
 def _load_national_for_demo(current: Settings) -> None:
-    from pipeline.commands.national import report_differences
+    from cmast.commands.national import report_differences
     from pipeline.national.load import load_national_file
     from pipeline.samples.demo import national_demo_files
     from pipeline.samples.uec import PLANTED
@@ -215,11 +212,3 @@ app.command("headlines")(headlines)
 app.command("briefing")(briefing)
 app.command("rebuild")(rebuild)
 app.add_typer(national, name="national")
-
-
-if __name__ == "__main__":
-    # Run as `python -m pipeline.cli`, this file is `__main__`, while the commands import
-    # `pipeline.cli` for the settings: run that module's app, so both see the same --data-dir.
-    from pipeline.cli import app as _app
-
-    _app()

@@ -16,14 +16,14 @@ def briefing(
         help="The month, YYYY-MM. Default: the latest month with figures.")] = None,
 ) -> None:
     """Write the board pack (briefing.pdf, .html, .xlsx and .md) to outputs/briefing/YYYY-MM/."""
-    from pipeline.cli import settings
+    from cmast.state import settings
 
     write_and_report(settings(), period)
 
 
 def write_and_report(current, period: str | None) -> None:
+    from cmast.commands.errors import refusals
     from pipeline.briefing import write_briefing
-    from pipeline.commands.errors import refusals
     from pipeline.metrics.checks import ConsistencyError
     from pipeline.warehouse.rebuild import refresh_marts
     from pipeline.warehouse.snapshot import publish_snapshot, snapshot_path

@@ -32,7 +32,7 @@ def query(
         min=1, help="Rows shown in the table (--csv and --json give them all).")] = 100,
 ) -> None:
     """Query the read-only snapshot of the warehouse (safe while loads run)."""
-    from pipeline.cli import settings
+    from cmast.state import settings
     from pipeline.warehouse.snapshot import NoSnapshot, QueryFailed, QueryRefused, read_snapshot
 
     if as_csv and as_json:

@@ -30,8 +30,8 @@ def headlines(
     """The headline figures of METRICS.md for a month, with comparators and sentences."""
     import pandas as pd
 
-    from pipeline.cli import settings
-    from pipeline.commands.errors import refusals
+    from cmast.commands.errors import refusals
+    from cmast.state import settings
     from pipeline.metrics.headlines import build_headlines, load_inputs, periods
     from pipeline.metrics.sentences import formatted
     from pipeline.warehouse.reading import reading

@@ -22,8 +22,8 @@ _console = Console(highlight=False)
 def snapshot(quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
              = False) -> None:
     """Publish outputs/snapshot/ (cmast.duckdb and Parquet) from the warehouse now."""
-    from pipeline.cli import settings
-    from pipeline.commands.errors import refusals
+    from cmast.commands.errors import refusals
+    from cmast.state import settings
     from pipeline.warehouse.snapshot import publish_snapshot, relation_count
 
     current = settings()

@@ -26,8 +26,8 @@ def load(
     A later revision of a month becomes current and the earlier stays queryable; the same file
     twice changes nothing. Exit 1 if any file was not recognised.
     """
-    from pipeline.cli import settings
-    from pipeline.commands.errors import refusals
+    from cmast.commands.errors import refusals
+    from cmast.state import settings
     from pipeline.national.load import load_national_file
     from pipeline.progress import progress_bar
     from pipeline.warehouse import connect

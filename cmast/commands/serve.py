@@ -45,7 +45,7 @@ def serve(
         "Default: $CMAST_PREFECT_PORT or 4200.")] = None,
 ) -> None:
     """Run on schedules: watch the inbox, rebuild the marts nightly, write the monthly briefing."""
-    from pipeline.cli import settings as current_settings
+    from cmast.state import settings as current_settings
 
     settings = current_settings()
     settings.ensure_dirs()

@@ -26,8 +26,8 @@ def rebuild(
     Exit 0 when every loaded submission's rows are back; 1 when some could not be (each named),
     or when the warehouse is sound and --force was not given.
     """
-    from pipeline.cli import settings
-    from pipeline.commands.errors import refusals
+    from cmast.commands.errors import refusals
+    from cmast.state import settings
     from pipeline.warehouse.recovery import RebuildRefused, rebuild_warehouse
 
     current = settings()

@@ -1,0 +1,1 @@
+"""The cmast app: the command line above the library (``pipeline``) and its flows."""

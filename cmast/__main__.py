@@ -1,0 +1,5 @@
+"""``python -m cmast``: the same app as the ``cmast`` command."""
+
+from cmast.app import app
+
+app()
