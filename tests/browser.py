@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-#: Flags for a closed network: no background fetches, no first-run or sync traffic.
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars"]
+from pipeline.briefing.pdf import CLOSED_NETWORK
+from pipeline.briefing.pdf import chromium as find_chromium
+
+#: The pack printer's flags for a closed network, and no scrollbars in screenshots.
+FLAGS = [*CLOSED_NETWORK, "--hide-scrollbars"]
 
 
 def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    found = find_chromium()
     if not found:
         pytest.skip("Chromium is not installed: `make test` installs it from Debian's packages "
                     "(apt-get install chromium)")

@@ -28,6 +28,7 @@ from pipeline.metrics.formats import display
 from pipeline.metrics.inputs import SYSTEM, Inputs
 from pipeline.metrics.inputs import series as headline_series
 from pipeline.metrics.record import Headline
+from pipeline.metrics.sections.base import financial_year_start
 from pipeline.metrics.suppression import SUPPRESSED, is_small, published_text
 from pipeline.spc import ASSURANCE_LABELS, VARIATION_LABELS
 from pipeline.workers import run_all
@@ -196,7 +197,7 @@ def _chart_call(inputs: Inputs, record: Headline, folder: Path) -> tuple:
     plan = None
     if entry.kind == "ytd":
         # The financial year so far: a cumulative is only comparable within its year.
-        start = f"{int(record.period[:4]) - (int(record.period[5:7]) < 4)}-04"
+        start = f"{financial_year_start(record.period)}-04"
         history = history[history.index >= start]
         if entry.plan_series:
             plan = headline_series(inputs, entry.plan_series, record.scope, record.period)
@@ -242,7 +243,7 @@ def _comparison(record: Headline) -> str:
     previous = record.comparators.get("previous_period")
     if not previous or previous.get("value") is None:
         return "No earlier figure"
-    when = (_day(previous["as_of"]) if previous.get("as_of")
+    when = (words.day_name(previous["as_of"]) if previous.get("as_of")
             else words.month_name(previous["period"]))
     if previous.get("basis"):
         when += f" ({previous['basis']})"
@@ -275,11 +276,6 @@ def _counterpart(record: Headline, records: list[Headline], names: dict[str, str
     if other is None:
         return ""
     return f"{basis(other, names)}: {display(other.value, other.unit)}"
-
-
-def _day(iso: str) -> str:
-    day = pd.Timestamp(iso)
-    return f"{day.day} {day:%B %Y}"
 
 
 def cover(inputs: Inputs, period: str, records: list[Headline], settings: Settings) -> Cover:

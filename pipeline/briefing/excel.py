@@ -101,6 +101,10 @@ def _cover_sheet(sheet: Worksheet, briefing: Briefing) -> None:
     _print_setup(sheet)
 
 
+#: Column widths of the board figures sheet, Section to Data quality.
+_BOARD_WIDTHS = (24, 36, 12, 8, 30, 30, 30, 24, 26, 30, 40)
+
+
 def _board_sheet(sheet: Worksheet, briefing: Briefing) -> None:
     sheet["A1"] = f"Board figures, {briefing.cover.month}"
     sheet["A1"].font = TITLE_FONT
@@ -117,11 +121,11 @@ def _board_sheet(sheet: Worksheet, briefing: Briefing) -> None:
                     [section.title, panel.label, value, _unit_name(r.unit), panel.basis,
                      panel.comparison, panel.counterpart, panel.target, panel.variation,
                      panel.assurance, panel.quality.summary()], start=1):
+                # Text columns wrap within their width; the value and unit never need to.
                 _put(sheet, row, column, item, EXCEL_FORMATS.get(r.unit) if column == 3 else None,
-                     wrap_width=[24, 36, 0, 0, 30, 30, 30, 24, 26, 30, 40][column - 1] or None)
+                     wrap_width=None if column in (3, 4) else _BOARD_WIDTHS[column - 1])
     sheet.freeze_panes = "A4"
-    set_widths(sheet, {"A": 24, "B": 36, "C": 12, "D": 8, "E": 30, "F": 30, "G": 30, "H": 24,
-                       "I": 26, "J": 30, "K": 40})
+    set_widths(sheet, {chr(ord("A") + i): w for i, w in enumerate(_BOARD_WIDTHS)})
     _print_setup(sheet, "3:3")
 
 

@@ -17,9 +17,10 @@ import tempfile
 from pathlib import Path
 
 #: Flags for a closed network: no background fetches, no first-run or sync traffic.
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-pdf-header-footer"]
+CLOSED_NETWORK = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+FLAGS = [*CLOSED_NETWORK, "--no-pdf-header-footer"]
 TIMEOUT_SECONDS = 180
 
 

@@ -78,16 +78,11 @@ def _due(period: str, settings: Settings) -> dt.datetime:
 
 def _reconciled(record: Headline, notes: dict[str, str]) -> bool | None:
     """From the record's reconciliation with NHS England's publication, where it has one."""
-    found = getattr(record, "reconciliation", None) or record.detail.get("reconciliation")
-    if not found:
+    found = record.reconciliation  # pipeline.national.reconcile.outcome
+    if not found or found["status"] == "not_compared":
         return None
-    status = found.get("status")
-    if status in ("equal", "within_tolerance", "agrees"):
-        return True
-    if status in ("beyond_tolerance", "differs"):
-        differing = (found.get("differing_trusts") or found.get("trusts")
-                     or found.get("differing") or [])
-        notes["reconciled"] = ("differs from NHS England's figure"
-                               + (": " + ", ".join(map(str, differing)) if differing else ""))
+    if found["status"] == "differs":
+        notes["reconciled"] = ("differs from NHS England's figure: "
+                               + ", ".join(found["differing_trusts"]))
         return False
-    return None
+    return True  # agrees, or within tolerance

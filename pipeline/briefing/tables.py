@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pipeline.metrics.catalogue import PARTS, figure
+from pipeline.metrics.catalogue import FIGURES, PARTS, figure
 from pipeline.metrics.formats import cell, header, table_number
 from pipeline.metrics.suppression import SUPPRESSED, is_small, suppress_table
 
@@ -56,7 +56,7 @@ def trust_table(inputs, period: str, section: str) -> TrustTable | None:
                    if exact[c].drop(SYSTEM, errors="ignore").notna().any()]]
     if exact.empty:
         return None
-    order = [i for i in _catalogue_order() if i in exact.columns]
+    order = [i for i in FIGURES if i in exact.columns]
     trusts = sorted(i for i in exact.index if i != SYSTEM)
     exact = exact.loc[trusts + ([SYSTEM] if SYSTEM in exact.index else []), order]
     units = rows.drop_duplicates("id").set_index("id")["unit"]
@@ -85,12 +85,6 @@ def _rests_on_few(rows: pd.DataFrame, exact: pd.DataFrame) -> pd.DataFrame:
                 and (is_small(row.numerator) or is_small(row.denominator))):
             mask.at[row.scope, row.id] = True
     return mask
-
-
-def _catalogue_order() -> list[str]:
-    from pipeline.metrics.catalogue import FIGURES
-
-    return list(FIGURES)
 
 
 __all__ = ["SUPPRESSED", "TrustTable", "trust_table"]

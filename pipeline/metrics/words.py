@@ -16,6 +16,12 @@ def month_name(period: str) -> str:
     return pd.Period(period[:7], freq="M").strftime("%B %Y")
 
 
+def day_name(iso: str) -> str:
+    """``2023-10-29`` -> ``29 October 2023``."""
+    day = pd.Timestamp(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
 def count(value: float | int | None) -> str:
     return "-" if value is None or pd.isna(value) else f"{round(value):,}"
 

@@ -30,11 +30,7 @@ from pipeline.metrics.sections.elective import (
 from pipeline.metrics.sentences import _coverage, formatted, register
 from pipeline.metrics.suppression import is_small
 
-
-def _day(iso: str) -> str:
-    """``2023-10-29`` -> ``29 October 2023``."""
-    day = pd.Timestamp(iso)
-    return f"{day.day} {day:%B %Y}"
+_day = words.day_name
 
 
 def _by(target_date: str) -> str:

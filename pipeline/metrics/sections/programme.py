@@ -74,7 +74,7 @@ def _fy_month(period: str) -> int:
 
 def _day(iso: str | None) -> str:
     """"29 October 2023"."""
-    return "" if not iso else f"{pd.Timestamp(iso).day} {pd.Timestamp(iso):%B %Y}"
+    return "" if not iso else words.day_name(iso)
 
 
 def _year(period: str) -> str:
