@@ -43,6 +43,11 @@ def main(
 
 
 def _run_ingest(current: Settings, quiet: bool) -> list[dict]:
+    from pipeline.lifeline import bound_termination
+
+    # The flow's own SIGTERM handler reports the run to Prefect's server before it lets the
+    # process go: bounded, so a stop never waits on a busy server.
+    bound_termination()
     from flows.ingest import ingest_inbox  # imports Prefect: only when a flow is to run
 
     return ingest_inbox(data_dir=str(current.data_dir), show_progress=not quiet)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -53,6 +54,52 @@ def watch_parent(on_death: Callable[[], None], every_seconds: float = 1.0) -> th
     thread = threading.Thread(target=watch, name="parent-watch", daemon=True)
     thread.start()
     return thread
+
+
+#: How long a process told to stop (SIGTERM) may take over it once a handler has caught the
+#: signal, before it ends itself. A flow's own handler reports the run as crashed to the
+#: Prefect server first; on a loaded machine with a busy server that report was seen to take
+#: over two minutes, which no service manager waits for.
+TERM_GRACE_SECONDS = 30.0
+
+
+def bound_termination(grace_seconds: float = TERM_GRACE_SECONDS) -> bool:
+    """Make SIGTERM end this process within ``grace_seconds`` whatever handles it meanwhile.
+
+    With no Python handler the signal ends the process at once. A handler (Prefect installs
+    one for the length of a flow run) may take as long as it likes; so the signal is also seen
+    through Python's wakeup file descriptor, which the interpreter writes to on every signal
+    it catches before any handler runs, and a thread then ends the process (``os._exit``, code
+    143, as SIGTERM's default would) once the grace has passed. Ending a process mid-load is
+    safe: a load is one transaction, and an interrupted move is finished by the next run.
+    Call from the main thread; returns whether the watch is in place (False elsewhere, or if
+    something already uses the wakeup descriptor, which is then left alone)."""
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    reader, writer = socket.socketpair()
+    writer.setblocking(False)
+    previous = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    if previous != -1:
+        # Someone else's (an event loop's) wakeup descriptor: give it back, do without.
+        signal.set_wakeup_fd(previous)
+        reader.close()
+        writer.close()
+        return False
+
+    def watch() -> None:
+        while True:
+            received = reader.recv(64)
+            if signal.SIGTERM in received:
+                time.sleep(grace_seconds)
+                os._exit(128 + signal.SIGTERM)
+
+    threading.Thread(target=watch, name="bound-termination", daemon=True).start()
+    # Kept for the process's life: the descriptor must stay open while it is registered.
+    _wakeup.extend([reader, writer])
+    return True
+
+
+_wakeup: list[socket.socket] = []
 
 
 def end_with_server() -> None:
@@ -103,6 +150,9 @@ def start_guard() -> None:
         return
     import subprocess
 
+    # Every process started from here on inherits the mark, so the guard finds each one even
+    # if it was started too shortly before this process died for the guard's look to see it.
+    os.environ[GUARD_MARK] = f"{os.getpid()}-{_started_at(os.getpid())}"
     subprocess.Popen([sys.executable, "-m", "pipeline.lifeline", str(os.getpid())],
                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                      stderr=subprocess.DEVNULL, close_fds=True, start_new_session=True,
@@ -110,6 +160,26 @@ def start_guard() -> None:
 
 
 GUARD_GRACE_SECONDS = 10.0
+#: The environment variable that marks the processes a guard looks after (see start_guard).
+GUARD_MARK = "CMAST_GUARDED_BY"
+
+
+def _marked(mark: str) -> dict[int, str]:
+    """Every process whose environment carries ``GUARD_MARK=mark``: id and start time."""
+    needle = b"\0" + f"{GUARD_MARK}={mark}".encode() + b"\0"  # a whole entry, no more
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environment = b"\0" + (entry / "environ").read_bytes() + b"\0"
+        except OSError:
+            continue
+        if needle in environment:
+            started = _started_at(int(entry.name))
+            if started is not None:
+                found[int(entry.name)] = started
+    return found
 
 
 def _started_at(pid: int) -> str | None:
@@ -140,6 +210,9 @@ def _guard(parent: int) -> None:
                 if started is not None:
                     known[pid] = started
         time.sleep(0.5)
+    mark = os.environ.get(GUARD_MARK)
+    if mark:
+        known.update({pid: started for pid, started in _marked(mark).items() if pid != me})
     alive = [pid for pid, started in known.items() if _started_at(pid) == started]
     for pid in alive:
         with suppress(OSError):

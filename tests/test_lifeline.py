@@ -188,3 +188,57 @@ def test_sigterm_at_random_moments_of_a_busy_ingest(tmp_path):
     ledger = _ledger(settings)
     assert {name: (status, rows, raw) for name, status, rows, raw in ledger} == {
         name: ("loaded", days, days) for name, days in expected.items()}
+
+
+def test_sigterm_ends_a_process_whose_handler_takes_too_long(tmp_path):
+    """A handler that does not let go (as a flow's does while it reports the run to a busy
+    Prefect server) still ends within the grace: 2 s here, against a handler that would take
+    five minutes. Without the bound the child would outlive the wait below."""
+    script = tmp_path / "slow_handler.py"
+    script.write_text(
+        "import signal, sys, time\n"
+        "from pipeline.lifeline import bound_termination\n"
+        "assert bound_termination(2.0)\n"
+        "signal.signal(signal.SIGTERM, lambda *_: time.sleep(300))\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(300)\n")
+    child = subprocess.Popen([sys.executable, str(script)], cwd=PROJECT_ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "ready"
+    child.send_signal(signal.SIGTERM)
+    out, err = child.communicate(timeout=DEADLINE_SECONDS)
+    assert child.returncode == 128 + signal.SIGTERM
+    assert "Traceback" not in out + err, err
+
+
+def test_without_a_handler_sigterm_still_ends_the_process_at_once(tmp_path):
+    script = tmp_path / "plain.py"
+    script.write_text("import time\nfrom pipeline.lifeline import bound_termination\n"
+                      "assert bound_termination(300.0)\nprint('ready', flush=True)\n"
+                      "time.sleep(300)\n")
+    child = subprocess.Popen([sys.executable, str(script)], cwd=PROJECT_ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "ready"
+    child.send_signal(signal.SIGTERM)
+    child.communicate(timeout=DEADLINE_SECONDS)
+    assert child.returncode == -signal.SIGTERM  # the default action, not the grace's exit
+
+
+def test_the_guard_ends_a_child_started_just_before_its_parent_died(tmp_path):
+    """A child started an instant before its parent is killed is too new for the guard's
+    twice-a-second look; the mark in its environment still finds it."""
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import os, subprocess, sys, time\n"
+        "from pipeline.lifeline import start_guard\n"
+        "start_guard()\n"
+        "time.sleep(1.5)\n"  # the guard is running and has looked at least once
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)'],\n"
+        "                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,\n"
+        "                         stderr=subprocess.DEVNULL, start_new_session=True)\n"
+        "print(child.pid, flush=True)\n"
+        "os._exit(0)\n")
+    parent = subprocess.run([sys.executable, str(script)], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, timeout=DEADLINE_SECONDS)
+    child = int(parent.stdout.strip())
+    _all_gone([child], "its parent's death")
