@@ -43,8 +43,9 @@ browser: ## Install Chromium (Debian package): it prints the board pack's PDF an
 test: setup browser ## Run the whole test suite (installs Chromium first if it can)
 	$(VENV)/bin/pytest
 
-lint: setup ## Check style with ruff
+lint: setup ## Check style with ruff and the library's types with mypy
 	$(VENV)/bin/ruff check cmast pipeline flows schemas tests bench
+	$(VENV)/bin/mypy
 
 bench: setup ## Measure speed against baselines; writes bench/results.json
 	$(VENV)/bin/python -m bench

@@ -153,8 +153,9 @@ def _process(path: Path, settings: Settings, org: str, sha: str, received_at: dt
     checked = prechecks.take(path, sha, day) or check_waiting_file(path, settings, org, day)
     _reached("after_read")
     if checked.valid:
+        spec, _, period = checked.accepted()
         with connect(settings) as conn:
-            previous = ledger.current(conn, org, checked.spec.return_type, checked.period)
+            previous = ledger.current(conn, org, spec.return_type, period)
         if (previous is not None and previous["received_at"] == received_at
                 and previous["sha256"] != sha):
             return _refuse_tie(path, settings, sha, org, received_at, checked, previous)
@@ -189,12 +190,13 @@ def _refuse_tie(path: Path, settings: Settings, sha: str, org: str, received_at:
     one is quarantined, and the one loaded first stops being current (the submission before it,
     if any, is current again), each saying why."""
     stamp = received_at.strftime("%d %B %Y %H:%M:%S")
+    spec, _, period = checked.accepted()
     checked = Checked(problems=[Problem(
         rule=f"This file and {previous['file_name']} (submission {previous['submission_id']}) "
-        f"are both {checked.spec.title} returns for {checked.period} with the same "
+        f"are both {spec.title} returns for {period} with the same "
         f"modification time ({stamp}), so which is the newer cannot be told; neither is used",
         hint="Send again only the file that is right, saved anew (so that it has a later "
-        "time).")], spec=checked.spec, period=checked.period)
+        "time).")], spec=spec, period=period)
     outcome = _quarantine(path, settings, sha, org, received_at, checked)
     with connect(settings) as conn:
         ledger.withdraw(conn, previous["submission_id"],
@@ -209,20 +211,18 @@ def _refuse_tie(path: Path, settings: Settings, sha: str, org: str, received_at:
 def _load(path: Path, settings: Settings, sha: str, org: str, received_at: dt.datetime,
           checked: Checked, before_commit: Callable[[], None] | None,
           reverted: dict | None = None) -> Outcome:
-    spec = checked.spec
+    spec, _, period = checked.accepted()
     destination = settings.archive / org / f"{sha}{_suffix(path)}"
-    raw_ready = checked.in_raw_form or spec.to_raw is None  # a bulk check reduced it already
-    rows = checked.rows if raw_ready else spec.to_raw(checked.rows)
+    rows = checked.raw_rows()
+    message = (f"{len(rows):,} rows of {spec.title} for {period}"
+               + ("" if reverted is None else
+                  f"; the same content as submission {reverted['submission_id']} "
+                  f"({reverted['file_name']}), which it makes current again (a revert)"))
     submission = Submission(
         sha256=sha, org_code=org, file_name=path.name, received_at=received_at,
         processed_at=dt.datetime.now(), status=LOADED, path=settings.relative(destination),
-        return_type=spec.return_type, period=checked.period,
-        template_version=spec.template_version, row_count=len(rows),
-        message=f"{len(rows):,} rows of {spec.title} for {checked.period}"
-        + ("" if reverted is None else
-           f"; the same content as submission {reverted['submission_id']} "
-           f"({reverted['file_name']}), which it makes current again (a revert)"),
-    )
+        return_type=spec.return_type, period=period,
+        template_version=spec.template_version, row_count=len(rows), message=message)
     staged = filing.stage(path, destination)  # a full disk shows here, before any commit
     try:
         with connect(settings) as conn:
@@ -233,9 +233,9 @@ def _load(path: Path, settings: Settings, sha: str, org: str, received_at: dt.da
     _reached("after_commit")
     _move(path, destination)
     _reached("after_move")
-    return Outcome(file_name=path.name, org_code=org, status=LOADED, message=submission.message,
+    return Outcome(file_name=path.name, org_code=org, status=LOADED, message=message,
                    submission_id=submission.submission_id, return_type=spec.return_type,
-                   period=checked.period, row_count=len(rows), path=submission.path)
+                   period=period, row_count=len(rows), path=submission.path)
 
 
 def _quarantine(path: Path, settings: Settings, sha: str, org: str, received_at: dt.datetime,

@@ -141,8 +141,7 @@ def check_ahead(path: str, settings: Settings, org: str, today: dt.date
     if before is None:
         return None
     checked = check_waiting_file(file, settings, org, today)
-    spec = checked.spec
-    if checked.valid and not checked.in_raw_form and spec.to_raw is not None:
+    if checked.valid and not checked.in_raw_form:
         # Shaped for its raw table here too, which is work the loader need not do.
-        checked.rows, checked.in_raw_form = spec.to_raw(checked.rows), True
+        checked.rows, checked.in_raw_form = checked.raw_rows(), True
     return (before, checked) if sha256_unfollowed(file) == before else None

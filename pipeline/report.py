@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Any
 
 import pandas as pd
 from rich.console import Console
@@ -80,11 +81,18 @@ def grouped_lines(problems: list[Problem]) -> list[str]:
         sheet = first.location.rpartition("!")[0]
         column = f" [{first.column}]" if first.column else ""
         found = f" (found: {first.value!s})" if first.value not in (None, "") else ""
-        rows = _ranges(sorted(int(_ROW_NUMBER.search(p.location).group(1)) for p in members))
+        rows = _ranges(sorted(_row_number(p) for p in members))
         where = f"{sheet} rows" if sheet else "lines"
         hint = f" {first.hint}" if first.hint else ""
         lines.append(f"{len(members)} rows{column}: {first.rule}{found}: {where} {rows}.{hint}")
     return lines
+
+
+def _row_number(problem: Problem) -> int:
+    """The row a grouped problem is on (only problems on a numbered row are grouped)."""
+    found = _ROW_NUMBER.search(problem.location)
+    assert found is not None, problem.location
+    return int(found.group(1))
 
 
 def _group_key(problem: Problem) -> tuple:
@@ -143,7 +151,8 @@ def ledger_records(frame: pd.DataFrame, settings: Settings) -> list[dict]:
     """The ledger as JSON-ready records; ``path`` is absolute: where the file lies now."""
     records = []
     for row in frame.to_dict(orient="records"):
-        record = {key: (None if _missing(value) else value) for key, value in row.items()}
+        record: dict[str, Any] = {key: (None if _missing(value) else value)
+                                  for key, value in row.items()}
         record["received_at"] = row["received_at"].isoformat()
         record["processed_at"] = row["processed_at"].isoformat()
         record["path"] = str(settings.absolute(row["path"]))

@@ -36,6 +36,12 @@ def superseded(settings: Settings, submission_ids: list[int]) -> dict[int, list[
     return replaced
 
 
+def _replaced_by(outcome: dict, replaced: dict[int, list[str]]) -> list[str]:
+    """The files a loaded file superseded; none for a file that made no submission."""
+    submission_id = outcome.get("submission_id")
+    return [] if submission_id is None else replaced.get(submission_id, [])
+
+
 def table(outcomes: list[dict], replaced: dict[int, list[str]], data_dir: Path) -> list[dict]:
     """A row per file: file, trust, return, period, outcome, rows, what it superseded, its
     problems, its feedback file (relative to the data root)."""
@@ -49,7 +55,7 @@ def table(outcomes: list[dict], replaced: dict[int, list[str]], data_dir: Path) 
             "period": outcome.get("period") or "",
             "outcome": outcome["status"],
             "rows": outcome.get("row_count") or 0,
-            "superseded": ", ".join(replaced.get(outcome.get("submission_id"), [])),
+            "superseded": ", ".join(_replaced_by(outcome, replaced)),
             "problems": (f"{len(problems)}: {problems[0]}" + (" ..." if len(problems) > 1
                                                                  else "")) if problems else "",
             "feedback": _relative(outcome.get("feedback_path"), data_dir),

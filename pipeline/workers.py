@@ -61,6 +61,7 @@ def pool(settings: Settings) -> ProcessPoolExecutor | None:
         if _pool is None or _size != settings.workers:
             if _pool is not None:
                 _stop(_pool)
+            context: multiprocessing.context.BaseContext
             if "forkserver" in multiprocessing.get_all_start_methods():
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(PRELOAD + _main_module())
@@ -113,7 +114,7 @@ def shutdown() -> None:
 
 # Before concurrent.futures' own handler at exit (the last registered runs first), which waits
 # only for its queue threads; ours waits for the workers as well.
-threading._register_atexit(shutdown)  # noqa: SLF001
+threading._register_atexit(shutdown)  # type: ignore[attr-defined]  # noqa: SLF001
 
 
 def _main_module() -> list[str]:

@@ -204,7 +204,8 @@ def _chart_call(inputs: Inputs, record: Headline, folder: Path) -> tuple:
             plan = plan[plan.index >= start]
     target = (record.comparators.get("target") or {}).get("value")
     target = target if isinstance(target, (int, float)) else None
-    y_label, unit = None, record.unit
+    y_label: str | None = None
+    unit: str | None = record.unit
     if record.unit == "gbp_thousands":  # charted in £ millions, as the pack quotes money
         history = history / 1000
         plan = plan / 1000 if plan is not None else None

@@ -151,7 +151,8 @@ def _figures_sheet(sheet: Worksheet, briefing: Briefing) -> None:
                       table_number(target, r.unit), table_number(plan, r.unit),
                       BASES.get(r.source, r.source),
                       f"{cover['trusts_submitted']} of {cover['trusts_expected']}" if cover else "",
-                      VARIATION_LABELS.get(r.variation, ""), ASSURANCE_LABELS.get(r.assurance, ""),
+                      VARIATION_LABELS.get(r.variation or "", ""),
+                      ASSURANCE_LABELS.get(r.assurance or "", ""),
                       published_text(r)]
             for c, value in enumerate(values, start=1):
                 _put(sheet, row, c, value, number_format if c in (5, 7, 8, 9) else None,

@@ -5,6 +5,7 @@ that no ``*`` can be worked back out from the totals or the other cells of its r
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -64,7 +65,7 @@ def trust_table(inputs, period: str, section: str) -> TrustTable | None:
     small = _rests_on_few(rows, exact)
     additive = {i for i, u in zip(order, unit_list, strict=True)
                 if u in ADDITIVE_UNITS and figure(i).patient_count}
-    wholes = {whole: list(parts) for whole, parts in PARTS
+    wholes: dict[Hashable, Sequence[Hashable]] = {whole: list(parts) for whole, parts in PARTS
               if whole in exact.columns and all(p in exact.columns for p in parts)}
     published = suppress_table(exact, additive_columns=additive,
                                total_row=SYSTEM if SYSTEM in exact.index else None,

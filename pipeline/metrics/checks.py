@@ -50,10 +50,12 @@ def parts_add_to_whole(records: list[Headline], inputs: Inputs) -> list[str]:
     by_key = {(r.id, r.scope): r for r in records}
     for whole_id, part_ids in PARTS:
         whole = by_key.get((whole_id, SYSTEM))
-        parts = [by_key.get((p, SYSTEM)) for p in part_ids]
-        if whole and all(parts) and abs(whole.value - sum(p.value or 0 for p in parts)) > TOLERANCE:
-            problems.append(f"{whole_id} is {whole.value:,} but its parts add to "
-                            f"{sum(p.value or 0 for p in parts):,}")
+        parts = [part for p in part_ids if (part := by_key.get((p, SYSTEM))) is not None]
+        if whole is None or whole.value is None or len(parts) < len(part_ids):
+            continue
+        added = sum(p.value or 0 for p in parts)
+        if abs(whole.value - added) > TOLERANCE:
+            problems.append(f"{whole_id} is {whole.value:,} but its parts add to {added:,}")
     values = inputs.values
     for r in records:
         if (r.scope != SYSTEM or r.source != "trust_returns" or r.unit not in ADDITIVE_UNITS
@@ -123,7 +125,7 @@ def one_value_per_measure(records: list[Headline]) -> list[str]:
     for r in records:
         other_id = figure(r.id).counterpart
         other = by_key.get((other_id, r.scope, r.period)) if other_id else None
-        if other is None:
+        if other_id is None or other is None:
             continue
         if figure(other_id).label == figure(r.id).label:
             problems.append(f"{r.id} and {other_id} ({r.scope}) are one measure on two bases "
@@ -138,7 +140,8 @@ def previous_values_agree(records: list[Headline]) -> list[str]:
     """"This time last month" and "compared to September" quote the record's own previous
     value, the one the tables and the workbook show beside it."""
     problems = []
-    by_key = {(r.id, r.scope, r.period): r for r in records}
+    by_key: dict[tuple[str | None, str, str], Headline] = {(r.id, r.scope, r.period): r
+                                                           for r in records}
     for r in records:
         # A sentence that leads with another record's figure (the UEC lead quotes NHS
         # England's published figure for the ICB when the month is published, labelled as

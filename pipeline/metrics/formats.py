@@ -38,7 +38,7 @@ def missing(value: object) -> bool:
 
 def display(value: float | int | None, unit: str) -> str:
     """A value as a person reads it, with its unit: ``68.4%``, ``31,123``, ``-£42.5m``."""
-    if missing(value):
+    if value is None or missing(value):
         return "-"
     value = float(value)
     if unit == "percent":
@@ -58,7 +58,7 @@ def half_up(value: float) -> int:
 
 def cell(value: float | int | None, unit: str) -> str:
     """A table cell: as :func:`display`, but without the unit the column header carries."""
-    if missing(value):
+    if value is None or missing(value):
         return ""
     if isinstance(value, str):
         return value
@@ -72,7 +72,7 @@ def cell(value: float | int | None, unit: str) -> str:
 def table_number(value: float | int | None, unit: str) -> float | int | None:
     """The number a workbook cell holds: money in £ millions (its header says so), whole units
     as ints, everything else as it is (the cell's number format does the rounding)."""
-    if missing(value):
+    if value is None or missing(value):
         return None
     if isinstance(value, str):
         return value

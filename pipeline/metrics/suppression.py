@@ -17,6 +17,7 @@ suppressed cell follows from the published cells by any combination of the lines
 from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -218,7 +219,7 @@ def _lines(
     return lines
 
 
-def _number(value: object) -> float | None:
+def _number(value: Any) -> float | None:
     """A cell as a number; None for a missing one, which adds nothing and is never hidden."""
     if value is None or pd.isna(value):
         return None
@@ -230,23 +231,23 @@ def _count_hidden(line: tuple[Cell, ...], hidden: set[Cell]) -> int:
 
 
 def _complement(
-    line: tuple[Cell, ...], hidden: set[Cell], exact: dict[Cell, float]
+    line: tuple[Cell, ...], hidden: set[Cell], exact: dict[Cell, float | None]
 ) -> Cell | None:
     """The cell to suppress beside the line's hidden ones: the smallest non-zero part shown,
     else the whole, else (every shown cell zero) the first shown part; None if all are hidden."""
     whole, parts = line[0], line[1:]
-    shown_parts = [c for c in parts if c not in hidden and exact[c] is not None]
-    non_zero = [c for c in shown_parts if exact[c] != 0]
+    shown_parts = {c: value for c in parts if c not in hidden and (value := exact[c]) is not None}
+    non_zero = {c: value for c, value in shown_parts.items() if value != 0}
     if non_zero:
         # min keeps the first of equals, in the table's order: the result never depends on chance.
-        return min(non_zero, key=lambda c: exact[c])
+        return min(non_zero, key=non_zero.__getitem__)
     if whole not in hidden and exact[whole] is not None:
         return whole
-    return shown_parts[0] if shown_parts else None
+    return next(iter(shown_parts), None)
 
 
 def _complement_for_combinations(
-    lines: list[tuple[Cell, ...]], hidden: set[Cell], exact: dict[Cell, float]
+    lines: list[tuple[Cell, ...]], hidden: set[Cell], exact: dict[Cell, float | None]
 ) -> Cell | None:
     """A cell to suppress beside a hidden cell that the lines determine together, in the line
     through it with the fewest hidden cells; None when no hidden cell is determined."""

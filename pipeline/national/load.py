@@ -69,6 +69,7 @@ def load_national_file(path: Path, settings: Settings) -> NationalOutcome:
     dataset = DATASETS[parsed.kind]
     tables = {f"nhse_{dataset}_{name}": frame for name, frame in parsed.tables().items()}
     stated = parsed.revised or parsed.published
+    message = f"NHS England {dataset.upper()} publication for {parsed.period}"
     submission = Submission(
         sha256=sha, org_code=PUBLISHER, file_name=path.name,
         received_at=dt.datetime.fromtimestamp(path.stat().st_mtime),
@@ -76,14 +77,14 @@ def load_national_file(path: Path, settings: Settings) -> NationalOutcome:
         path=settings.relative(archived), return_type=f"nhse_{dataset}", period=parsed.period,
         template_version=f"{parsed.kind}@{stated.isoformat() if stated else ''}",
         row_count=sum(len(frame) for frame in tables.values()),
-        message=f"NHS England {dataset.upper()} publication for {parsed.period}",
+        message=message,
     )
     with connect(settings) as conn:
         status = load_publication(conn, submission, tables)
     _copy(path, archived)
     note = (" (an earlier revision than the one already current: kept as a version)"
             if status == ledger.SUPERSEDED else "")
-    return NationalOutcome(path.name, status, submission.message + note, submission.return_type,
+    return NationalOutcome(path.name, status, message + note, submission.return_type,
                            parsed.period, submission.submission_id, submission.row_count)
 
 

@@ -11,7 +11,7 @@ from schemas.dm01 import ACTIVITY, MAX_WEEKS, RULES, WAITING, Dm01Return, dm01_t
 def template_rows(org_code: str, period: str, sites: list[str]) -> pd.DataFrame:
     """Every key pre-filled: per test, 105 waiting rows (weeks 0 to 104) then the three
     activity rows; the numbers are left for the trust to fill."""
-    rows = []
+    rows: list[tuple[str, str, int | None]] = []
     for test in dm01_tests()["modality"]:
         rows += [(test, WAITING.lower(), week) for week in range(MAX_WEEKS + 1)]
         rows += [(test, measure.lower(), None) for measure in ACTIVITY]

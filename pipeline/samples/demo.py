@@ -93,7 +93,7 @@ SHARED_NHSE = Path(__file__).resolve().parents[2].parent / "shared" / "reference
 
 def national_demo_files(months: list[str] | None = None) -> list[Path]:
     """The A&E provider CSVs in ``../shared/reference/nhse`` for the demo's months, if any."""
-    months = set(months or demo_months())
+    wanted = set(months or demo_months())
     if not SHARED_NHSE.is_dir():
         return []
-    return sorted(p for p in SHARED_NHSE.glob("ae_*_provider*.csv") if p.name[3:10] in months)
+    return sorted(p for p in SHARED_NHSE.glob("ae_*_provider*.csv") if p.name[3:10] in wanted)

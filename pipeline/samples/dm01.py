@@ -106,7 +106,7 @@ def sample_dm01(org: str, period: str) -> pd.DataFrame:
     trend = 1 - 0.004 * _months_since_start(period)
     waiting_total = WAITING_PER_SIZE * PROFILES[org].size * trend * (1 + 0.05 * pressure)
     expected = expected_tests(org, period)
-    rows = []
+    rows: list[tuple[int, str, int | None, int]] = []
     for test, share in _shares(org, "waiting").items():
         mix = MIX[test]
         scale = mix.weeks * 1.1 * (1 + 0.08 * pressure) * trend

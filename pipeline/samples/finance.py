@@ -47,6 +47,7 @@ def sample_finance(org: str, period: str) -> pd.DataFrame:
     fy_start = int(period[:4]) - (1 if int(period[5:7]) < 4 else 0)
     rng = rng_for("finance", org, str(fy_start))  # one set of plans per organisation and year
     share = month / 12
+    income: float
     if org == ICB:
         income, margin, slip, cip_rate, capital = ICB_ALLOCATION, 0.0025, 0.0, 0.010, 0.0
     else:

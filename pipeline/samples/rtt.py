@@ -173,7 +173,7 @@ def simulate(org: str, snapshots: list[pd.Timestamp]) -> Iterator[tuple[pd.Times
     for number, snapshot in enumerate(snapshots):
         day = np.datetime64(snapshot.date(), "D")
         if number:
-            weeks = np.minimum((day - 7 - current.clock_start).astype(int) // 7, MAX_AGE)
+            weeks = np.minimum(np.subtract(day - 7, current.clock_start).astype(int) // 7, MAX_AGE)
             leave = np.where(current.admitted, hazard[True][weeks], hazard[False][weeks])
             leave = np.where(current.complex, COMPLEX_HAZARD, leave)
             current = current.take(rng.random(weeks.size) >= leave)
@@ -211,7 +211,7 @@ def ptl_table(org: str, snapshot: pd.Timestamp, waiting: WaitingList) -> pa.Tabl
 def aggregate_rows(org: str, snapshot: pd.Timestamp, waiting: WaitingList) -> pd.DataFrame:
     """Pathways by TFC, type and whole weeks waited (104 = 104 or more); empty rows left out."""
     day = np.datetime64(snapshot.date(), "D")
-    weeks = np.minimum((day - waiting.clock_start).astype(int) // 7, MAX_WEEKS)
+    weeks = np.minimum(np.subtract(day, waiting.clock_start).astype(int) // 7, MAX_WEEKS)
     codes, tfc = np.unique(waiting.tfc, return_inverse=True)
     # One counter per TFC x type x week, in the order the rows are listed.
     key = (tfc * 2 + (~waiting.admitted).astype(int)) * (MAX_WEEKS + 1) + weeks

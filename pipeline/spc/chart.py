@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -70,7 +71,7 @@ def render_chart(
 
 
 #: zlib's fastest level: a third of a chart's PNG time at level 6 for files about as small.
-_FAST_PNG = {".png": {"pil_kwargs": {"compress_level": 1}}}
+_FAST_PNG: dict[str, dict[str, Any]] = {".png": {"pil_kwargs": {"compress_level": 1}}}
 
 
 def save_figure(fig: Figure, paths: list[Path]) -> None:
@@ -329,7 +330,7 @@ def _tilted_labels(result: SpcResult) -> bool:
 
 def _draw_icons(fig: Figure, result: SpcResult) -> None:
     """Variation and assurance icons top right, each with a short caption under it."""
-    if result.insufficient_data or result.no_variation:
+    if result.insufficient_data or result.no_variation or result.variation is None:
         return
     codes = [(result.variation, _SHORT_VARIATION)]
     if result.assurance is not None:

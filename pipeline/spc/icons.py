@@ -185,7 +185,8 @@ def _letter(ax: Axes, text: str, centre: tuple[float, float], height: float, col
 
 def _points_per_unit(ax: Axes) -> float:
     """Typographic points per data unit, for line widths that scale with the icon."""
-    fig = ax.get_figure()
+    fig = ax.get_figure(root=True)
+    assert fig is not None, "an icon is drawn on an axes of a figure"
     box = ax.get_position()
     side_inches = min(box.width * fig.get_figwidth(), box.height * fig.get_figheight())
     return side_inches * 72 / (2 * _HALF_SPAN)

@@ -282,6 +282,7 @@ class SpcResult:
             return f"{target}: too few points for assurance"
         if self.no_variation:
             return f"{target}: no variation, so no assurance"
+        assert self.assurance is not None, "set for every target with enough varying points"
         return f"{target}: {_ASSURANCE_WORDS[self.assurance]}"
 
     def sigma_line(self, k: int) -> float:

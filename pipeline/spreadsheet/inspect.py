@@ -191,7 +191,7 @@ def _counted_extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int, int]
             top = row if top is None else min(top, row)
             left = column if left is None else min(left, column)
             bottom, right = max(bottom, row), max(right, column)
-    if top is None:
+    if top is None or left is None:
         return 1, 1, 0
     return top, left, (bottom - top + 1) * (right - left + 1)
 

@@ -15,6 +15,7 @@ import codecs
 import io
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -22,6 +23,9 @@ from pipeline.spreadsheet import inspect
 from pipeline.spreadsheet.csv_read import decode, read_csv_frame, separator_and_header
 from pipeline.spreadsheet.table import RawTable, build_table
 from pipeline.validation.problems import FileProblem, file_problem
+
+if TYPE_CHECKING:  # imported where a workbook is read: a CSV check never pays for it
+    import fastexcel
 
 DATA_SHEET = "Data"
 ABOUT_SHEET = "About"
@@ -197,7 +201,7 @@ def _unreadable(exc: Exception) -> FileProblem:
         "and send it again.")
 
 
-def _read_about(reader: object, archive: zipfile.ZipFile | None,
+def _read_about(reader: fastexcel.ExcelReader, archive: zipfile.ZipFile | None,
                 parts: dict[str, inspect.SheetPart], kind: str) -> dict[str, str]:
     _inspected(archive, parts, ABOUT_SHEET, kind)
     about = reader.load_sheet(ABOUT_SHEET, header_row=None, dtypes="string",

@@ -25,9 +25,10 @@ def safe_text(value: object) -> object:
     error) become U+FFFD, so a report about a file full of them can still be written.
     """
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-        if value.startswith(_FORMULA_START):
-            return "'" + value
+        text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        if text.startswith(_FORMULA_START):
+            return "'" + text
+        return text
     return value
 
 

@@ -208,11 +208,11 @@ def _instructions(sheet, spec: ReturnSpec, org_code: str, period: str, sites: li
         metadata = spec.model.to_schema().columns[column].metadata or {}
         example = example_for.get(column) or localise(str(metadata.get("example", "")),
                                                       org_code, sites)
-        rule = _RULE_TEXT.get(kind, "")
+        what = _RULE_TEXT.get(kind, "")
         if column in choices:
-            rule = "One of the drop-down list"
+            what = "One of the drop-down list"
         description = localise(spec.description(column), org_code, sites)
-        for c, value in enumerate([column, description, rule, example], start=1):
+        for c, value in enumerate([column, description, what, example], start=1):
             sheet.cell(row=offset, column=c, value=value).alignment = WRAP
         sheet.row_dimensions[offset].height = _height(description, 70)
     if spec.rules:

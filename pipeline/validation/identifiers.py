@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import overload
 
 import numpy as np
 import pandas as pd
@@ -94,6 +95,10 @@ def nhs_number_problem(column: str, rows: int, first_row: int | None) -> Problem
                    column=column, row=first_row, hint=HINT)
 
 
+@overload
+def text_withheld(text: str) -> str: ...
+@overload
+def text_withheld(text: None) -> None: ...
 def text_withheld(text: str | None) -> str | None:
     """The text with every valid NHS number in it replaced by :data:`WITHHELD`."""
     if not text:

@@ -60,17 +60,17 @@ def problems_from_failures(
             # One problem per repeated row, pointing at the first key column.
             key = (check, row)
             if key not in problems and unique_key:
-                rule, hint = _plain(check)
-                problems[key] = Problem(rule=f"{rule} ({', '.join(unique_key)})",
+                message, hint = _plain(check)
+                problems[key] = Problem(rule=f"{message} ({', '.join(unique_key)})",
                                         column=unique_key[0], row=row, hint=hint)
             continue
         if check.startswith("dtype(") or check.startswith("coerce_dtype("):
             continue  # cells that did not parse were already reported by the parser
         if check == "column_in_dataframe" or check == "column_in_schema":
             continue  # header problems are found before validation
-        rule, hint = _plain(check)
+        message, hint = _plain(check)
         column = None if pd.isna(case.column) else str(case.column)
-        problems[(check, column, row)] = Problem(rule=rule, column=column, row=row,
+        problems[(check, column, row)] = Problem(rule=message, column=column, row=row,
                                                  value=_text(case.failure_case), hint=hint)
     return list(problems.values())
 

@@ -18,7 +18,7 @@ import pandas as pd
 from pipeline.returns.base import ReturnSpec
 from pipeline.validation import identifiers, personal
 from pipeline.validation.bulk import csv_header
-from pipeline.validation.problems import Layout, Problem
+from pipeline.validation.problems import Layout, Problem, file_problem
 from pipeline.validation.validate import Checked, Context, context_problems
 from pipeline.warehouse.ptl import CsvReadError, PtlScan, scan_ptl
 from schemas.rtt import PTL_RULES, SNAPSHOT_DAY, treatment_functions
@@ -47,6 +47,8 @@ _PLAIN = {
 def check_ptl_csv(path: Path, spec: ReturnSpec, context: Context) -> Checked:
     """Check a PTL CSV and, if it is valid, count it by clock start date (``raw_table`` rows)."""
     header = csv_header(path)
+    if header is None:  # bulk_spec chose this check by the header it read
+        raise file_problem("The CSV file has no header row")
     layout = Layout(sheet=None, header_row=1, columns=header.columns)
     codes = list(treatment_functions()["treatment_function_code"])
     try:
@@ -64,6 +66,7 @@ def check_ptl_csv(path: Path, spec: ReturnSpec, context: Context) -> Checked:
                                          hint="Fill in the rows and send it again.")],
                        spec=spec, layout=layout)
     problems, flagged = _scan_problems(scan)
+    assert scan.periods is not None, "a scan of a file with rows finds its periods"
     periods = scan.periods.set_index("first_row")
     problems += _sunday_problems(periods)
     problems += context_problems(periods, spec, context)

@@ -7,7 +7,7 @@ the whole list at once rather than one error per resubmission.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -60,11 +60,22 @@ class Checked:
     def template_version(self) -> str | None:
         return self.spec.template_version if self.spec else None
 
+    def accepted(self) -> tuple[ReturnSpec, pd.DataFrame, str]:
+        """The return, rows and period of a valid check, each of which it always has."""
+        if self.problems or self.spec is None or self.rows is None or self.period is None:
+            raise ValueError("only a valid check has rows to load")
+        return self.spec, self.rows, self.period
+
+    def raw_rows(self) -> pd.DataFrame:
+        """A valid check's rows shaped for its raw table (a bulk check reduced them already)."""
+        spec, rows, _ = self.accepted()
+        return rows if self.in_raw_form or spec.to_raw is None else spec.to_raw(rows)
+
 
 def check_file(path: Path, context: Context) -> Checked:
     try:
         bulk = bulk_spec(path)  # a CSV too large for pandas (a PTL) is checked in DuckDB
-        if bulk is not None:
+        if bulk is not None and bulk.bulk_check_and_reduce is not None:
             return bulk.bulk_check_and_reduce(path, bulk, context)
         table = read_table(path)
         spec = _identify(table)
@@ -154,7 +165,7 @@ def _first_of_repeats_kept(problems: list[Problem], typed: pd.DataFrame,
 
 
 #: A return's rows are told apart by these columns where its schema declares none unique.
-_LINE_KEYS = {"dm01": ("test", "measure", "weeks_waited")}
+_LINE_KEYS: dict[str, tuple[str, ...]] = {"dm01": ("test", "measure", "weeks_waited")}
 
 
 def line_key_columns(spec: ReturnSpec) -> tuple[str, ...]:
@@ -165,7 +176,7 @@ def line_key_columns(spec: ReturnSpec) -> tuple[str, ...]:
 
 
 def with_line_keys(problems: list[Problem], frame: pd.DataFrame, spec: ReturnSpec,
-                   layout: Layout | None, unsafe: set[str | None] = frozenset()
+                   layout: Layout | None, unsafe: Collection[str | None] = frozenset()
                    ) -> list[Problem]:
     """In a CSV (no cell letters), "line 5" becomes "line 5 (RJR05, 2023-10-02)": the line's
     key as the trust wrote it, so it can be found in the trust's own system. A key column in
@@ -189,7 +200,8 @@ def with_line_keys(problems: list[Problem], frame: pd.DataFrame, spec: ReturnSpe
     return keyed
 
 
-def _not_reported(cases: pd.DataFrame, unparsed: set[tuple[str, int]]) -> pd.DataFrame:
+def _not_reported(cases: pd.DataFrame, unparsed: set[tuple[str | None, int | None]]
+                  ) -> pd.DataFrame:
     """Pandera's failure cases less those already reported: blanks where a cell did not
     parse, and failed type coercions (the parser reported those cells). Done before the
     cases become problems one by one, which costs far more for a badly broken file."""

@@ -45,6 +45,7 @@ def load_publication(conn: duckdb.DuckDBPyConnection, submission: Submission,
             finally:
                 conn.unregister("incoming_rows")
         if submission.status == SUPERSEDED:
+            assert previous is not None, "only a newer current submission supersedes a file"
             conn.execute("UPDATE ledger.submissions SET superseded_by = ? WHERE submission_id = ?",
                          [previous["submission_id"], submission_id])
         elif previous is not None:

@@ -179,9 +179,8 @@ def _rows_of(path: Path, record: dict, settings: Settings) -> dict[str, pd.DataF
     if not checked.valid:
         first = checked.problems[0].as_line() if checked.problems else "no rows"
         raise ValueError(f"no longer passes the checks ({first})")
-    spec = checked.spec
-    raw_ready = checked.in_raw_form or spec.to_raw is None
-    return {spec.raw_table: checked.rows if raw_ready else spec.to_raw(checked.rows)}
+    spec, _, _ = checked.accepted()
+    return {spec.raw_table: checked.raw_rows()}
 
 
 def _append(conn: duckdb.DuckDBPyConnection, table: str, rows: pd.DataFrame,

@@ -112,8 +112,10 @@ def against(value: float, unsigned: str, above: str = "above", below: str = "bel
     return f"{unsigned} {below if value < 0 else above}"
 
 
-def position(value: float) -> str:
+def position(value: float | int | None) -> str:
     """A surplus or deficit in £ thousands as briefings say it: "deficit of £12.3m"."""
+    if value is None:  # the finance marts sum the returns received: never missing
+        raise ValueError("a surplus or deficit without a value has no sentence")
     amount = words.money_thousands(abs(value))
     return f"deficit of {amount}" if value < 0 else f"surplus of {amount}"
 

@@ -153,7 +153,7 @@ def _vs_plan(record: Headline, found: Lookup, names: dict[str, str]) -> str:
     span = _span(year_to_date(record.period))
     key = record.id.removeprefix(VS_PLAN).lstrip(".")
     subject = f"{MODALITIES[key] if key else 'Diagnostic'} activity{_at(record, names)} is"
-    if record.value is None or not record.denominator:
+    if record.value is None or record.numerator is None or not record.denominator:
         return ""  # planned none: nothing to compare with
     done = record.numerator + record.denominator
     text = (f"{subject} {against(record.value, words.percent(abs(record.value)))} plan for the "
@@ -190,7 +190,7 @@ def _over(record: Headline, found: Lookup, names: dict[str, str]) -> str:
     """"12,580 patients had waited 6 weeks or more (16.7% of those waiting), compared with
     14,020 in April 2023." (the reference month; the previous month if none is set)"""
     share = ""
-    if record.denominator:
+    if record.denominator and record.numerator is not None:
         share = f" ({words.percent(100 * record.numerator / record.denominator)} of those waiting)"
     compared = (_compared(record, "reference") if "reference" in record.comparators
                 else _compared(record, "previous_period"))
@@ -236,7 +236,7 @@ def colonoscopy_share(record: Headline, found: Lookup, names: dict[str, str]) ->
 def colonoscopy(record: Headline, found: Lookup, names: dict[str, str]) -> str:
     """"2 of 12 trusts have more than 15% of their colonoscopy patients waiting 13 weeks or
     more: LUHFT (REM) 18.2% and COCH (RJR) 16.0%." """
-    if record.scope != SYSTEM or record.coverage is None:
+    if record.scope != SYSTEM or record.coverage is None or record.value is None:
         return _default(record, found, names)
     n, of = int(record.value), record.coverage["trusts_submitted"]
     text = (f"{words.count(n)} of {words.count(of)} trusts {'has' if n == 1 else 'have'} more "

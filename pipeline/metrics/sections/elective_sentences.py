@@ -7,6 +7,8 @@ of the cohort sentence instead.
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 import pandas as pd
 
 from pipeline.metrics import words
@@ -48,7 +50,7 @@ def _cohort(record: Headline) -> str:
     return f"{weeks}-week wait cohort" if weeks else "long-wait cohort"
 
 
-def _quotable(record: Headline | None) -> bool:
+def _quotable(record: Headline | None) -> TypeGuard[Headline]:
     """Whether the cohort sentence may quote this figure: present, and not suppressed."""
     return record is not None and record.value is not None and not is_small(record.value)
 

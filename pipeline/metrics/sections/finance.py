@@ -110,7 +110,7 @@ def providers(record: Headline, found: Lookup, names: dict[str, str]) -> str:
 def _trusts(record: Headline, names: dict[str, str], one: str, more: str) -> str:
     """"3 of 12 CMAST trusts report a deficit ...: A, B and C." for the system (``one`` and
     ``more``: the rest of the sentence after one trust or several); "" for a trust."""
-    if record.scope != SYSTEM or record.coverage is None:
+    if record.scope != SYSTEM or record.coverage is None or record.value is None:
         return ""
     n, of = int(record.value), record.coverage["trusts_submitted"]
     text = f"{words.count(n)} of {words.count(of)} CMAST trusts {one if n == 1 else more}"

@@ -16,7 +16,9 @@ def _target(*records: Headline | None) -> tuple[dict, str] | None:
     """The target either measure carries (from the plans file), with the measure it applies to:
     the target row's parameter, or else the measure whose figure it is filed under."""
     for record in records:
-        target = record.comparators.get("target") if record else None
+        if record is None:
+            continue
+        target = record.comparators.get("target")
         if target and target.get("value") is not None:
             measure = target.get("parameter") or ("capped" if record.id == CAPPED
                                                   else "uncapped")
