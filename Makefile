@@ -9,7 +9,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup browser demo test lint bench lock reference clean-data
+.PHONY: help setup browser demo test lint docs bench lock reference clean-data
 
 help: ## Show the targets and what each does
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ test: setup browser ## Run the whole test suite (installs Chromium first if it c
 lint: setup ## Check style with ruff and the library's types with mypy
 	$(VENV)/bin/ruff check cmast pipeline flows schemas tests bench
 	$(VENV)/bin/mypy
+
+docs: setup ## Rewrite the docs' tables that repeat the code (return columns, hostile inputs)
+	$(VENV)/bin/python -m tests.docs_tables
 
 bench: setup ## Measure speed against baselines; writes bench/results.json
 	$(VENV)/bin/python -m bench

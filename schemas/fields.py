@@ -72,5 +72,6 @@ def number(description: str, example: str = "", **checks: Any) -> Any:
 
 
 def financial_year(description: str = "The financial year, April to March, as YYYY-YY.") -> Any:
+    """The financial year as YYYY-YY, e.g. 2023-24."""
     return _field("financial_year", description, example="2023-24",
                   str_matches=r"^\d{4}-\d{2}$")

@@ -4,7 +4,8 @@ would expect.
 Every case writes one file into a trust's inbox folder and says what should become of it:
 ``loaded`` (the meaning is unambiguous), ``rejected`` with a fragment of the message that says
 why, or ``waiting`` (left for the next scan). ``tests/test_corpus.py`` runs them all; the
-README's "Broken and hostile input" table lists the same descriptions (a test checks it does).
+"Broken and hostile input" table of ``docs/robustness.md`` is written from ``describe`` and
+``did`` by ``python -m tests.docs_tables`` (``tests/test_docs_current.py`` checks it is current).
 Most cases use the UEC return (``tests.conftest.uec_rows``); some use the theatres, DM01,
 finance and PTL returns. Nothing here is committed as a binary: every file is built by code.
 """
@@ -51,8 +52,8 @@ class Case:
     """One input and what should become of it."""
 
     id: str
-    describe: str  # the input, as the README table names it
-    did: str  # what the pipeline does with it, one line for the README
+    describe: str  # the input, as the docs' table names it
+    did: str  # what the pipeline does with it, one line for the docs' table
     build: Builder  # writes the file into the inbox folder it is given; returns its path
     status: str  # "loaded", "rejected" or "waiting"
     fragment: str = ""  # part of the expected message: a problem's rule, or the outcome's

@@ -24,8 +24,10 @@ from pipeline.config import Settings, load_settings
 from pipeline.returns.base import ReturnSpec
 from pipeline.spreadsheet.read import ABOUT_SHEET, DATA_SHEET
 from pipeline.spreadsheet.styles import TITLE_FONT, WRAP, set_widths, write_header
+from schemas.rules import Rule
 
-_RULE_TEXT = {
+#: The rule a column of each kind follows, in the words the Instructions sheet and the docs use.
+RULE_TEXT = {
     "count": "Whole number, 0 or more",
     "date": "Date inside the period",
     "period": "YYYY-MM",
@@ -59,7 +61,7 @@ def _dm01_tests() -> list[str]:
     return list(dm01_tests()["modality"])
 
 
-def _choices(spec: ReturnSpec) -> dict[str, tuple[Callable[[], list[str]], bool]]:
+def column_choices(spec: ReturnSpec) -> dict[str, tuple[Callable[[], list[str]], bool]]:
     """Coded columns' values, by column, and whether the list is the whole rule (else values
     outside it are warned about but allowed, as the validator allows them)."""
     from schemas import dm01, plans, rtt, theatres
@@ -201,14 +203,14 @@ def _instructions(sheet, spec: ReturnSpec, org_code: str, period: str, sites: li
     example_for = {"org_code": org_code, "period": period}
     if spec.site_column and sites:
         example_for[spec.site_column] = sites[0]
-    choices = _choices(spec)
+    choices = column_choices(spec)
     offset = start
     for offset, column in enumerate(spec.columns, start=start + 1):
         kind = _kind(spec, column)
         metadata = spec.model.to_schema().columns[column].metadata or {}
         example = example_for.get(column) or localise(str(metadata.get("example", "")),
                                                       org_code, sites)
-        what = _RULE_TEXT.get(kind, "")
+        what = RULE_TEXT.get(kind, "")
         if column in choices:
             what = "One of the drop-down list"
         description = localise(spec.description(column), org_code, sites)
@@ -219,15 +221,20 @@ def _instructions(sheet, spec: ReturnSpec, org_code: str, period: str, sites: li
         start = offset + 2
         write_header(sheet, start, ["Column", "Checked across columns", "What to do", ""])
         for offset, rule in enumerate(spec.rules, start=start + 1):
-            # A fragment ("is not a session type") reads after the column's name.
-            message = f"{rule.column} {rule.message}" if rule.message[:1].islower() \
-                else rule.message
+            message = rule_sentence(rule)
             for c, value in enumerate([rule.column, message, rule.hint], start=1):
                 sheet.cell(row=offset, column=c, value=value).alignment = WRAP
             sheet.row_dimensions[offset].height = max(_height(message, 70),
                                                       _height(rule.hint, 26))
     set_widths(sheet, {"A": 30, "B": 70, "C": 26, "D": 14})
     _print_setup(sheet, landscape=False)
+
+
+def rule_sentence(rule: Rule) -> str:
+    """A cross-column rule as a sentence: a fragment ("is not a session type") reads after the
+    column's name, unless the message already names it."""
+    fragment = rule.message[:1].islower() and not rule.message.startswith(rule.column)
+    return f"{rule.column} {rule.message}" if fragment else rule.message
 
 
 def _height(text: str, width_chars: int) -> float:
@@ -240,7 +247,7 @@ def _height(text: str, width_chars: int) -> float:
 def _validations(sheet, lists, spec: ReturnSpec, org_code: str, period: str,
                  sites: list[str], last_row: int) -> None:
     start, end = _period_bounds(period)
-    choices = _choices(spec)
+    choices = column_choices(spec)
     list_column = 0
     for c, column in enumerate(spec.columns, start=1):
         kind = _kind(spec, column)
@@ -265,7 +272,7 @@ def _validations(sheet, lists, spec: ReturnSpec, org_code: str, period: str,
                                   formula2=f"DATE({end.year},{end.month},{end.day})")
         else:
             continue
-        rule.error = (f"{column}: {_RULE_TEXT.get(kind, 'see the Instructions sheet')}"
+        rule.error = (f"{column}: {RULE_TEXT.get(kind, 'see the Instructions sheet')}"
                       if column not in choices else f"{column}: one of the list, please")
         rule.errorTitle = "Not accepted" if strict else "Not in the list"
         rule.errorStyle = "stop" if strict else "warning"
