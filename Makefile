@@ -47,7 +47,7 @@ lint: setup ## Check style with ruff and the library's types with mypy
 	$(VENV)/bin/ruff check cmast pipeline flows schemas tests bench
 	$(VENV)/bin/mypy
 
-docs: setup ## Rewrite the docs' tables that repeat the code (return columns, hostile inputs)
+docs: setup ## Rewrite the docs' tables that repeat the code (return columns, hostile inputs, settings)
 	$(VENV)/bin/python -m tests.docs_tables
 
 bench: setup ## Measure speed against baselines; writes bench/results.json

@@ -1,7 +1,8 @@
 """The ``cmast`` command: the app above the library (``pipeline``) and its flows (``flows``).
 
 Each command lives in its own module under ``cmast.commands``; the settings a command runs
-with come from :mod:`cmast.state`, filled by the callback here from ``--data-dir``.
+with come from :mod:`cmast.state`, filled by the callback here from ``--data-dir``. Errors a
+person can cause or meet are handled once, by the app's group (:mod:`cmast.commands.errors`).
 """
 
 from __future__ import annotations
@@ -16,20 +17,23 @@ from rich.console import Console
 
 from cmast import state
 from cmast.commands.briefing import briefing, write_and_report
-from cmast.commands.errors import refusals
+from cmast.commands.errors import HandledGroup, refusals
 from cmast.commands.headlines import headlines
 from cmast.commands.national import national
 from cmast.commands.query import query
 from cmast.commands.rebuild import rebuild
 from cmast.commands.serve import serve
+from cmast.commands.settings import settings as settings_command
 from cmast.commands.snapshot import snapshot
 from cmast.commands.spc import spc
 from cmast.state import settings
 from pipeline import report
 from pipeline.config import Settings
 
+# HandledGroup: every error a person can cause or meet (pipeline.errors.CmastError) is turned
+# into its one line and exit code there, for every command.
 app = typer.Typer(help="CMAST metrics: trust returns in, board figures out.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, cls=HandledGroup)
 console = Console()
 
 
@@ -168,10 +172,7 @@ def template(
     from pipeline.returns import get_return
     from pipeline.spreadsheet.template import build_template
 
-    try:
-        spec = get_return(return_type)
-    except KeyError as error:
-        raise typer.BadParameter(str(error.args[0]), param_hint="RETURN_TYPE") from error
+    spec = get_return(return_type)  # an unknown name is a UsageError: exit 2, the returns named
     org = org.strip().upper()
     sites = sorted(trust_sites(settings()).get(org, []))
     build_template(spec, org_code=org, period=period, sites=sites, path=output)
@@ -216,4 +217,5 @@ app.command("snapshot")(snapshot)
 app.command("headlines")(headlines)
 app.command("briefing")(briefing)
 app.command("rebuild")(rebuild)
+app.command("settings")(settings_command)
 app.add_typer(national, name="national")

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.config import Settings, load_settings
+from pipeline.config import settings_in_force as _in_force
+from pipeline.settings_registry import InForce
 from schemas.reference import use_reference_dir
 
 _data_dir: list[Path | None] = [None]
@@ -19,3 +21,8 @@ def settings() -> Settings:
     current = load_settings(_data_dir[0])
     use_reference_dir(current.reference_dir)  # the schemas check codes against these tables
     return current
+
+
+def settings_in_force() -> list[InForce]:
+    """Each setting's value for this command and where it came from."""
+    return _in_force(_data_dir[0])

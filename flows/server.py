@@ -24,6 +24,7 @@ import urllib.request
 from contextlib import suppress
 from pathlib import Path
 
+from pipeline.errors import CmastError
 from pipeline.lifeline import end_with_parent
 
 HOST = "127.0.0.1"
@@ -55,8 +56,10 @@ def adopt_running_server() -> None:
         os.environ["PREFECT_API_URL"] = api_url
 
 
-class ServerError(RuntimeError):
+class ServerError(CmastError, RuntimeError):
     """The Prefect server could not be started."""
+
+    label = "Cannot serve"
 
 
 def free_port() -> int:

@@ -20,12 +20,14 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
+from pipeline.errors import CmastError
+
 #: Bytes of the sent name kept in a quarantine name (file systems allow 255 in all; the name
 #: also carries a time stamp, a hash prefix and ``.feedback.xlsx``).
 NAME_BYTES = 120
 
 
-class StorageFailed(OSError):
+class StorageFailed(CmastError, OSError):
     """A file could not be stored (disk full, folder read-only or missing...). Nothing was
     recorded or loaded and the file is still in the inbox; the message says where and why."""
 

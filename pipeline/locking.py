@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.config import Settings
+from pipeline.errors import CmastError
 
 LOCK_NAME = ".writer.lock"
 
@@ -34,7 +35,7 @@ _depth: dict[Path, int] = {}
 _depth_guard = threading.Lock()
 
 
-class WriterBusy(TimeoutError):
+class WriterBusy(CmastError, TimeoutError):
     """Another process kept the warehouse's writer lock for longer than we were willing to wait."""
 
 

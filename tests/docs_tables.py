@@ -22,6 +22,7 @@ from pathlib import Path
 from pipeline.config import PROJECT_ROOT
 from pipeline.returns import all_returns
 from pipeline.returns.base import ReturnSpec
+from pipeline.settings_registry import SETTINGS, Setting
 from pipeline.spreadsheet.template import RULE_TEXT, column_choices, rule_sentence
 from schemas import fields
 from tests.corpus import CASES
@@ -115,10 +116,24 @@ def hostile_inputs() -> str:
     return "\n".join(["| input | what the pipeline does |", "|---|---|", *rows])
 
 
+def default_words(setting: Setting) -> str:
+    """A default as set in the environment (in backticks), or in words where it is worked out."""
+    return setting.default if setting.derive else f"`{setting.default}`"
+
+
+def settings() -> str:
+    """Every setting of the registry, in its order: variable, default, unit and meaning."""
+    rows = [f"| `{s.env}` | {cell(default_words(s))} | {cell(s.unit)} | {cell(s.help)}"
+            + (f" Also `cmast {s.option}`, before the command." if s.option else "") + " |"
+            for s in SETTINGS]
+    return "\n".join(["| setting | default | unit | meaning |", "|---|---|---|---|", *rows])
+
+
 #: Name (as written in the page's marker) -> the function that writes the table.
 TABLES: dict[str, Callable[[], str]] = {
     "return-columns": return_columns,
     "hostile-inputs": hostile_inputs,
+    "settings": settings,
 }
 
 

@@ -21,11 +21,11 @@ import pandas as pd
 import pytest
 
 from pipeline import alerts
-from pipeline.config import DEFAULT_RECONCILE_TOLERANCES, parse_tolerances
 from pipeline.ingest import process_file
 from pipeline.national import reconcile
 from pipeline.national.ae import CSV_COLUMNS
 from pipeline.national.load import load_national_file
+from pipeline.settings_registry import DEFAULT_RECONCILE_TOLERANCES, parse_tolerances
 from pipeline.warehouse import connect
 from tests.conftest import drop_csv, uec_rows
 from tests.headline_fixtures import headlines

@@ -24,7 +24,6 @@ def briefing(
 def write_and_report(current, period: str | None) -> None:
     from cmast.commands.errors import refusals
     from pipeline.briefing import write_briefing
-    from pipeline.metrics.checks import ConsistencyError
     from pipeline.warehouse.rebuild import refresh_marts
     from pipeline.warehouse.snapshot import publish_snapshot, snapshot_path
 
@@ -35,15 +34,10 @@ def write_and_report(current, period: str | None) -> None:
         if current.warehouse_path.exists() and (refresh_marts(current)
                                                 or not snapshot_path(current).exists()):
             publish_snapshot(current)
-    try:
-        with refusals():
-            written = write_briefing(current, period)
-    except ConsistencyError as error:
-        _console.print(f"[red]Briefing not written[/red]: {escape(str(error))}", soft_wrap=True)
-        raise typer.Exit(1) from error
-    except LookupError as error:
-        _console.print(f"[red]Briefing not written[/red]: {escape(str(error))}", soft_wrap=True)
-        raise typer.Exit(1) from error
+    # Figures that disagree (ConsistencyError) or a month without figures (NoFigures): the
+    # app says "Briefing not written" and why, exit 1.
+    with refusals():
+        written = write_briefing(current, period)
     _console.print(f"Briefing for {written.period} ({written.figures} figures, checked) in "
                    f"{written.folder}:")
     for path in (written.pdf, written.html, written.excel, written.markdown):

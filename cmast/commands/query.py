@@ -19,7 +19,6 @@ from rich.markup import escape
 from rich.table import Table
 
 _console = Console(highlight=False)
-_errors = Console(stderr=True, highlight=False)
 
 
 def query(
@@ -33,18 +32,13 @@ def query(
 ) -> None:
     """Query the read-only snapshot of the warehouse (safe while loads run)."""
     from cmast.state import settings
-    from pipeline.warehouse.snapshot import NoSnapshot, QueryFailed, QueryRefused, read_snapshot
+    from pipeline.warehouse.snapshot import read_snapshot
 
     if as_csv and as_json:
         raise typer.BadParameter("choose one of --csv and --json")
-    try:
-        frame = read_snapshot(settings(), sql)
-    except QueryRefused as error:
-        _errors.print(f"[red]Refused[/red]: {escape(str(error))}", soft_wrap=True)
-        raise typer.Exit(2) from None
-    except (NoSnapshot, QueryFailed) as error:
-        _errors.print(f"[red]Error[/red]: {escape(str(error))}", soft_wrap=True)
-        raise typer.Exit(1) from None
+    # Not a single read (QueryRefused) exits 2; no snapshot yet or a query DuckDB cannot run
+    # (NoSnapshot, QueryFailed) exits 1: each is a CmastError the app reports.
+    frame = read_snapshot(settings(), sql)
     if as_csv or as_json:
         from pipeline.metrics.formats import integers_as_integers
 

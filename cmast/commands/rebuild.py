@@ -28,15 +28,11 @@ def rebuild(
     """
     from cmast.commands.errors import refusals
     from cmast.state import settings
-    from pipeline.warehouse.recovery import RebuildRefused, rebuild_warehouse
+    from pipeline.warehouse.recovery import rebuild_warehouse
 
     current = settings()
-    try:
-        with refusals():
-            result = rebuild_warehouse(current, force=force)
-    except RebuildRefused as error:
-        _console.print(f"[red]Not rebuilt[/red]: {escape(str(error))}", soft_wrap=True)
-        raise typer.Exit(1) from None
+    with refusals():  # a sound warehouse without --force: RebuildRefused, "Not rebuilt", exit 1
+        result = rebuild_warehouse(current, force=force)
     _console.print(f"Rebuilt {escape(str(current.warehouse_path))} from the archive: "
                    f"{result.submissions:,} submissions in the ledger, rows of "
                    f"{result.reloaded:,} loaded or superseded submissions restored.")

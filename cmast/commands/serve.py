@@ -53,7 +53,7 @@ def serve(
     # Before anything from flows/ is imported, as that sets Prefect's defaults (WARNING).
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     prefect_environment(settings)
-    from flows.server import PrefectServer, ServerError, healthy
+    from flows.server import PrefectServer, ServerError, healthy  # ServerError: "Cannot serve"
     signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop, handled like Ctrl-C
 
     given_url = os.environ.get("PREFECT_API_URL")
@@ -77,9 +77,6 @@ def serve(
                            f"'{settings.marts_cron}'; briefing at '{settings.briefing_cron}'; "
                            "deadline check daily at 09:00 (UK time). Ctrl-C to stop.")
             code = _run_worker(settings, every, api_url)
-    except ServerError as error:
-        _console.print(f"[red]Cannot serve[/red]: {escape(str(error))}", soft_wrap=True)
-        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         pass  # stopped while the server was starting: it has been shut down already
     if code:

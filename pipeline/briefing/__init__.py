@@ -7,6 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import Settings
+from pipeline.errors import CmastError
+
+
+class NoFigures(CmastError, LookupError):
+    """The month asked for has no figures (or nothing has been received yet)."""
+
+    label = "Briefing not written"
 
 
 @dataclass
@@ -26,7 +33,7 @@ def write_briefing(settings: Settings, period: str | None = None) -> Written:
     """Build the month's figures, run the consistency checks, and only then write the files.
 
     Raises :class:`pipeline.metrics.checks.ConsistencyError` (nothing written) when figures
-    disagree, and ``LookupError`` when the month has no figures.
+    disagree, and :class:`NoFigures` when the month has no figures.
     """
     from pipeline.briefing.content import assemble
     from pipeline.briefing.excel import write_excel
@@ -39,15 +46,15 @@ def write_briefing(settings: Settings, period: str | None = None) -> Written:
     from pipeline.warehouse.reading import reading
 
     if not settings.warehouse_path.exists() and not received_before(settings):
-        raise LookupError("No figures yet: nothing has been received (no warehouse yet).")
+        raise NoFigures("No figures yet: nothing has been received (no warehouse yet).")
     with reading(settings, marts=True) as conn:
         inputs = load_inputs(conn)
     available = periods(inputs)
     if not available:
-        raise LookupError("No figures yet: load some returns or publications first.")
+        raise NoFigures("No figures yet: load some returns or publications first.")
     period = period or available[-1]
     if period not in available:
-        raise LookupError(f"No figures for {period}; months with figures: "
+        raise NoFigures(f"No figures for {period}; months with figures: "
                           f"{available[0]} to {available[-1]}")
     records = build_headlines(inputs, period)
     check(records, inputs)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
+from pipeline.errors import CmastError
 from pipeline.metrics import words
 from pipeline.metrics.catalogue import PARTS, figure
 from pipeline.metrics.inputs import SYSTEM, Inputs
@@ -27,7 +28,9 @@ NOT_SUM_OF_TRUSTS = ("finance.system.", "finance.icb.", "finance.forecast_outtur
 TOLERANCE = 1e-6
 
 
-class ConsistencyError(Exception):
+class ConsistencyError(CmastError):
+    label = "Briefing not written"
+
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("The briefing was not written, because these figures disagree:\n"

@@ -12,11 +12,16 @@ import pkgutil
 from collections import Counter
 from functools import cache
 
+from pipeline.errors import UsageError
 from pipeline.returns.base import ReturnSpec
 from pipeline.validation.problems import FileProblem, Problem
 
 #: Header names listed one by one in a problem; the rest are counted.
 LISTED = 50
+
+
+class UnknownReturn(UsageError, LookupError):
+    """No return has the name asked for (``cmast template``)."""
 
 
 def registered(return_type: str, template_version: str) -> ReturnSpec:
@@ -54,7 +59,7 @@ def get_return(return_type: str) -> ReturnSpec:
         if spec.return_type == return_type:
             return spec
     known = ", ".join(spec.return_type for spec in all_returns())
-    raise KeyError(f"No return called {return_type!r}; the returns are: {known}")
+    raise UnknownReturn(f"No return called {return_type!r}; the returns are: {known}")
 
 
 def normalise_header(name: object) -> str:

@@ -9,19 +9,20 @@ from contextlib import ExitStack, contextmanager
 import duckdb
 
 from pipeline.config import Settings
+from pipeline.errors import CmastError
 from pipeline.locking import WriterBusy, writer_lock
 
 
-class WarehouseLocked(duckdb.IOException):
+class WarehouseLocked(CmastError, duckdb.IOException):
     """Another process kept the warehouse file open for longer than we were willing to wait."""
 
 
-class WarehouseMissing(FileNotFoundError):
+class WarehouseMissing(CmastError, FileNotFoundError):
     """There is no warehouse file: where files were already received, it was lost and must be
     rebuilt (``cmast rebuild``), never silently replaced by an empty one."""
 
 
-class WarehouseDamaged(RuntimeError):
+class WarehouseDamaged(CmastError, RuntimeError):
     """The warehouse file is not a DuckDB file, is shorter than its blocks in use need, or
     DuckDB found a bad block: nothing may be read from or written to it; ``cmast rebuild``
     makes a sound one."""

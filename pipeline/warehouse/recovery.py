@@ -25,6 +25,7 @@ import duckdb
 import pandas as pd
 
 from pipeline.config import Settings
+from pipeline.errors import CmastError
 from pipeline.locking import writer_lock
 from pipeline.warehouse.connection import connect, forget_migrated
 from pipeline.warehouse.ledger import LOADED, SUPERSEDED
@@ -32,8 +33,10 @@ from pipeline.warehouse.models import build_marts
 from pipeline.warehouse.snapshot import snapshot_path
 
 
-class RebuildRefused(RuntimeError):
+class RebuildRefused(CmastError, RuntimeError):
     """A rebuild was not started: the warehouse is sound, or there is no ledger to keep."""
+
+    label = "Not rebuilt"
 
 
 @dataclass

@@ -35,6 +35,7 @@ import duckdb
 import pandas as pd
 
 from pipeline.config import Settings
+from pipeline.errors import CmastError, UsageError
 from pipeline.locking import writer_lock
 from pipeline.warehouse.connection import connect
 from pipeline.warehouse.places import SNAPSHOT_FILE, parquet_dir, snapshot_dir, snapshot_path
@@ -107,7 +108,7 @@ def publish_snapshot(settings: Settings,
     return Published(path=folder / SNAPSHOT_FILE, submissions=submissions, relations=relations)
 
 
-class SnapshotRefused(RuntimeError):
+class SnapshotRefused(CmastError, RuntimeError):
     """Publishing would replace a snapshot holding more submissions than the warehouse."""
 
 
@@ -160,16 +161,22 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(partial, path)
 
 
-class QueryRefused(ValueError):
+class QueryRefused(UsageError, ValueError):
     """The SQL given is not a single read of the snapshot."""
 
+    label = "Refused"
 
-class QueryFailed(ValueError):
+
+class QueryFailed(CmastError, ValueError):
     """DuckDB could not run the query (a typing mistake, an unknown table): its message."""
 
+    label = "Error"
 
-class NoSnapshot(FileNotFoundError):
+
+class NoSnapshot(CmastError, FileNotFoundError):
     """Nothing has been published yet."""
+
+    label = "Error"
 
 
 def read_snapshot(settings: Settings, sql: str) -> pd.DataFrame:
