@@ -14,14 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.settings_registry import (
-    DEFAULT_RECONCILE_TOLERANCES,
-    InForce,
-    in_force,
-)
+from pipeline.settings_registry import DEFAULT_RECONCILE_TOLERANCES, InForce, in_force
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SQL_DIR = PROJECT_ROOT / "sql"
+
 
 @dataclass(frozen=True)
 class Settings:
