@@ -216,3 +216,19 @@ def raw_programme(submission_id: int, metric: str, scope: str, date: str, value:
     """One programme value for a day (OPEL level, CDC tests, ...)."""
     return {"submission_id": submission_id, "org_code": org_code, "period": date[:7],
             "metric": metric, "scope": scope, "date": date, "value": value, "note": None}
+
+
+def raw_nhse_ae(submission_id: int, org_code: str, period: str, region_name: str,
+                **counts: int) -> dict[str, Any]:
+    """One provider's month in NHS England's A&E publication; every count 0 unless given."""
+    names = ["attendances_type1", "attendances_type2", "attendances_other",
+             "attendances_booked_type1", "attendances_booked_type2", "attendances_booked_other",
+             "over_4h_type1", "over_4h_type2", "over_4h_other", "over_4h_booked_type1",
+             "over_4h_booked_type2", "over_4h_booked_other", "dta_over_4h", "dta_over_12h",
+             "emergency_admissions_type1", "emergency_admissions_type2",
+             "emergency_admissions_other", "emergency_admissions_not_via_ae"]
+    unknown = set(counts) - set(names)
+    assert not unknown, f"not an A&E publication column: {unknown}"
+    return {"submission_id": submission_id, "period": period, "org_code": org_code,
+            "org_name": f"{org_code} provider", "region_name": region_name,
+            **{name: counts.get(name, 0) for name in names}}

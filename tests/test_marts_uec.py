@@ -126,3 +126,17 @@ def test_long_stay_at_takes_the_months_last_sunday(settings):
         {"id": "uec.long_stay.over_21d_pct_at", "value": 15.0, "numerator": 90,
          "denominator": 600, "as_of": "2023-10-29", "missing_trusts": MISSING_BUT_RJR},
     ]
+
+
+def test_headline_values_gather_every_sections_rows(october):
+    # Only UEC returns were sent, and none for October's last Sunday: the five monthly UEC
+    # figures for each of QYG, REM and RJR, 15 rows.
+    rows = mart(october, "headline_values", columns="id, scope, value")
+    assert {(r["id"], r["scope"]) for r in rows} == {
+        (figure, scope)
+        for figure in ("uec.four_hour_pct", "uec.long_stay.over_14d_pct",
+                       "uec.long_stay.over_21d_pct", "uec.attendances", "uec.type1_over_12h")
+        for scope in ("QYG", "REM", "RJR")}
+    assert len(rows) == 15
+    # REM: 150 of 300 within 4 hours.
+    assert {(r["id"], r["scope"]): r["value"] for r in rows}[("uec.four_hour_pct", "REM")] == 50.0

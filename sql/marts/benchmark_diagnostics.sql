@@ -40,7 +40,6 @@ final AS (
         *,
         CASE WHEN scope_type = 'icb'
             THEN rank() OVER (PARTITION BY period, scope_type ORDER BY within_6w_pct DESC) END AS rank,
-            
         CASE WHEN scope_type = 'icb'
             THEN count(*) OVER (PARTITION BY period, scope_type) END AS ranked_of
     FROM measured

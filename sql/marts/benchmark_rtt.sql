@@ -52,7 +52,6 @@ final AS (
         *,
         CASE WHEN scope_type = 'icb'
             THEN rank() OVER (PARTITION BY basis, period, scope_type ORDER BY within_18w_pct DESC) END AS rank,
-            
         CASE WHEN scope_type = 'icb'
             THEN count(*) OVER (PARTITION BY basis, period, scope_type) END AS ranked_of
     FROM measured
