@@ -29,7 +29,7 @@ coverage AS (
 
 submitted AS (
     SELECT DISTINCT org_code, period FROM waiting
-    UNION
+    UNION BY NAME
     SELECT DISTINCT org_code, period FROM activity
 ),
 
