@@ -26,10 +26,7 @@ from pipeline.config import PROJECT_ROOT
 from pipeline.returns import get_return
 from pipeline.spreadsheet.template import build_template
 from tests.conftest import uec_rows
-from tests.test_dm01 import dm01_rows
-from tests.test_finance import finance_row
-from tests.test_rtt_ptl import ptl_rows
-from tests.test_theatres import theatre_rows
+from tests.rows import dm01_rows, finance_row, ptl_rows, theatre_rows
 from tests.workbooks import (
     Formula,
     Sheet,

@@ -12,7 +12,7 @@ from pipeline.metrics.record import Headline
 from pipeline.warehouse import connect
 from pipeline.warehouse.models import build_marts
 from tests.conftest import drop_csv
-from tests.test_plans import plan_row
+from tests.rows import plan_row
 
 #: The 12 CMAST trusts (data/reference/cmast_members.csv).
 TRUSTS = ["RBL", "RBN", "RBQ", "RBS", "RBT", "REM", "REN", "REP", "RET", "RJN", "RJR", "RWW"]

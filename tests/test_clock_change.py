@@ -7,7 +7,7 @@ import pandas as pd
 from pipeline.ingest import process_file
 from pipeline.warehouse import connect
 from tests.conftest import drop_csv
-from tests.test_theatres import session
+from tests.rows import session
 
 
 def test_an_evening_list_across_the_october_clock_change_counts_the_hour_gained(settings):

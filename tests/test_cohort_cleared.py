@@ -32,7 +32,7 @@ from pipeline.metrics.headlines import build_headlines, load_inputs
 from pipeline.warehouse import connect
 from pipeline.warehouse.models import build_marts
 from tests.conftest import drop_csv
-from tests.test_headlines_rtt import aggregate, plans
+from tests.rows import aggregate, plans
 
 SNAPSHOTS = {
     "2022-11-06": [("admitted", 90, 9), ("non_admitted", 60, 40), ("non_admitted", 10, 200)],

@@ -14,21 +14,7 @@ from pipeline.spreadsheet.template import build_template
 from pipeline.warehouse import connect
 from schemas.dm01 import dm01_tests
 from tests.conftest import drop_csv
-
-
-def dm01_rows(org: str = "RJR", period: str = "2023-10") -> pd.DataFrame:
-    """MRI (by key) waiting 10 at week 0, 4 at 5, 3 at 6, 1 at 104+; CT (by number, 2) waiting
-    2 at week 13; MRI tests done 20 waiting-list, 5 planned, 7 unscheduled; CT 30 waiting-list.
-    """
-    rows = [("mri", "waiting", 0, 10), ("mri", "waiting", 5, 4), ("mri", "waiting", 6, 3),
-            ("mri", "waiting", 104, 1), ("2", "waiting", 13, 2),
-            ("mri", "tests_waiting_list", None, 20), ("mri", "tests_planned", None, 5),
-            ("mri", "tests_unscheduled", None, 7), ("2", "tests_waiting_list", None, 30)]
-    frame = pd.DataFrame(rows, columns=["test", "measure", "weeks_waited", "number"])
-    frame["weeks_waited"] = frame["weeks_waited"].astype("Int64")
-    frame.insert(0, "period", period)
-    frame.insert(0, "org_code", org)
-    return frame
+from tests.rows import dm01_rows
 
 
 def _raw_count(settings) -> int:

@@ -13,17 +13,7 @@ from pipeline.samples.profiles import PROFILES
 from pipeline.spreadsheet.template import build_template
 from pipeline.warehouse import connect
 from tests.conftest import drop_csv
-
-
-def finance_row(org: str = "RJR", period: str = "2023-10", **changes) -> pd.DataFrame:
-    """Month 7: YTD plan -4,200 and actual -6,150.5 (£k), so 1,950.5 worse than plan."""
-    row = {"org_code": org, "period": period, "fy_month": 7,
-           "ytd_plan_surplus_deficit": -4200, "ytd_actual_surplus_deficit": -6150.5,
-           "fy_plan_surplus_deficit": -7200, "fy_forecast_outturn": -7200,
-           "cip_ytd_plan": 9800, "cip_ytd_delivered": 8420, "cip_ytd_recurrent": 5100,
-           "capital_fy_plan": 31000, "capital_ytd_spend": 10400,
-           "cash_support_requested": 3000, "cash_support_received": 2500}
-    return pd.DataFrame([{**row, **changes}])
+from tests.rows import finance_row
 
 
 def _raw_count(settings) -> int:

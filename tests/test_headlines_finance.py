@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.metrics.checks import ConsistencyError, check
 from tests.headline_fixtures import TRUSTS, headlines, load
-from tests.test_finance import finance_row
+from tests.rows import finance_row
 
 F = "finance."
 #: A provider with nothing special about it, in each month (£ thousands).

@@ -45,6 +45,7 @@ from pipeline.metrics.sections.elective_sentences import cleared_since, remainin
 from pipeline.warehouse import connect
 from pipeline.warehouse.models import build_marts
 from tests.conftest import drop_csv
+from tests.rows import aggregate, plans
 
 FIRST = dt.date(2023, 9, 17)  # k = 0
 TARGET = dt.date(2024, 3, 31)
@@ -52,15 +53,6 @@ TARGET = dt.date(2024, 3, 31)
 
 def snapshot(k: int) -> str:
     return (FIRST + dt.timedelta(weeks=k)).isoformat()
-
-
-def aggregate(org: str, period: str, rows: list[tuple[str, int, int]]) -> pd.DataFrame:
-    """An aggregate return: (pathway type, weeks waited, pathways) rows, all TFC 110."""
-    frame = pd.DataFrame(rows, columns=["pathway_type", "weeks_waited", "pathways"])
-    frame.insert(0, "treatment_function_code", "110")
-    frame.insert(0, "period", period)
-    frame.insert(0, "org_code", org)
-    return frame
 
 
 def rjr_rows(k: int) -> pd.DataFrame:
@@ -84,14 +76,6 @@ def rem_rows(k: int) -> pd.DataFrame:
         "org_code": "REM", "period": snapshot(k), "pathway_id": [p[0] for p in pathways],
         "clock_start_date": [p[1] for p in pathways], "treatment_function_code": "110",
         "pathway_type": [p[2] for p in pathways], "priority": ""})
-
-
-def plans(year: str, targets: list[tuple[str, str]]) -> pd.DataFrame:
-    """A plans file with the cohort targets (threshold weeks, deadline) of one year."""
-    return pd.DataFrame([
-        {"org_code": "QYG", "period": year, "metric": "rtt.cohort.remaining", "scope": "QYG",
-         "month": deadline[:7], "kind": "target", "value": 0, "deadline": deadline,
-         "parameter": weeks} for weeks, deadline in targets])
 
 
 @pytest.fixture(scope="module")

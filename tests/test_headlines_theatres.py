@@ -11,7 +11,7 @@ import pytest
 from pipeline.metrics.checks import ConsistencyError, check
 from pipeline.reference_data import sites_frame
 from tests.headline_fixtures import TRUSTS, headlines, load, load_plans, plan
-from tests.test_theatres import session, theatre_rows
+from tests.rows import session, theatre_rows
 
 CAPPED, UNCAPPED = "theatres.utilisation.capped_pct", "theatres.utilisation.uncapped_pct"
 TARGET_85_CAPPED = plan(CAPPED, "QYG", "2024-03", 85, "target", "2024-03-31", "capped")

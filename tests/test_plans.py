@@ -15,15 +15,9 @@ from pipeline.samples.plans import sample_plans
 from pipeline.spreadsheet.template import build_template
 from pipeline.warehouse import connect
 from tests.conftest import drop_csv
+from tests.rows import plan_row
 
 TODAY = dt.date(2023, 11, 20)
-
-
-def plan_row(metric: str, scope: str, month: str, value: float, kind: str = "plan",
-             deadline: str = "", parameter: str = "", year: str = "2023-24") -> dict:
-    return {"org_code": "QYG", "period": year, "metric": metric, "scope": scope,
-            "month": month, "kind": kind, "value": value, "deadline": deadline,
-            "parameter": parameter}
 
 
 def plans_rows(year: str = "2023-24") -> pd.DataFrame:

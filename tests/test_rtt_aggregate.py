@@ -14,27 +14,10 @@ from cmast.app import app
 from pipeline.ingest import process_file
 from pipeline.warehouse import connect
 from tests.conftest import drop_csv
+from tests.rows import AGGREGATE_SNAPSHOT, aggregate_rows
 
-SNAPSHOT = "2023-10-29"  # a Sunday
+SNAPSHOT = AGGREGATE_SNAPSHOT
 TARGET = "2024-03-31"  # the 65-week cohort's date, 22 weeks after the snapshot
-
-
-def aggregate_rows(org: str = "RJR", period: str = SNAPSHOT) -> pd.DataFrame:
-    """A small aggregate return, 90 pathways, with figures easy to work out by hand.
-
-    Under 18 weeks: 40 + 10 + 25 = 75. 52 weeks or more: 3 + 2 + 1 + 4 = 10 (65+: 7, 78+: 5,
-    104+: 4). The 65-week cohort at 31 March 2024 (22 weeks on) is those at 43 weeks or more now:
-    the same 10, of which 4 admitted and 6 non-admitted.
-    """
-    rows = [("110", "admitted", 0, 40), ("110", "admitted", 17, 10), ("110", "admitted", 18, 5),
-            ("110", "non_admitted", 52, 3), ("110", "non_admitted", 65, 2),
-            ("X02", "non_admitted", 78, 1), ("X02", "admitted", 104, 4),
-            ("502", "non_admitted", 3, 25)]
-    frame = pd.DataFrame(rows, columns=["treatment_function_code", "pathway_type",
-                                        "weeks_waited", "pathways"])
-    frame.insert(0, "period", period)
-    frame.insert(0, "org_code", org)
-    return frame
 
 
 def waiting_list_figures(settings, snapshot: str = SNAPSHOT) -> dict:

@@ -16,29 +16,9 @@ from pipeline.returns import get_return
 from pipeline.spreadsheet.template import build_template
 from pipeline.warehouse import connect
 from tests.conftest import drop_bytes
+from tests.rows import PTL_IDS, PTL_SNAPSHOT, ptl_rows
 
-SNAPSHOT = dt.date(2023, 10, 22)  # a Sunday; 23 weeks before 31 March 2024
-IDS = [f"PWZQ{n:04d}" for n in range(1, 9)]
-
-
-def ptl_rows(org: str = "REM", period: str = "2023-10-22") -> pd.DataFrame:
-    """Eight pathways whose clock starts put them at chosen whole weeks waited.
-
-    Days before the snapshot -> weeks: 0 -> 0, 6 -> 0, 7 -> 1, 147 -> 21, 364 -> 52 (twice,
-    same day, TFC, type and priority: one count of 2), 728 -> exactly 104, 1400 (200 weeks) ->
-    104 (the cap). The 65-week cohort at 31 March 2024 is clock starts on or before
-    2022-12-25 (65 weeks back): the 52-, 104- and 200-week pathways, 2 admitted, 2 not.
-    """
-    days = [0, 6, 7, 147, 364, 364, 728, 1400]
-    rows = {
-        "org_code": org, "period": period, "pathway_id": IDS,
-        "clock_start_date": [(SNAPSHOT - dt.timedelta(days=d)).isoformat() for d in days],
-        "treatment_function_code": ["110", "110", "110", "502", "110", "110", "X02", "X02"],
-        "pathway_type": ["admitted", "admitted", "non_admitted", "non_admitted", "admitted",
-                         "admitted", "non_admitted", "non_admitted"],
-        "priority": ["P2", "P2", "", "", "P4", "P4", "", ""],
-    }
-    return pd.DataFrame(rows)
+SNAPSHOT, IDS = PTL_SNAPSHOT, PTL_IDS
 
 
 def drop_ptl(settings, frame: pd.DataFrame, form: str = "csv", org: str = "REM",
@@ -231,7 +211,7 @@ def test_sql_and_pandas_agree_on_nhs_numbers(settings):
 
 
 def test_later_form_counts_when_a_trust_sends_both_for_a_snapshot(settings):
-    from tests.test_rtt_aggregate import aggregate_rows
+    from tests.rows import aggregate_rows
 
     process_file(drop_ptl(settings, ptl_rows()), settings)
     aggregate = aggregate_rows(org="REM", period="2023-10-22")

@@ -16,32 +16,7 @@ from pipeline.samples.theatres import sample_theatres
 from pipeline.spreadsheet.template import build_template
 from pipeline.warehouse import connect
 from tests.conftest import drop_csv
-
-
-def session(session: str = "AM", start: str = "08:30", end: str = "12:30", actual_start="08:15",
-            actual_end="12:50", status: str = "held", reason: str = "", cases: int = 3,
-            day: str = "2023-10-02", theatre: str = "Theatre 1") -> dict:
-    return {"org_code": "RJR", "period": "2023-10", "site_code": "RJR05", "theatre": theatre,
-            "session_date": day, "session": session, "specialty_tfc": "110",
-            "planned_start": start, "planned_end": end, "actual_start": actual_start,
-            "actual_end": actual_end, "status": status, "cancellation_reason": reason,
-            "cases": cases}
-
-
-def theatre_rows() -> pd.DataFrame:
-    """Three sessions in one theatre on Monday 2 October 2023:
-
-    - AM, planned 08:30-12:30 (240 min), started early at 08:15 and overran to 12:50:
-      touch time 275 min uncapped, 240 capped (15 min early start and 20 min overrun cut off);
-    - PM, planned 13:30-17:30 (240 min), cancelled: 0 touch time, still 240 planned minutes;
-    - EVE, planned 18:00-22:00 (240 min), 18:10 to 00:40 the next morning: 390 min uncapped,
-      230 capped (18:10-22:00).
-    """
-    return pd.DataFrame([
-        session(),
-        session("PM", "13:30", "17:30", "", "", "cancelled", "Surgeon unwell", 0),
-        session("EVE", "18:00", "22:00", "18:10", "00:40", cases=2),
-    ])
+from tests.rows import session, theatre_rows
 
 
 def _raw_count(settings: Settings) -> int:

@@ -8,13 +8,25 @@ WITH source AS (
 ),
 
 scoped AS (
-    SELECT period, 'icb' AS scope_type, icb_code AS scope, sum(waiting_total)::BIGINT AS waiting_total, (sum(waiting_total) - sum(waiting_6w_plus))::BIGINT AS within_6w, sum(waiting_6w_plus)::BIGINT AS over_6w, sum(waiting_13w_plus)::BIGINT AS over_13w, sum(activity)::BIGINT AS activity
+    SELECT period, 'icb' AS scope_type, icb_code AS scope,
+        sum(waiting_total)::BIGINT AS waiting_total,
+        (sum(waiting_total) - sum(waiting_6w_plus))::BIGINT AS within_6w,
+        sum(waiting_6w_plus)::BIGINT AS over_6w, sum(waiting_13w_plus)::BIGINT AS over_13w,
+        sum(activity)::BIGINT AS activity
     FROM source WHERE icb_code IS NOT NULL GROUP BY period, icb_code
-    UNION ALL
-    SELECT period, 'region' AS scope_type, region_code AS scope, sum(waiting_total)::BIGINT AS waiting_total, (sum(waiting_total) - sum(waiting_6w_plus))::BIGINT AS within_6w, sum(waiting_6w_plus)::BIGINT AS over_6w, sum(waiting_13w_plus)::BIGINT AS over_13w, sum(activity)::BIGINT AS activity
+    UNION ALL BY NAME
+    SELECT period, 'region' AS scope_type, region_code AS scope,
+        sum(waiting_total)::BIGINT AS waiting_total,
+        (sum(waiting_total) - sum(waiting_6w_plus))::BIGINT AS within_6w,
+        sum(waiting_6w_plus)::BIGINT AS over_6w, sum(waiting_13w_plus)::BIGINT AS over_13w,
+        sum(activity)::BIGINT AS activity
     FROM source WHERE region_code IS NOT NULL GROUP BY period, region_code
-    UNION ALL
-    SELECT period, 'england' AS scope_type, 'ENG' AS scope, sum(waiting_total)::BIGINT AS waiting_total, (sum(waiting_total) - sum(waiting_6w_plus))::BIGINT AS within_6w, sum(waiting_6w_plus)::BIGINT AS over_6w, sum(waiting_13w_plus)::BIGINT AS over_13w, sum(activity)::BIGINT AS activity
+    UNION ALL BY NAME
+    SELECT period, 'england' AS scope_type, 'ENG' AS scope,
+        sum(waiting_total)::BIGINT AS waiting_total,
+        (sum(waiting_total) - sum(waiting_6w_plus))::BIGINT AS within_6w,
+        sum(waiting_6w_plus)::BIGINT AS over_6w, sum(waiting_13w_plus)::BIGINT AS over_13w,
+        sum(activity)::BIGINT AS activity
     FROM source GROUP BY period
 ),
 

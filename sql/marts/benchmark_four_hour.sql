@@ -9,13 +9,18 @@ WITH source AS (
 ),
 
 scoped AS (
-    SELECT period, 'icb' AS scope_type, icb_code AS scope, sum(attendances)::BIGINT AS attendances, (sum(attendances) - sum(over_4h))::BIGINT AS within_4h
+    SELECT period, 'icb' AS scope_type, icb_code AS scope, sum(attendances)::BIGINT AS attendances,
+        (sum(attendances) - sum(over_4h))::BIGINT AS within_4h
     FROM source WHERE icb_code IS NOT NULL GROUP BY period, icb_code
-    UNION ALL
-    SELECT period, 'region' AS scope_type, region_code AS scope, sum(attendances)::BIGINT AS attendances, (sum(attendances) - sum(over_4h))::BIGINT AS within_4h
+    UNION ALL BY NAME
+    SELECT period, 'region' AS scope_type, region_code AS scope,
+        sum(attendances)::BIGINT AS attendances,
+        (sum(attendances) - sum(over_4h))::BIGINT AS within_4h
     FROM source WHERE region_code IS NOT NULL GROUP BY period, region_code
-    UNION ALL
-    SELECT period, 'england' AS scope_type, 'ENG' AS scope, sum(attendances)::BIGINT AS attendances, (sum(attendances) - sum(over_4h))::BIGINT AS within_4h
+    UNION ALL BY NAME
+    SELECT period, 'england' AS scope_type, 'ENG' AS scope,
+        sum(attendances)::BIGINT AS attendances,
+        (sum(attendances) - sum(over_4h))::BIGINT AS within_4h
     FROM source GROUP BY period
 ),
 

@@ -7,6 +7,16 @@ WITH four_hour AS (
     SELECT * FROM marts.benchmark_four_hour
 ),
 
+benchmark_scopes AS (
+    -- The system, its region and England: the scopes the national figures are quoted at.
+    SELECT DISTINCT m.system_code AS scope FROM staging.stg_system_members AS m
+    UNION ALL BY NAME
+    SELECT DISTINCT i.region_code AS scope
+    FROM ref.icbs AS i JOIN staging.stg_system_members AS m ON m.system_code = i.icb_code
+    UNION ALL BY NAME
+    SELECT 'ENG' AS scope
+),
+
 diagnostics AS (
     SELECT * FROM marts.benchmark_diagnostics
 ),
@@ -23,71 +33,89 @@ figures AS (
     SELECT 'benchmark.uec.four_hour_pct' AS id, period, scope, within_4h AS numerator,
         attendances AS denominator, 'percent' AS unit, 'nhse_ae' AS return_type
     FROM four_hour
-    UNION ALL
-    SELECT 'benchmark.uec.four_hour_rank', period, scope, rank, ranked_of, 'rank', 'nhse_ae'
+    UNION ALL BY NAME
+    SELECT 'benchmark.uec.four_hour_rank' AS id, period, scope, rank AS numerator,
+        ranked_of AS denominator, 'rank' AS unit, 'nhse_ae' AS return_type
     FROM four_hour WHERE scope_type = 'icb'
-    UNION ALL
-    SELECT 'benchmark.diagnostics.within_6w_pct', period, scope, within_6w, waiting_total,
-        'percent', 'nhse_dm01'
+    UNION ALL BY NAME
+    SELECT 'benchmark.diagnostics.within_6w_pct' AS id, period, scope, within_6w AS numerator,
+        waiting_total AS denominator,
+        'percent' AS unit, 'nhse_dm01' AS return_type
     FROM diagnostics
-    UNION ALL
-    SELECT 'benchmark.diagnostics.within_6w_rank', period, scope, rank, ranked_of, 'rank',
-        'nhse_dm01'
+    UNION ALL BY NAME
+    SELECT 'benchmark.diagnostics.within_6w_rank' AS id, period, scope, rank AS numerator,
+        ranked_of AS denominator, 'rank' AS unit,
+        'nhse_dm01' AS return_type
     FROM diagnostics WHERE scope_type = 'icb'
-    UNION ALL
-    SELECT 'benchmark.diagnostics.waiting.total', period, scope, waiting_total, NULL, 'count',
-        'nhse_dm01'
+    UNION ALL BY NAME
+    SELECT 'benchmark.diagnostics.waiting.total' AS id, period, scope, waiting_total AS numerator,
+        NULL AS denominator, 'count' AS unit,
+        'nhse_dm01' AS return_type
     FROM diagnostics
-    UNION ALL
-    SELECT 'benchmark.rtt.waiting_list.total', period, scope, waiting_total, NULL, 'count',
-        'nhse_rtt'
+    UNION ALL BY NAME
+    SELECT 'benchmark.rtt.waiting_list.total' AS id, period, scope, waiting_total AS numerator,
+        NULL AS denominator, 'count' AS unit,
+        'nhse_rtt' AS return_type
     FROM rtt
-    UNION ALL
-    SELECT 'benchmark.rtt.within_18w_pct', period, scope, within_18w, waiting_total, 'percent',
-        'nhse_rtt'
+    UNION ALL BY NAME
+    SELECT 'benchmark.rtt.within_18w_pct' AS id, period, scope, within_18w AS numerator,
+        waiting_total AS denominator, 'percent' AS unit,
+        'nhse_rtt' AS return_type
     FROM rtt
-    UNION ALL
-    SELECT 'benchmark.rtt.within_18w_rank', period, scope, rank, ranked_of, 'rank', 'nhse_rtt'
+    UNION ALL BY NAME
+    SELECT 'benchmark.rtt.within_18w_rank' AS id, period, scope, rank AS numerator,
+        ranked_of AS denominator, 'rank' AS unit, 'nhse_rtt' AS return_type
     FROM rtt WHERE scope_type = 'icb'
-    UNION ALL
-    SELECT 'benchmark.rtt.waits_over.52w', period, scope, over_52w, NULL, 'count', 'nhse_rtt'
+    UNION ALL BY NAME
+    SELECT 'benchmark.rtt.waits_over.52w' AS id, period, scope, over_52w AS numerator,
+        NULL AS denominator, 'count' AS unit, 'nhse_rtt' AS return_type
     FROM rtt
-    UNION ALL
-    SELECT 'benchmark.rtt.waits_over.65w', period, scope, over_65w, NULL, 'count', 'nhse_rtt'
+    UNION ALL BY NAME
+    SELECT 'benchmark.rtt.waits_over.65w' AS id, period, scope, over_65w AS numerator,
+        NULL AS denominator, 'count' AS unit, 'nhse_rtt' AS return_type
     FROM rtt
-    UNION ALL
-    SELECT 'benchmark.rtt.waits_over.78w', period, scope, over_78w, NULL, 'count', 'nhse_rtt'
+    UNION ALL BY NAME
+    SELECT 'benchmark.rtt.waits_over.78w' AS id, period, scope, over_78w AS numerator,
+        NULL AS denominator, 'count' AS unit, 'nhse_rtt' AS return_type
     FROM rtt
-    UNION ALL
-    SELECT 'benchmark.rtt.waits_over.104w', period, scope, over_104w, NULL, 'count', 'nhse_rtt'
+    UNION ALL BY NAME
+    SELECT 'benchmark.rtt.waits_over.104w' AS id, period, scope, over_104w AS numerator,
+        NULL AS denominator, 'count' AS unit, 'nhse_rtt' AS return_type
     FROM rtt
-    UNION ALL
-    SELECT 'benchmark.rtt.by_commissioner.waiting_list.total', period, scope, waiting_total,
-        NULL, 'count', 'nhse_rtt'
+    UNION ALL BY NAME
+    SELECT 'benchmark.rtt.by_commissioner.waiting_list.total' AS id, period, scope,
+        waiting_total AS numerator,
+        NULL AS denominator, 'count' AS unit, 'nhse_rtt' AS return_type
     FROM rtt_commissioner
-    UNION ALL
-    SELECT 'benchmark.rtt.by_commissioner.within_18w_pct', period, scope, within_18w,
-        waiting_total, 'percent', 'nhse_rtt'
+    UNION ALL BY NAME
+    SELECT 'benchmark.rtt.by_commissioner.within_18w_pct' AS id, period, scope,
+        within_18w AS numerator,
+        waiting_total AS denominator, 'percent' AS unit, 'nhse_rtt' AS return_type
     FROM rtt_commissioner
-    UNION ALL
-    SELECT 'benchmark.rtt.by_commissioner.within_18w_rank', period, scope, rank, ranked_of,
-        'rank', 'nhse_rtt'
+    UNION ALL BY NAME
+    SELECT 'benchmark.rtt.by_commissioner.within_18w_rank' AS id, period, scope, rank AS numerator,
+        ranked_of AS denominator,
+        'rank' AS unit, 'nhse_rtt' AS return_type
     FROM rtt_commissioner WHERE scope_type = 'icb'
-    UNION ALL
-    SELECT 'benchmark.rtt.by_commissioner.waits_over.52w', period, scope, over_52w, NULL,
-        'count', 'nhse_rtt'
+    UNION ALL BY NAME
+    SELECT 'benchmark.rtt.by_commissioner.waits_over.52w' AS id, period, scope,
+        over_52w AS numerator, NULL AS denominator,
+        'count' AS unit, 'nhse_rtt' AS return_type
     FROM rtt_commissioner
-    UNION ALL
-    SELECT 'benchmark.rtt.by_commissioner.waits_over.65w', period, scope, over_65w, NULL,
-        'count', 'nhse_rtt'
+    UNION ALL BY NAME
+    SELECT 'benchmark.rtt.by_commissioner.waits_over.65w' AS id, period, scope,
+        over_65w AS numerator, NULL AS denominator,
+        'count' AS unit, 'nhse_rtt' AS return_type
     FROM rtt_commissioner
-    UNION ALL
-    SELECT 'benchmark.rtt.by_commissioner.waits_over.78w', period, scope, over_78w, NULL,
-        'count', 'nhse_rtt'
+    UNION ALL BY NAME
+    SELECT 'benchmark.rtt.by_commissioner.waits_over.78w' AS id, period, scope,
+        over_78w AS numerator, NULL AS denominator,
+        'count' AS unit, 'nhse_rtt' AS return_type
     FROM rtt_commissioner
-    UNION ALL
-    SELECT 'benchmark.rtt.by_commissioner.waits_over.104w', period, scope, over_104w, NULL,
-        'count', 'nhse_rtt'
+    UNION ALL BY NAME
+    SELECT 'benchmark.rtt.by_commissioner.waits_over.104w' AS id, period, scope,
+        over_104w AS numerator, NULL AS denominator,
+        'count' AS unit, 'nhse_rtt' AS return_type
     FROM rtt_commissioner
 ),
 
@@ -102,7 +130,7 @@ final AS (
         NULL::INTEGER AS trusts_submitted, NULL::INTEGER AS trusts_expected,
         NULL::VARCHAR AS missing_trusts
     FROM figures
-    WHERE scope IN ('QYG', 'Y62', 'ENG')
+    WHERE scope IN (SELECT scope FROM benchmark_scopes)
 )
 
 SELECT * FROM final

@@ -16,20 +16,29 @@ source AS (
     SELECT basis, period, icb_code, region_code, waiting_total, within_18w, over_52w,
         over_65w, over_78w, over_104w
     FROM by_provider
-    UNION ALL
+    UNION ALL BY NAME
     SELECT basis, period, icb_code, region_code, waiting_total, within_18w, over_52w,
         over_65w, over_78w, over_104w
     FROM by_commissioner
 ),
 
 scoped AS (
-    SELECT basis, period, 'icb' AS scope_type, icb_code AS scope, sum(waiting_total)::BIGINT AS waiting_total, sum(within_18w)::BIGINT AS within_18w, sum(over_52w)::BIGINT AS over_52w, sum(over_65w)::BIGINT AS over_65w, sum(over_78w)::BIGINT AS over_78w, sum(over_104w)::BIGINT AS over_104w
+    SELECT basis, period, 'icb' AS scope_type, icb_code AS scope,
+        sum(waiting_total)::BIGINT AS waiting_total, sum(within_18w)::BIGINT AS within_18w,
+        sum(over_52w)::BIGINT AS over_52w, sum(over_65w)::BIGINT AS over_65w,
+        sum(over_78w)::BIGINT AS over_78w, sum(over_104w)::BIGINT AS over_104w
     FROM source WHERE icb_code IS NOT NULL GROUP BY basis, period, icb_code
-    UNION ALL
-    SELECT basis, period, 'region' AS scope_type, region_code AS scope, sum(waiting_total)::BIGINT AS waiting_total, sum(within_18w)::BIGINT AS within_18w, sum(over_52w)::BIGINT AS over_52w, sum(over_65w)::BIGINT AS over_65w, sum(over_78w)::BIGINT AS over_78w, sum(over_104w)::BIGINT AS over_104w
+    UNION ALL BY NAME
+    SELECT basis, period, 'region' AS scope_type, region_code AS scope,
+        sum(waiting_total)::BIGINT AS waiting_total, sum(within_18w)::BIGINT AS within_18w,
+        sum(over_52w)::BIGINT AS over_52w, sum(over_65w)::BIGINT AS over_65w,
+        sum(over_78w)::BIGINT AS over_78w, sum(over_104w)::BIGINT AS over_104w
     FROM source WHERE region_code IS NOT NULL GROUP BY basis, period, region_code
-    UNION ALL
-    SELECT basis, period, 'england' AS scope_type, 'ENG' AS scope, sum(waiting_total)::BIGINT AS waiting_total, sum(within_18w)::BIGINT AS within_18w, sum(over_52w)::BIGINT AS over_52w, sum(over_65w)::BIGINT AS over_65w, sum(over_78w)::BIGINT AS over_78w, sum(over_104w)::BIGINT AS over_104w
+    UNION ALL BY NAME
+    SELECT basis, period, 'england' AS scope_type, 'ENG' AS scope,
+        sum(waiting_total)::BIGINT AS waiting_total, sum(within_18w)::BIGINT AS within_18w,
+        sum(over_52w)::BIGINT AS over_52w, sum(over_65w)::BIGINT AS over_65w,
+        sum(over_78w)::BIGINT AS over_78w, sum(over_104w)::BIGINT AS over_104w
     FROM source GROUP BY basis, period
 ),
 

@@ -6,13 +6,15 @@ WITH source AS (
     SELECT 'ae' AS dataset, period, provider_code, provider_name, attendances AS volume,
         'attendances' AS volume_unit, icb_code IS NULL AS no_icb, region_code IS NULL AS no_region
     FROM staging.stg_nhse_ae_providers WHERE icb_code IS NULL OR region_code IS NULL
-    UNION ALL
-    SELECT 'dm01', period, provider_code, provider_name, waiting_total, 'waiting',
-        icb_code IS NULL, region_code IS NULL
+    UNION ALL BY NAME
+    SELECT 'dm01' AS dataset, period, provider_code, provider_name, waiting_total AS volume,
+        'waiting' AS volume_unit,
+        icb_code IS NULL AS no_icb, region_code IS NULL AS no_region
     FROM staging.stg_nhse_dm01_providers WHERE icb_code IS NULL OR region_code IS NULL
-    UNION ALL
-    SELECT 'rtt', period, provider_code, provider_name, waiting_total, 'waiting',
-        icb_code IS NULL, region_code IS NULL
+    UNION ALL BY NAME
+    SELECT 'rtt' AS dataset, period, provider_code, provider_name, waiting_total AS volume,
+        'waiting' AS volume_unit,
+        icb_code IS NULL AS no_icb, region_code IS NULL AS no_region
     FROM staging.stg_nhse_rtt_incomplete WHERE icb_code IS NULL OR region_code IS NULL
 ),
 

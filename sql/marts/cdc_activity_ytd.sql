@@ -18,6 +18,10 @@ centres AS (
     SELECT cdc_code FROM ref.cdc_sites
 ),
 
+system_code AS (
+    SELECT DISTINCT system_code FROM staging.stg_system_members
+),
+
 monthly AS (
     SELECT
         scope, period, sum(value) AS tests,
@@ -30,8 +34,10 @@ monthly AS (
 
 with_system AS (
     SELECT * FROM monthly
-    UNION ALL
-    SELECT 'QYG', period, sum(tests), fy_start FROM monthly GROUP BY period, fy_start
+    UNION ALL BY NAME
+    SELECT c.system_code AS scope, m.period, sum(m.tests) AS tests, m.fy_start
+    FROM monthly AS m, system_code AS c
+    GROUP BY c.system_code, m.period, m.fy_start
 ),
 
 ytd AS (

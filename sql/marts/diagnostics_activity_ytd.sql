@@ -22,13 +22,14 @@ tests AS (
     SELECT DISTINCT modality FROM ref.dm01_tests
 ),
 
-members AS (
-    SELECT org_code FROM ref.organisations WHERE cmast_member
+coverage AS (
+    -- The same coverage as the month's other DM01 figures: the trusts that submitted it.
+    SELECT * FROM marts.coverage WHERE return_type = 'dm01'
 ),
 
 submitted AS (
     SELECT DISTINCT org_code, period FROM waiting
-    UNION
+    UNION BY NAME
     SELECT DISTINCT org_code, period FROM activity
 ),
 
@@ -74,33 +75,32 @@ by_trust_modality AS (
 ),
 
 by_trust AS (
-    SELECT * FROM by_trust_modality
-    UNION ALL
-    SELECT scope, period, 'all', sum(ytd_tests), sum(ytd_plan)
+    SELECT scope, period, modality, ytd_tests, ytd_plan, 1 AS trusts_submitted
+    FROM by_trust_modality
+    UNION ALL BY NAME
+    SELECT scope, period, 'all' AS modality, sum(ytd_tests) AS ytd_tests,
+        sum(ytd_plan) AS ytd_plan, 1 AS trusts_submitted
     FROM by_trust_modality GROUP BY ALL
 ),
 
 system AS (
-    SELECT 'QYG' AS scope, period, modality, sum(ytd_tests), sum(ytd_plan)
-    FROM by_trust GROUP BY ALL
-),
-
-coverage AS (
-    -- The same coverage as the month's other DM01 figures: the trusts that submitted it.
-    SELECT s.period, count(*) AS trusts_submitted,
-        (SELECT count(*) FROM members) AS trusts_expected,
-        missing_from((SELECT list(org_code) FROM members), list(s.org_code)) AS missing_trusts
-    FROM submitted AS s GROUP BY s.period
+    SELECT c.system_code AS scope, t.period, t.modality, sum(t.ytd_tests) AS ytd_tests,
+        sum(t.ytd_plan) AS ytd_plan, any_value(c.trusts_submitted) AS trusts_submitted,
+        any_value(c.missing_trusts) AS missing_trusts
+    FROM by_trust AS t
+    JOIN coverage AS c ON c.reported_for = t.period
+    GROUP BY c.system_code, t.period, t.modality
 ),
 
 final AS (
-    SELECT u.scope, u.period, u.modality, u.ytd_tests::BIGINT AS ytd_tests,
+    SELECT u.scope AS scope, u.period AS period, u.modality AS modality,
+        u.ytd_tests::BIGINT AS ytd_tests,
         u.ytd_plan::BIGINT AS ytd_plan,
-        CASE WHEN u.scope = 'QYG' THEN c.trusts_submitted ELSE 1 END AS trusts_submitted,
-        c.trusts_expected,
-        CASE WHEN u.scope = 'QYG' THEN c.missing_trusts END AS missing_trusts
-    FROM (SELECT * FROM by_trust UNION ALL SELECT * FROM system) AS u
-    JOIN coverage AS c USING (period)
+        u.trusts_submitted AS trusts_submitted,
+        c.trusts_expected AS trusts_expected,
+        u.missing_trusts AS missing_trusts
+    FROM (SELECT * FROM by_trust UNION ALL BY NAME SELECT * FROM system) AS u
+    JOIN coverage AS c ON c.reported_for = u.period
 )
 
 SELECT * FROM final ORDER BY period, scope, modality

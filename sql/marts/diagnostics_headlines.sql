@@ -8,16 +8,21 @@ WITH monthly AS (
     SELECT * FROM marts.diagnostics_monthly
 ),
 
+system_code AS (
+    SELECT DISTINCT system_code FROM staging.stg_system_members
+),
+
 ytd AS (
     SELECT * FROM marts.diagnostics_activity_ytd
 ),
 
 largest AS (
-    SELECT t.period, t.over_6w, t.waiting_total, s.trusts_submitted, s.trusts_expected,
+    SELECT t.period, s.scope, t.over_6w, t.waiting_total, s.trusts_submitted,
+        s.trusts_expected,
         s.missing_trusts
     FROM monthly AS t
-    JOIN monthly AS s ON s.period = t.period AND s.scope = 'QYG'
-    WHERE t.scope <> 'QYG'
+    JOIN monthly AS s ON s.period = t.period AND s.scope IN (SELECT system_code FROM system_code)
+    WHERE t.scope NOT IN (SELECT system_code FROM system_code)
     QUALIFY row_number() OVER (PARTITION BY t.period ORDER BY t.over_6w DESC, t.scope) = 1
 ),
 
@@ -26,48 +31,59 @@ figures AS (
         NULL AS denominator, 'count' AS unit, trusts_submitted, trusts_expected,
         missing_trusts
     FROM monthly
-    UNION ALL
+    UNION ALL BY NAME
     SELECT CASE WHEN modality = 'all' THEN 'diagnostics.activity.vs_plan_ytd_pct'
-            ELSE 'diagnostics.activity.vs_plan_ytd_pct.' || modality END,
-        period, scope, ytd_tests - ytd_plan, ytd_plan, 'percent', trusts_submitted,
+            ELSE 'diagnostics.activity.vs_plan_ytd_pct.' || modality END AS id,
+        period, scope, ytd_tests - ytd_plan AS numerator, ytd_plan AS denominator,
+        'percent' AS unit, trusts_submitted,
         trusts_expected, missing_trusts
     FROM ytd
-    UNION ALL
-    SELECT 'diagnostics.waiting.total', period, scope, waiting_total, NULL, 'count',
+    UNION ALL BY NAME
+    SELECT 'diagnostics.waiting.total' AS id, period, scope, waiting_total AS numerator,
+        NULL AS denominator, 'count' AS unit,
         trusts_submitted, trusts_expected, missing_trusts
     FROM monthly
-    UNION ALL
-    SELECT 'diagnostics.waiting.within_6w_pct', period, scope, under_6w, waiting_total,
-        'percent', trusts_submitted, trusts_expected, missing_trusts
+    UNION ALL BY NAME
+    SELECT 'diagnostics.waiting.within_6w_pct' AS id, period, scope, under_6w AS numerator,
+        waiting_total AS denominator,
+        'percent' AS unit, trusts_submitted, trusts_expected, missing_trusts
     FROM monthly
-    UNION ALL
-    SELECT 'diagnostics.waiting.over_6w', period, scope, over_6w, waiting_total, 'count',
+    UNION ALL BY NAME
+    SELECT 'diagnostics.waiting.over_6w' AS id, period, scope, over_6w AS numerator,
+        waiting_total AS denominator, 'count' AS unit,
         trusts_submitted, trusts_expected, missing_trusts
     FROM monthly
-    UNION ALL
-    SELECT 'diagnostics.waiting.over_13w', period, scope, over_13w, waiting_total, 'count',
+    UNION ALL BY NAME
+    SELECT 'diagnostics.waiting.over_13w' AS id, period, scope, over_13w AS numerator,
+        waiting_total AS denominator, 'count' AS unit,
         trusts_submitted, trusts_expected, missing_trusts
     FROM monthly
-    UNION ALL
-    SELECT 'diagnostics.waiting.over_26w', period, scope, over_26w, waiting_total, 'count',
+    UNION ALL BY NAME
+    SELECT 'diagnostics.waiting.over_26w' AS id, period, scope, over_26w AS numerator,
+        waiting_total AS denominator, 'count' AS unit,
         trusts_submitted, trusts_expected, missing_trusts
     FROM monthly
-    UNION ALL
-    SELECT 'diagnostics.waiting.over_40w', period, scope, over_40w, waiting_total, 'count',
+    UNION ALL BY NAME
+    SELECT 'diagnostics.waiting.over_40w' AS id, period, scope, over_40w AS numerator,
+        waiting_total AS denominator, 'count' AS unit,
         trusts_submitted, trusts_expected, missing_trusts
     FROM monthly
-    UNION ALL
-    SELECT 'diagnostics.waiting.largest_over_6w', period, 'QYG', over_6w, waiting_total,
-        'count', trusts_submitted, trusts_expected, missing_trusts
+    UNION ALL BY NAME
+    SELECT 'diagnostics.waiting.largest_over_6w' AS id, period, scope, over_6w AS numerator,
+        waiting_total AS denominator,
+        'count' AS unit, trusts_submitted, trusts_expected, missing_trusts
     FROM largest
-    UNION ALL
-    SELECT 'diagnostics.colonoscopy.over_13w_pct', period, scope, colonoscopy_13w,
-        colonoscopy_waiting, 'percent', trusts_submitted, trusts_expected, missing_trusts
+    UNION ALL BY NAME
+    SELECT 'diagnostics.colonoscopy.over_13w_pct' AS id, period, scope,
+        colonoscopy_13w AS numerator,
+        colonoscopy_waiting AS denominator, 'percent' AS unit, trusts_submitted, trusts_expected,
+        missing_trusts
     FROM monthly
-    UNION ALL
+    UNION ALL BY NAME
     -- For a trust 1 or 0: whether it is over 15%; for the system, how many trusts are.
-    SELECT 'diagnostics.colonoscopy.trusts_over_15pct_13w', period, scope,
-        colonoscopy_over_15pct_13w, NULL, 'trusts', trusts_submitted, trusts_expected,
+    SELECT 'diagnostics.colonoscopy.trusts_over_15pct_13w' AS id, period, scope,
+        colonoscopy_over_15pct_13w AS numerator, NULL AS denominator, 'trusts' AS unit,
+        trusts_submitted, trusts_expected,
         missing_trusts
     FROM monthly
 ),

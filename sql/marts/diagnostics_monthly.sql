@@ -11,13 +11,13 @@ activity AS (
     SELECT * FROM staging.stg_dm01_activity
 ),
 
-members AS (
-    SELECT org_code FROM ref.organisations WHERE cmast_member
+coverage AS (
+    SELECT * FROM marts.coverage WHERE return_type = 'dm01'
 ),
 
 submitted AS (
     SELECT DISTINCT org_code, period FROM waiting
-    UNION
+    UNION BY NAME
     SELECT DISTINCT org_code, period FROM activity
 ),
 
@@ -69,25 +69,43 @@ by_trust AS (
 
 system AS (
     SELECT
-        'QYG' AS scope,
-        period,
-        sum(waiting_total), sum(under_6w), sum(over_6w), sum(over_13w), sum(over_26w),
-        sum(over_40w), sum(colonoscopy_waiting), sum(colonoscopy_13w),
-        sum(colonoscopy_over_15pct_13w), sum(tests),
-        count(*) AS trusts_submitted
-    FROM by_trust GROUP BY period
-),
-
-missing AS (
-    SELECT period, missing_from((SELECT list(org_code) FROM members), list(scope)) AS missing_trusts
-    FROM by_trust GROUP BY period
+        c.system_code AS scope,
+        t.period,
+        sum(t.waiting_total) AS waiting_total,
+        sum(t.under_6w) AS under_6w,
+        sum(t.over_6w) AS over_6w,
+        sum(t.over_13w) AS over_13w,
+        sum(t.over_26w) AS over_26w,
+        sum(t.over_40w) AS over_40w,
+        sum(t.colonoscopy_waiting) AS colonoscopy_waiting,
+        sum(t.colonoscopy_13w) AS colonoscopy_13w,
+        sum(t.colonoscopy_over_15pct_13w) AS colonoscopy_over_15pct_13w,
+        sum(t.tests) AS tests,
+        any_value(c.trusts_submitted) AS trusts_submitted,
+        any_value(c.missing_trusts) AS missing_trusts
+    FROM by_trust AS t
+    JOIN coverage AS c ON c.reported_for = t.period
+    GROUP BY c.system_code, t.period
 ),
 
 final AS (
-    SELECT u.*, (SELECT count(*) FROM members) AS trusts_expected,
-        CASE WHEN u.scope = 'QYG' THEN coalesce(m.missing_trusts, '') END AS missing_trusts
-    FROM (SELECT * FROM by_trust UNION ALL SELECT * FROM system) AS u
-    LEFT JOIN missing AS m ON m.period = u.period AND u.scope = 'QYG'
+    SELECT
+        u.scope AS scope,
+        u.period AS period,
+        u.waiting_total AS waiting_total,
+        u.under_6w AS under_6w,
+        u.over_6w AS over_6w,
+        u.over_13w AS over_13w,
+        u.over_26w AS over_26w,
+        u.over_40w AS over_40w,
+        u.colonoscopy_waiting AS colonoscopy_waiting,
+        u.colonoscopy_13w AS colonoscopy_13w,
+        u.colonoscopy_over_15pct_13w AS colonoscopy_over_15pct_13w,
+        u.tests AS tests,
+        u.trusts_submitted AS trusts_submitted,
+        (SELECT count(*) FROM staging.stg_system_members) AS trusts_expected,
+        u.missing_trusts AS missing_trusts
+    FROM (SELECT * FROM by_trust UNION ALL BY NAME SELECT * FROM system) AS u
 )
 
 SELECT * FROM final ORDER BY period, scope

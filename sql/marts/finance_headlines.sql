@@ -10,8 +10,13 @@ WITH source AS (
     SELECT * FROM marts.finance_monthly
 ),
 
+system_code AS (
+    SELECT DISTINCT system_code FROM staging.stg_system_members
+),
+
 system AS (
-    SELECT * FROM source WHERE scope = 'QYG' AND icb_ytd_actual IS NOT NULL
+    SELECT * FROM source
+    WHERE scope IN (SELECT system_code FROM system_code) AND icb_ytd_actual IS NOT NULL
 ),
 
 figures AS (
@@ -19,55 +24,68 @@ figures AS (
         NULL AS numerator, NULL AS denominator, 'gbp_thousands' AS unit, trusts_submitted,
         trusts_expected, missing_trusts
     FROM source
-    UNION ALL
-    SELECT 'finance.providers.ytd_plan', period, scope, ytd_plan, NULL, NULL, 'gbp_thousands',
+    UNION ALL BY NAME
+    SELECT 'finance.providers.ytd_plan' AS id, period, scope, ytd_plan AS value, NULL AS numerator,
+        NULL AS denominator, 'gbp_thousands' AS unit,
         trusts_submitted, trusts_expected, missing_trusts
     FROM source
-    UNION ALL
-    SELECT 'finance.providers.in_deficit', period, scope, in_deficit, NULL, NULL,
-        'trusts', trusts_submitted, trusts_expected, missing_trusts
+    UNION ALL BY NAME
+    SELECT 'finance.providers.in_deficit' AS id, period, scope, in_deficit AS value,
+        NULL AS numerator, NULL AS denominator,
+        'trusts' AS unit, trusts_submitted, trusts_expected, missing_trusts
     FROM source
-    UNION ALL
-    SELECT 'finance.icb.ytd_surplus_deficit', period, scope, icb_ytd_actual, NULL, NULL,
-        'gbp_thousands', trusts_submitted, trusts_expected, missing_trusts
+    UNION ALL BY NAME
+    SELECT 'finance.icb.ytd_surplus_deficit' AS id, period, scope, icb_ytd_actual AS value,
+        NULL AS numerator, NULL AS denominator,
+        'gbp_thousands' AS unit, trusts_submitted, trusts_expected, missing_trusts
     FROM system
-    UNION ALL
-    SELECT 'finance.system.ytd_surplus_deficit', period, scope, ytd_actual + icb_ytd_actual,
-        NULL, NULL, 'gbp_thousands', trusts_submitted, trusts_expected, missing_trusts
+    UNION ALL BY NAME
+    SELECT 'finance.system.ytd_surplus_deficit' AS id, period, scope,
+        ytd_actual + icb_ytd_actual AS value,
+        NULL AS numerator, NULL AS denominator, 'gbp_thousands' AS unit, trusts_submitted,
+        trusts_expected, missing_trusts
     FROM system
-    UNION ALL
-    SELECT 'finance.system.ytd_plan', period, scope, ytd_plan + icb_ytd_plan, NULL, NULL,
-        'gbp_thousands', trusts_submitted, trusts_expected, missing_trusts
+    UNION ALL BY NAME
+    SELECT 'finance.system.ytd_plan' AS id, period, scope, ytd_plan + icb_ytd_plan AS value,
+        NULL AS numerator, NULL AS denominator,
+        'gbp_thousands' AS unit, trusts_submitted, trusts_expected, missing_trusts
     FROM system
-    UNION ALL
-    SELECT 'finance.forecast_outturn', period, scope, forecast + icb_forecast, NULL, NULL,
-        'gbp_thousands', trusts_submitted, trusts_expected, missing_trusts
+    UNION ALL BY NAME
+    SELECT 'finance.forecast_outturn' AS id, period, scope, forecast + icb_forecast AS value,
+        NULL AS numerator, NULL AS denominator,
+        'gbp_thousands' AS unit, trusts_submitted, trusts_expected, missing_trusts
     FROM system
-    UNION ALL
-    SELECT 'finance.system.fy_plan', period, scope, fy_plan + icb_fy_plan, NULL, NULL,
-        'gbp_thousands', trusts_submitted, trusts_expected, missing_trusts
+    UNION ALL BY NAME
+    SELECT 'finance.system.fy_plan' AS id, period, scope, fy_plan + icb_fy_plan AS value,
+        NULL AS numerator, NULL AS denominator,
+        'gbp_thousands' AS unit, trusts_submitted, trusts_expected, missing_trusts
     FROM system
-    UNION ALL
-    SELECT 'finance.capital.spend_pct_of_plan', period, scope,
-        100.0 * capital_spend / nullif(capital_plan, 0), NULL, NULL, 'percent',
+    UNION ALL BY NAME
+    SELECT 'finance.capital.spend_pct_of_plan' AS id, period, scope,
+        100.0 * capital_spend / nullif(capital_plan, 0) AS value, NULL AS numerator,
+        NULL AS denominator, 'percent' AS unit,
         trusts_submitted, trusts_expected, missing_trusts
     FROM source
-    UNION ALL
-    SELECT 'finance.cash_support.providers', period, scope, requested_cash, NULL,
-        NULL, 'trusts', trusts_submitted, trusts_expected, missing_trusts
+    UNION ALL BY NAME
+    SELECT 'finance.cash_support.providers' AS id, period, scope, requested_cash AS value,
+        NULL AS numerator,
+        NULL AS denominator, 'trusts' AS unit, trusts_submitted, trusts_expected, missing_trusts
     FROM source
-    UNION ALL
-    SELECT 'finance.cash_support.amount', period, scope, cash_received, NULL, NULL,
-        'gbp_thousands', trusts_submitted, trusts_expected, missing_trusts
+    UNION ALL BY NAME
+    SELECT 'finance.cash_support.amount' AS id, period, scope, cash_received AS value,
+        NULL AS numerator, NULL AS denominator,
+        'gbp_thousands' AS unit, trusts_submitted, trusts_expected, missing_trusts
     FROM source
-    UNION ALL
-    SELECT 'finance.cip.delivery_pct', period, scope,
-        100.0 * cip_delivered / nullif(cip_plan, 0), NULL, NULL, 'percent', trusts_submitted,
+    UNION ALL BY NAME
+    SELECT 'finance.cip.delivery_pct' AS id, period, scope,
+        100.0 * cip_delivered / nullif(cip_plan, 0) AS value, NULL AS numerator,
+        NULL AS denominator, 'percent' AS unit, trusts_submitted,
         trusts_expected, missing_trusts
     FROM source
-    UNION ALL
-    SELECT 'finance.cip.recurrent_pct', period, scope,
-        100.0 * cip_recurrent / nullif(cip_delivered, 0), NULL, NULL, 'percent',
+    UNION ALL BY NAME
+    SELECT 'finance.cip.recurrent_pct' AS id, period, scope,
+        100.0 * cip_recurrent / nullif(cip_delivered, 0) AS value, NULL AS numerator,
+        NULL AS denominator, 'percent' AS unit,
         trusts_submitted, trusts_expected, missing_trusts
     FROM source
 ),

@@ -6,12 +6,17 @@ WITH source AS (
     SELECT * FROM marts.uec_long_stay_at
 ),
 
+system_code AS (
+    SELECT DISTINCT system_code FROM staging.stg_system_members
+),
+
 figures AS (
     SELECT 'uec.long_stay.over_14d_pct_at' AS id, period, scope, beds_14plus AS numerator,
         beds_occupied AS denominator, date, trusts_submitted, trusts_expected, missing_trusts
     FROM source
-    UNION ALL
-    SELECT 'uec.long_stay.over_21d_pct_at', period, scope, beds_21plus, beds_occupied, date,
+    UNION ALL BY NAME
+    SELECT 'uec.long_stay.over_21d_pct_at' AS id, period, scope, beds_21plus AS numerator,
+        beds_occupied AS denominator, date,
         trusts_submitted, trusts_expected, missing_trusts
     FROM source
 ),
@@ -24,7 +29,8 @@ final AS (
         'trust_returns' AS source, 'uec' AS return_type,
         trusts_submitted::INTEGER AS trusts_submitted,
         trusts_expected::INTEGER AS trusts_expected,
-        CASE WHEN scope = 'QYG' THEN coalesce(missing_trusts, '') END AS missing_trusts
+        CASE WHEN scope IN (SELECT system_code FROM system_code)
+            THEN coalesce(missing_trusts, '') END AS missing_trusts
     FROM figures
 )
 

@@ -7,7 +7,11 @@ WITH source AS (
 ),
 
 members AS (
-    SELECT org_code FROM ref.organisations WHERE cmast_member
+    SELECT org_code FROM staging.stg_system_members
+),
+
+coverage AS (
+    SELECT * FROM marts.coverage WHERE return_type = 'opel'
 ),
 
 by_trust AS (
@@ -24,17 +28,33 @@ by_trust AS (
 
 system AS (
     SELECT
-        'QYG' AS scope, period, sum(days_reported), sum(days_at_3_plus),
-        sum(at_3_plus_most_days), count(*) AS trusts_submitted,
-        missing_from((SELECT list(org_code) FROM members), list(scope)) AS missing_trusts
-    FROM by_trust
-    GROUP BY period
+        c.system_code AS scope,
+        t.period,
+        sum(t.days_reported) AS days_reported,
+        sum(t.days_at_3_plus) AS days_at_3_plus,
+        sum(t.at_3_plus_most_days) AS at_3_plus_most_days,
+        any_value(c.trusts_submitted) AS trusts_submitted,
+        any_value(c.missing_trusts) AS missing_trusts
+    FROM by_trust AS t
+    JOIN coverage AS c ON c.reported_for = t.period
+    GROUP BY c.system_code, t.period
 ),
 
 final AS (
-    SELECT *, 1 AS trusts_submitted, NULL AS missing_trusts FROM by_trust
-    UNION ALL
-    SELECT * FROM system
+    SELECT
+        u.scope AS scope,
+        u.period AS period,
+        u.days_reported AS days_reported,
+        u.days_at_3_plus AS days_at_3_plus,
+        u.at_3_plus_most_days AS at_3_plus_most_days,
+        u.trusts_submitted AS trusts_submitted,
+        u.missing_trusts AS missing_trusts,
+        (SELECT count(*) FROM members) AS trusts_expected
+    FROM (
+        SELECT *, 1 AS trusts_submitted, NULL AS missing_trusts FROM by_trust
+        UNION ALL BY NAME
+        SELECT * FROM system
+    ) AS u
 )
 
-SELECT *, (SELECT count(*) FROM members) AS trusts_expected FROM final ORDER BY period, scope
+SELECT * FROM final ORDER BY period, scope

@@ -33,17 +33,21 @@ figures AS (
         NULL AS trusts_submitted, NULL AS trusts_expected, NULL AS missing_trusts
     FROM latest
     WHERE metric <> 'diagnostics.cdc.activity'
-    UNION ALL
-    SELECT 'uec.opel.trusts_at_3_plus', period, scope, at_3_plus_most_days, 'trusts', NULL, NULL,
-        NULL, trusts_submitted, trusts_expected, missing_trusts
+    UNION ALL BY NAME
+    SELECT 'uec.opel.trusts_at_3_plus' AS id, period, scope, at_3_plus_most_days AS value,
+        'trusts' AS unit, NULL AS numerator, NULL AS denominator,
+        NULL AS as_of, trusts_submitted, trusts_expected, missing_trusts
     FROM opel
-    UNION ALL
-    SELECT 'diagnostics.cdc.activity', period, scope, ytd_tests, 'count', NULL, NULL, NULL,
-        NULL, NULL, NULL
+    UNION ALL BY NAME
+    SELECT 'diagnostics.cdc.activity' AS id, period, scope, ytd_tests AS value, 'count' AS unit,
+        NULL AS numerator, NULL AS denominator, NULL AS as_of,
+        NULL AS trusts_submitted, NULL AS trusts_expected, NULL AS missing_trusts
     FROM cdc
-    UNION ALL
-    SELECT 'diagnostics.cdc.activity_vs_plan_pct', period, scope,
-        100.0 * ytd_tests / ytd_plan - 100, 'percent', NULL, NULL, NULL, NULL, NULL, NULL
+    UNION ALL BY NAME
+    SELECT 'diagnostics.cdc.activity_vs_plan_pct' AS id, period, scope,
+        100.0 * ytd_tests / ytd_plan - 100 AS value, 'percent' AS unit, NULL AS numerator,
+        NULL AS denominator, NULL AS as_of, NULL AS trusts_submitted, NULL AS trusts_expected,
+        NULL AS missing_trusts
     FROM cdc WHERE ytd_plan > 0
 ),
 

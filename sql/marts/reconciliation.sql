@@ -26,6 +26,10 @@ WITH uec AS (
     ) AS m(measure, breakdown, value)
 ),
 
+system_code AS (
+    SELECT DISTINCT system_code FROM staging.stg_system_members
+),
+
 dm01_waiting AS (
     SELECT org_code, period, 'dm01' AS dataset, m.measure, modality AS breakdown, m.value,
         NULL::DATE AS as_of
@@ -51,12 +55,12 @@ rtt AS (
         ('rtt.waiting_list', waiting_total), ('rtt.over_52w', over_52w),
         ('rtt.over_65w', over_65w), ('rtt.over_78w', over_78w), ('rtt.over_104w', over_104w)
     ) AS m(measure, value)
-    WHERE is_month_snapshot AND scope <> 'QYG'
+    WHERE is_month_snapshot AND scope NOT IN (SELECT system_code FROM system_code)
 ),
 
 returns AS (
-    SELECT * FROM uec UNION ALL SELECT * FROM dm01_waiting
-    UNION ALL SELECT * FROM dm01_activity UNION ALL SELECT * FROM rtt
+    SELECT * FROM uec UNION ALL BY NAME SELECT * FROM dm01_waiting
+    UNION ALL BY NAME SELECT * FROM dm01_activity UNION ALL BY NAME SELECT * FROM rtt
 ),
 
 paired AS (

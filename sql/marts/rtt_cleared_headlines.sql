@@ -7,15 +7,19 @@ WITH source AS (
     SELECT * FROM marts.rtt_cohort_cleared
 ),
 
+system_code AS (
+    SELECT DISTINCT system_code FROM staging.stg_system_members
+),
+
 members AS (
-    SELECT list(org_code ORDER BY org_code) AS codes FROM ref.organisations WHERE cmast_member
+    SELECT list(org_code ORDER BY org_code) AS codes FROM staging.stg_system_members
 ),
 
 coverage AS (
     SELECT period, threshold_weeks, count(*) AS trusts_submitted,
         missing_from(any_value(m.codes), list(s.scope)) AS missing_trusts
     FROM source AS s, members AS m
-    WHERE s.scope <> 'QYG'
+    WHERE s.scope NOT IN (SELECT system_code FROM system_code)
     GROUP BY period, threshold_weeks
 ),
 
@@ -25,10 +29,12 @@ final AS (
         s.cleared::DOUBLE AS value, 'count' AS unit, s.cleared::BIGINT AS numerator,
         NULL::BIGINT AS denominator, strftime(s.end_date, '%Y-%m-%d') AS as_of,
         'trust_returns' AS source, 'rtt' AS return_type,
-        CASE WHEN s.scope = 'QYG' THEN c.trusts_submitted ELSE 1 END::INTEGER
+        CASE WHEN s.scope IN (SELECT system_code FROM system_code) THEN c.trusts_submitted
+            ELSE 1 END::INTEGER
             AS trusts_submitted,
         len((SELECT codes FROM members))::INTEGER AS trusts_expected,
-        CASE WHEN s.scope = 'QYG' THEN c.missing_trusts END AS missing_trusts
+        CASE WHEN s.scope IN (SELECT system_code FROM system_code) THEN c.missing_trusts END
+            AS missing_trusts
     FROM source AS s
     LEFT JOIN coverage AS c USING (period, threshold_weeks)
 )

@@ -13,8 +13,13 @@ WITH cohorts AS (
     SELECT * FROM marts.rtt_cohort_weekly
 ),
 
+system_code AS (
+    SELECT DISTINCT system_code FROM staging.stg_system_members
+),
+
 months AS (
-    SELECT period, snapshot_date FROM marts.rtt_weekly WHERE scope = 'QYG' AND is_month_snapshot
+    SELECT period, snapshot_date FROM marts.rtt_weekly
+    WHERE scope IN (SELECT system_code FROM system_code) AND is_month_snapshot
 ),
 
 targets AS (
@@ -55,17 +60,21 @@ by_trust AS (
 
 system AS (
     SELECT
-        period, 'QYG' AS scope, threshold_weeks, target_date, start_date, end_date,
-        sum(at_start), sum(at_end), sum(cleared)
-    FROM by_trust
-    GROUP BY period, threshold_weeks, target_date, start_date, end_date
+        t.period, c.system_code AS scope, t.threshold_weeks, t.target_date, t.start_date,
+        t.end_date,
+        sum(t.at_start) AS at_start,
+        sum(t.at_end) AS at_end,
+        sum(t.cleared) AS cleared
+    FROM by_trust AS t, system_code AS c
+    GROUP BY t.period, c.system_code, t.threshold_weeks, t.target_date, t.start_date,
+        t.end_date
 ),
 
 final AS (
     SELECT
         period, scope, threshold_weeks, target_date, start_date, end_date,
         at_start::BIGINT AS at_start, at_end::BIGINT AS at_end, cleared::BIGINT AS cleared
-    FROM (SELECT * FROM by_trust UNION ALL SELECT * FROM system)
+    FROM (SELECT * FROM by_trust UNION ALL BY NAME SELECT * FROM system)
 )
 
 SELECT * FROM final ORDER BY period, scope, threshold_weeks

@@ -14,12 +14,16 @@ WITH cohorts AS (
     SELECT * FROM marts.rtt_cohort_weekly
 ),
 
+system_code AS (
+    SELECT DISTINCT system_code FROM staging.stg_system_members
+),
+
 months AS (
     SELECT w.period, w.snapshot_date, c.threshold_weeks, c.target_date, c.plan_year_start
     FROM marts.rtt_weekly AS w
     JOIN (SELECT DISTINCT snapshot_date, threshold_weeks, target_date, plan_year_start
           FROM cohorts WHERE is_active) AS c USING (snapshot_date)
-    WHERE w.scope = 'QYG' AND w.is_month_snapshot
+    WHERE w.scope IN (SELECT system_code FROM system_code) AND w.is_month_snapshot
 ),
 
 starts AS (
@@ -53,11 +57,19 @@ by_trust AS (
 
 system AS (
     SELECT
-        period, 'QYG' AS scope, as_of, threshold_weeks, target_date, weeks_left,
-        sum(remaining), sum(admitted), sum(non_admitted), sum(prior), sum(fall_6w),
-        start_date, sum(at_start), sum(cleared_since)
-    FROM by_trust
-    GROUP BY period, as_of, threshold_weeks, target_date, weeks_left, start_date
+        t.period, c.system_code AS scope, t.as_of, t.threshold_weeks, t.target_date,
+        t.weeks_left,
+        sum(t.remaining) AS remaining,
+        sum(t.admitted) AS admitted,
+        sum(t.non_admitted) AS non_admitted,
+        sum(t.prior) AS prior,
+        sum(t.fall_6w) AS fall_6w,
+        t.start_date,
+        sum(t.at_start) AS at_start,
+        sum(t.cleared_since) AS cleared_since
+    FROM by_trust AS t, system_code AS c
+    GROUP BY t.period, c.system_code, t.as_of, t.threshold_weeks, t.target_date, t.weeks_left,
+        t.start_date
 ),
 
 final AS (
@@ -67,7 +79,7 @@ final AS (
         non_admitted::BIGINT AS non_admitted, prior::BIGINT AS prior,
         fall_6w::BIGINT AS fall_6w, start_date, at_start::BIGINT AS at_start,
         cleared_since::BIGINT AS cleared_since
-    FROM (SELECT * FROM by_trust UNION ALL SELECT * FROM system)
+    FROM (SELECT * FROM by_trust UNION ALL BY NAME SELECT * FROM system)
 )
 
 SELECT * FROM final ORDER BY period, scope

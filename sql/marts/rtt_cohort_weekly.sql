@@ -11,6 +11,10 @@ WITH source AS (
     SELECT * FROM staging.stg_rtt_clock_starts
 ),
 
+system_code AS (
+    SELECT DISTINCT system_code FROM staging.stg_system_members
+),
+
 targets AS (
     SELECT DISTINCT
         CAST(parameter AS INTEGER) AS threshold_weeks,
@@ -18,7 +22,8 @@ targets AS (
         -- The plan year the target was set for: progress against it counts from 1 April.
         CAST(left(financial_year, 4) || '-04-01' AS DATE) AS plan_year_start
     FROM staging.stg_plans_targets
-    WHERE metric = 'rtt.cohort.remaining' AND kind = 'target' AND scope = 'QYG'
+    WHERE metric = 'rtt.cohort.remaining' AND kind = 'target'
+        AND scope IN (SELECT system_code FROM system_code)
 ),
 
 counted AS (

@@ -10,56 +10,71 @@ WITH weekly AS (
     SELECT * FROM marts.rtt_weekly WHERE is_month_snapshot
 ),
 
+system_code AS (
+    SELECT DISTINCT system_code FROM staging.stg_system_members
+),
+
 progress AS (
     SELECT * FROM marts.rtt_cohort_progress
 ),
 
 members AS (
-    SELECT list(org_code ORDER BY org_code) AS codes FROM ref.organisations WHERE cmast_member
+    SELECT list(org_code ORDER BY org_code) AS codes FROM staging.stg_system_members
 ),
 
 figures AS (
     SELECT 'rtt.waiting_list.total' AS id, period, scope, waiting_total AS value,
         'count' AS unit, waiting_total AS numerator, NULL AS denominator, snapshot_date AS as_of
     FROM weekly
-    UNION ALL
-    SELECT 'rtt.waits_over.' || n || 'w', period, scope,
-        [over_104w, over_78w, over_65w, over_52w][i], 'count',
-        [over_104w, over_78w, over_65w, over_52w][i], NULL, snapshot_date
+    UNION ALL BY NAME
+    SELECT 'rtt.waits_over.' || n || 'w' AS id, period, scope,
+        [over_104w, over_78w, over_65w, over_52w][i] AS value, 'count' AS unit,
+        [over_104w, over_78w, over_65w, over_52w][i] AS numerator, NULL AS denominator,
+        snapshot_date AS as_of
     FROM weekly, (VALUES (1, 104), (2, 78), (3, 65), (4, 52)) AS bands(i, n)
-    UNION ALL
-    SELECT 'rtt.within_18w_pct', period, scope, 100.0 * within_18w / nullif(waiting_total, 0),
-        'percent', within_18w, waiting_total, snapshot_date
+    UNION ALL BY NAME
+    SELECT 'rtt.within_18w_pct' AS id, period, scope,
+        100.0 * within_18w / nullif(waiting_total, 0) AS value,
+        'percent' AS unit, within_18w AS numerator, waiting_total AS denominator,
+        snapshot_date AS as_of
     FROM weekly
-    UNION ALL
-    SELECT 'rtt.cohort.' || part, period, scope, [remaining, admitted, non_admitted][i],
-        'count', [remaining, admitted, non_admitted][i], NULL, as_of
+    UNION ALL BY NAME
+    SELECT 'rtt.cohort.' || part AS id, period, scope,
+        [remaining, admitted, non_admitted][i] AS value,
+        'count' AS unit, [remaining, admitted, non_admitted][i] AS numerator, NULL AS denominator,
+        as_of
     FROM progress,
         (VALUES (1, 'remaining'), (2, 'remaining.admitted'), (3, 'remaining.non_admitted'))
             AS parts(i, part)
-    UNION ALL
-    SELECT 'rtt.cohort.remaining_prior', period, scope, prior, 'count', prior, NULL, as_of - 28
+    UNION ALL BY NAME
+    SELECT 'rtt.cohort.remaining_prior' AS id, period, scope, prior AS value, 'count' AS unit,
+        prior AS numerator, NULL AS denominator, as_of - 28 AS as_of
     FROM progress WHERE prior IS NOT NULL
-    UNION ALL
-    SELECT 'rtt.cohort.clearance_rate_6w', period, scope, fall_6w / 6.0, 'per_week', fall_6w, 6,
+    UNION ALL BY NAME
+    SELECT 'rtt.cohort.clearance_rate_6w' AS id, period, scope, fall_6w / 6.0 AS value,
+        'per_week' AS unit, fall_6w AS numerator, 6 AS denominator,
         as_of
     FROM progress WHERE fall_6w IS NOT NULL
-    UNION ALL
-    SELECT 'rtt.cohort.required_rate', period, scope, remaining / nullif(weeks_left, 0),
-        'per_week', remaining, weeks_left, as_of
+    UNION ALL BY NAME
+    SELECT 'rtt.cohort.required_rate' AS id, period, scope,
+        remaining / nullif(weeks_left, 0) AS value,
+        'per_week' AS unit, remaining AS numerator, weeks_left AS denominator, as_of
     FROM progress
-    UNION ALL
+    UNION ALL BY NAME
     -- Remaining over the clearance rate quoted beside it; none while the cohort is not falling.
-    SELECT 'rtt.cohort.weeks_to_clear', period, scope,
-        CASE WHEN fall_6w > 0 THEN remaining / (fall_6w / 6.0) END, 'weeks', remaining, NULL,
+    SELECT 'rtt.cohort.weeks_to_clear' AS id, period, scope,
+        CASE WHEN fall_6w > 0 THEN remaining / (fall_6w / 6.0) END AS value, 'weeks' AS unit,
+        remaining AS numerator, NULL AS denominator,
         as_of
     FROM progress WHERE fall_6w IS NOT NULL
-    UNION ALL
-    SELECT 'rtt.cohort.cleared_since', period, scope, cleared_since, 'count', cleared_since,
-        NULL, as_of
+    UNION ALL BY NAME
+    SELECT 'rtt.cohort.cleared_since' AS id, period, scope, cleared_since AS value,
+        'count' AS unit, cleared_since AS numerator,
+        NULL AS denominator, as_of
     FROM progress WHERE cleared_since IS NOT NULL
-    UNION ALL
-    SELECT 'rtt.cohort.at_start', period, scope, at_start, 'count', at_start, NULL, start_date
+    UNION ALL BY NAME
+    SELECT 'rtt.cohort.at_start' AS id, period, scope, at_start AS value, 'count' AS unit,
+        at_start AS numerator, NULL AS denominator, start_date AS as_of
     FROM progress WHERE cleared_since IS NOT NULL
 ),
 
@@ -68,7 +83,7 @@ coverage AS (
         array_to_string(list_filter(any_value(m.codes),
             lambda c: NOT list_contains(list(f.scope), c)), ',') AS missing_trusts
     FROM figures AS f, members AS m
-    WHERE f.scope <> 'QYG'
+    WHERE f.scope NOT IN (SELECT system_code FROM system_code)
     GROUP BY f.id, f.period
 ),
 
@@ -78,10 +93,12 @@ final AS (
         f.numerator::BIGINT AS numerator, f.denominator::BIGINT AS denominator,
         strftime(f.as_of, '%Y-%m-%d') AS as_of,
         'trust_returns' AS source, 'rtt' AS return_type,
-        CASE WHEN f.scope = 'QYG' THEN c.trusts_submitted ELSE 1 END::INTEGER
+        CASE WHEN f.scope IN (SELECT system_code FROM system_code) THEN c.trusts_submitted
+            ELSE 1 END::INTEGER
             AS trusts_submitted,
         len((SELECT codes FROM members))::INTEGER AS trusts_expected,
-        CASE WHEN f.scope = 'QYG' THEN c.missing_trusts END AS missing_trusts
+        CASE WHEN f.scope IN (SELECT system_code FROM system_code) THEN c.missing_trusts END
+            AS missing_trusts
     FROM figures AS f
     LEFT JOIN coverage AS c USING (id, period)
 )

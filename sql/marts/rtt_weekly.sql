@@ -11,8 +11,8 @@ WITH source AS (
     SELECT * FROM staging.stg_rtt_pathways
 ),
 
-members AS (
-    SELECT org_code FROM ref.organisations WHERE cmast_member
+coverage AS (
+    SELECT * FROM marts.coverage WHERE return_type = 'rtt'
 ),
 
 cohorts AS (
@@ -43,18 +43,24 @@ by_trust AS (
 
 system AS (
     SELECT
-        'QYG' AS scope, snapshot_date,
-        sum(waiting_total), sum(within_18w), sum(over_52w), sum(over_65w), sum(over_78w),
-        sum(over_104w), threshold_weeks, target_date, sum(cohort), sum(cohort_admitted),
-        sum(cohort_non_admitted), count(*) AS trusts_submitted
-    FROM by_trust
-    GROUP BY snapshot_date, threshold_weeks, target_date
-),
-
-missing AS (
-    SELECT snapshot_date,
-        missing_from((SELECT list(org_code) FROM members), list(scope)) AS missing_trusts
-    FROM by_trust GROUP BY snapshot_date
+        c.system_code AS scope,
+        t.snapshot_date,
+        sum(t.waiting_total) AS waiting_total,
+        sum(t.within_18w) AS within_18w,
+        sum(t.over_52w) AS over_52w,
+        sum(t.over_65w) AS over_65w,
+        sum(t.over_78w) AS over_78w,
+        sum(t.over_104w) AS over_104w,
+        t.threshold_weeks,
+        t.target_date,
+        sum(t.cohort) AS cohort,
+        sum(t.cohort_admitted) AS cohort_admitted,
+        sum(t.cohort_non_admitted) AS cohort_non_admitted,
+        count(*) AS trusts_submitted,
+        any_value(c.missing_trusts) AS missing_trusts
+    FROM by_trust AS t
+    JOIN coverage AS c ON c.reported_for = strftime(t.snapshot_date, '%Y-%m-%d')
+    GROUP BY c.system_code, t.snapshot_date, t.threshold_weeks, t.target_date
 ),
 
 final AS (
@@ -76,10 +82,9 @@ final AS (
         u.cohort_admitted::BIGINT AS cohort_admitted,
         u.cohort_non_admitted::BIGINT AS cohort_non_admitted,
         u.trusts_submitted::INTEGER AS trusts_submitted,
-        (SELECT count(*) FROM members)::INTEGER AS trusts_expected,
-        CASE WHEN u.scope = 'QYG' THEN coalesce(m.missing_trusts, '') END AS missing_trusts
-    FROM (SELECT * FROM by_trust UNION ALL SELECT * FROM system) AS u
-    LEFT JOIN missing AS m ON m.snapshot_date = u.snapshot_date AND u.scope = 'QYG'
+        (SELECT count(*) FROM staging.stg_system_members)::INTEGER AS trusts_expected,
+        u.missing_trusts AS missing_trusts
+    FROM (SELECT * FROM by_trust UNION ALL BY NAME SELECT * FROM system) AS u
 )
 
 SELECT * FROM final ORDER BY snapshot_date, scope

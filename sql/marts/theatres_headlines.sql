@@ -10,9 +10,10 @@ figures AS (
         capped_touch_minutes AS numerator, planned_minutes AS denominator, 'percent' AS unit,
         trusts_submitted, trusts_expected, missing_trusts
     FROM source
-    UNION ALL
-    SELECT 'theatres.utilisation.uncapped_pct', period, scope, touch_minutes, planned_minutes,
-        'percent', trusts_submitted, trusts_expected, missing_trusts
+    UNION ALL BY NAME
+    SELECT 'theatres.utilisation.uncapped_pct' AS id, period, scope, touch_minutes AS numerator,
+        planned_minutes AS denominator,
+        'percent' AS unit, trusts_submitted, trusts_expected, missing_trusts
     FROM source
 ),
 

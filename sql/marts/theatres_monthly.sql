@@ -6,8 +6,8 @@ WITH source AS (
     SELECT * FROM staging.stg_theatre_sessions
 ),
 
-members AS (
-    SELECT org_code FROM ref.organisations WHERE cmast_member
+coverage AS (
+    SELECT * FROM marts.coverage WHERE return_type = 'theatres'
 ),
 
 renamed AS (
@@ -37,24 +37,33 @@ by_trust AS (
 
 system AS (
     SELECT
-        'QYG' AS scope,
-        period,
-        sum(sessions), sum(cancelled_sessions), sum(planned_minutes), sum(touch_minutes),
-        sum(capped_touch_minutes),
-        count(*) AS trusts_submitted
-    FROM by_trust GROUP BY period
-),
-
-missing AS (
-    SELECT period, missing_from((SELECT list(org_code) FROM members), list(scope)) AS missing_trusts
-    FROM by_trust GROUP BY period
+        c.system_code AS scope,
+        t.period,
+        sum(t.sessions) AS sessions,
+        sum(t.cancelled_sessions) AS cancelled_sessions,
+        sum(t.planned_minutes) AS planned_minutes,
+        sum(t.touch_minutes) AS touch_minutes,
+        sum(t.capped_touch_minutes) AS capped_touch_minutes,
+        any_value(c.trusts_submitted) AS trusts_submitted,
+        any_value(c.missing_trusts) AS missing_trusts
+    FROM by_trust AS t
+    JOIN coverage AS c ON c.reported_for = t.period
+    GROUP BY c.system_code, t.period
 ),
 
 final AS (
-    SELECT u.*, (SELECT count(*) FROM members) AS trusts_expected,
-        CASE WHEN u.scope = 'QYG' THEN coalesce(m.missing_trusts, '') END AS missing_trusts
-    FROM (SELECT * FROM by_trust UNION ALL SELECT * FROM system) AS u
-    LEFT JOIN missing AS m ON m.period = u.period AND u.scope = 'QYG'
+    SELECT
+        u.scope AS scope,
+        u.period AS period,
+        u.sessions AS sessions,
+        u.cancelled_sessions AS cancelled_sessions,
+        u.planned_minutes AS planned_minutes,
+        u.touch_minutes AS touch_minutes,
+        u.capped_touch_minutes AS capped_touch_minutes,
+        u.trusts_submitted AS trusts_submitted,
+        (SELECT count(*) FROM staging.stg_system_members) AS trusts_expected,
+        u.missing_trusts AS missing_trusts
+    FROM (SELECT * FROM by_trust UNION ALL BY NAME SELECT * FROM system) AS u
 )
 
 SELECT * FROM final ORDER BY period, scope

@@ -12,20 +12,24 @@ figures AS (
         attendances AS denominator, 'percent' AS unit, trusts_submitted, trusts_expected,
         missing_trusts
     FROM source
-    UNION ALL
-    SELECT 'uec.long_stay.over_14d_pct', period, scope, beds_14plus, beds_occupied, 'percent',
+    UNION ALL BY NAME
+    SELECT 'uec.long_stay.over_14d_pct' AS id, period, scope, beds_14plus AS numerator,
+        beds_occupied AS denominator, 'percent' AS unit,
         trusts_submitted, trusts_expected, missing_trusts
     FROM source
-    UNION ALL
-    SELECT 'uec.long_stay.over_21d_pct', period, scope, beds_21plus, beds_occupied, 'percent',
+    UNION ALL BY NAME
+    SELECT 'uec.long_stay.over_21d_pct' AS id, period, scope, beds_21plus AS numerator,
+        beds_occupied AS denominator, 'percent' AS unit,
         trusts_submitted, trusts_expected, missing_trusts
     FROM source
-    UNION ALL
-    SELECT 'uec.attendances', period, scope, attendances, NULL, 'count',
+    UNION ALL BY NAME
+    SELECT 'uec.attendances' AS id, period, scope, attendances AS numerator, NULL AS denominator,
+        'count' AS unit,
         trusts_submitted, trusts_expected, missing_trusts
     FROM source
-    UNION ALL
-    SELECT 'uec.type1_over_12h', period, scope, type1_over_12h, NULL, 'count',
+    UNION ALL BY NAME
+    SELECT 'uec.type1_over_12h' AS id, period, scope, type1_over_12h AS numerator,
+        NULL AS denominator, 'count' AS unit,
         trusts_submitted, trusts_expected, missing_trusts
     FROM source
 ),

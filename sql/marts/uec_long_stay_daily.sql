@@ -6,8 +6,8 @@ WITH source AS (
     SELECT * FROM staging.stg_uec_daily
 ),
 
-members AS (
-    SELECT org_code FROM ref.organisations WHERE cmast_member
+coverage AS (
+    SELECT * FROM marts.coverage WHERE return_type = 'uec_day'
 ),
 
 by_trust AS (
@@ -24,16 +24,29 @@ by_trust AS (
 
 system AS (
     SELECT
-        'QYG' AS scope, period, date, sum(beds_occupied), sum(beds_14plus), sum(beds_21plus),
-        count(*) AS trusts_submitted,
-        missing_from((SELECT list(org_code) FROM members), list(scope)) AS missing_trusts
-    FROM by_trust
-    GROUP BY period, date
+        c.system_code AS scope, t.period, t.date,
+        sum(t.beds_occupied) AS beds_occupied,
+        sum(t.beds_14plus) AS beds_14plus,
+        sum(t.beds_21plus) AS beds_21plus,
+        any_value(c.trusts_submitted) AS trusts_submitted,
+        any_value(c.missing_trusts) AS missing_trusts
+    FROM by_trust AS t
+    JOIN coverage AS c ON c.reported_for = strftime(t.date, '%Y-%m-%d')
+    GROUP BY c.system_code, t.period, t.date
 ),
 
 final AS (
-    SELECT *, (SELECT count(*) FROM members) AS trusts_expected
-    FROM (SELECT * FROM by_trust UNION ALL SELECT * FROM system)
+    SELECT
+        u.scope AS scope,
+        u.period AS period,
+        u.date AS date,
+        u.beds_occupied AS beds_occupied,
+        u.beds_14plus AS beds_14plus,
+        u.beds_21plus AS beds_21plus,
+        u.trusts_submitted AS trusts_submitted,
+        u.missing_trusts AS missing_trusts,
+        (SELECT count(*) FROM staging.stg_system_members) AS trusts_expected
+    FROM (SELECT * FROM by_trust UNION ALL BY NAME SELECT * FROM system) AS u
 )
 
 SELECT * FROM final ORDER BY date, scope

@@ -4,8 +4,8 @@ WITH source AS (
     SELECT * FROM staging.stg_uec_daily
 ),
 
-members AS (
-    SELECT org_code FROM ref.organisations WHERE cmast_member
+coverage AS (
+    SELECT * FROM marts.coverage WHERE return_type = 'uec'
 ),
 
 latest_day AS (
@@ -33,24 +33,39 @@ by_trust AS (
 
 system AS (
     SELECT
-        'QYG' AS scope,
-        period,
-        sum(attendances), sum(within_4h), sum(type1_attendances), sum(type1_within_4h),
-        sum(type1_over_12h), sum(beds_occupied), sum(beds_14plus), sum(beds_21plus),
-        count(*) AS trusts_submitted
-    FROM by_trust GROUP BY period
-),
-
-missing AS (
-    SELECT period, missing_from((SELECT list(org_code) FROM members), list(scope)) AS missing_trusts
-    FROM by_trust GROUP BY period
+        c.system_code AS scope,
+        t.period,
+        sum(t.attendances) AS attendances,
+        sum(t.within_4h) AS within_4h,
+        sum(t.type1_attendances) AS type1_attendances,
+        sum(t.type1_within_4h) AS type1_within_4h,
+        sum(t.type1_over_12h) AS type1_over_12h,
+        sum(t.beds_occupied) AS beds_occupied,
+        sum(t.beds_14plus) AS beds_14plus,
+        sum(t.beds_21plus) AS beds_21plus,
+        any_value(c.trusts_submitted) AS trusts_submitted,
+        any_value(c.missing_trusts) AS missing_trusts
+    FROM by_trust AS t
+    JOIN coverage AS c ON c.reported_for = t.period
+    GROUP BY c.system_code, t.period
 ),
 
 final AS (
-    SELECT u.*, (SELECT count(*) FROM members) AS trusts_expected,
-        CASE WHEN u.scope = 'QYG' THEN coalesce(m.missing_trusts, '') END AS missing_trusts
-    FROM (SELECT * FROM by_trust UNION ALL SELECT * FROM system) AS u
-    LEFT JOIN missing AS m ON m.period = u.period AND u.scope = 'QYG'
+    SELECT
+        u.scope AS scope,
+        u.period AS period,
+        u.attendances AS attendances,
+        u.within_4h AS within_4h,
+        u.type1_attendances AS type1_attendances,
+        u.type1_within_4h AS type1_within_4h,
+        u.type1_over_12h AS type1_over_12h,
+        u.beds_occupied AS beds_occupied,
+        u.beds_14plus AS beds_14plus,
+        u.beds_21plus AS beds_21plus,
+        u.trusts_submitted AS trusts_submitted,
+        (SELECT count(*) FROM staging.stg_system_members) AS trusts_expected,
+        u.missing_trusts AS missing_trusts
+    FROM (SELECT * FROM by_trust UNION ALL BY NAME SELECT * FROM system) AS u
 )
 
 SELECT * FROM final ORDER BY period, scope

@@ -3,7 +3,7 @@
 -- breakdown (A&E type, DM01 test), current version of each publication only. A merged trust's
 -- earlier rows count under its successor (RVY's under RBN), as the returns do.
 WITH members AS (
-    SELECT org_code FROM ref.organisations WHERE cmast_member
+    SELECT org_code FROM staging.stg_system_members
 ),
 
 ae AS (
@@ -47,15 +47,17 @@ long AS (
             - over_4h_booked_type1 - over_4h_booked_type2 - over_4h_booked_other),
         ('ae.over_12h', 'type1', dta_over_12h)
     ) AS m(measure, breakdown, value)
-    UNION ALL
-    SELECT provider_code, period, 'dm01', m.measure, modality, m.value
+    UNION ALL BY NAME
+    SELECT provider_code AS org_code, period, 'dm01' AS dataset, m.measure, modality AS breakdown,
+        m.value
     FROM dm01, LATERAL (VALUES
         ('dm01.waiting', waiting_total),
         ('dm01.waiting_6w_plus', waiting_6w_plus),
         ('dm01.activity', activity_waiting_list + activity_planned + activity_unscheduled)
     ) AS m(measure, value)
-    UNION ALL
-    SELECT provider_code, period, 'rtt', m.measure, 'all', m.value
+    UNION ALL BY NAME
+    SELECT provider_code AS org_code, period, 'rtt' AS dataset, m.measure, 'all' AS breakdown,
+        m.value
     FROM rtt, LATERAL (VALUES
         ('rtt.waiting_list', waiting_total), ('rtt.over_52w', over_52w),
         ('rtt.over_65w', over_65w), ('rtt.over_78w', over_78w), ('rtt.over_104w', over_104w)

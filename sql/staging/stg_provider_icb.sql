@@ -4,7 +4,7 @@
 WITH source AS (
     SELECT org_code, icb_code, 'system_mapping' AS mapping_source, 1 AS preference
     FROM ref.provider_icb_map
-    UNION ALL
+    UNION ALL BY NAME
     SELECT org_code, icb_code, 'ods_etr' AS mapping_source, 2 AS preference
     FROM ref.organisations
 ),

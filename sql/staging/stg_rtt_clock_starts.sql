@@ -28,7 +28,7 @@ source AS (
         'aggregate' AS form
     FROM raw.rtt_aggregate AS a
     SEMI JOIN current_submission USING (submission_id)
-    UNION ALL
+    UNION ALL BY NAME
     SELECT
         p.submission_id,
         p.org_code,
