@@ -18,8 +18,8 @@ _HINT = ("Send the whole month in one file: a row for every day of every site yo
 def missing_days(typed: pd.DataFrame, site_column: str) -> list[Problem]:
     """One problem per site with days of the period's month absent from the file.
 
-    Checked only when the file has one readable period: a file of several months, or whose
-    period cannot be read, is refused for that already, and its month is not known.
+    Checked only when the file has one readable period and every row a readable site and
+    date: otherwise the file is refused for that already, and what it covers is not known.
     """
     periods = typed["period"].dropna().unique()
     if len(periods) != 1:
@@ -28,8 +28,12 @@ def missing_days(typed: pd.DataFrame, site_column: str) -> list[Problem]:
         month = pd.Period(str(periods[0]), freq="M")
     except ValueError:
         return []
+    if typed[[site_column, "date"]].isna().any(axis=None):
+        # A date or site that could not be read is reported as such; which day it meant is
+        # not known, so no day is called missing for it.
+        return []
     days = pd.date_range(month.start_time, periods=month.days_in_month, freq="D")
-    given = typed[[site_column, "date"]].dropna().drop_duplicates()
+    given = typed[[site_column, "date"]].drop_duplicates()
     problems = []
     for site, dates in given.groupby(site_column, sort=True)["date"]:
         absent = days.difference(pd.DatetimeIndex(dates).normalize())
