@@ -85,7 +85,9 @@ def test_a_file_changed_after_its_check_ahead_is_checked_again(two_workers):
         drop_csv(settings, uec_rows(days=3), name="b.csv", mtime=time.time() - 30)
         outcomes = [process_file(p, settings, today=TODAY) for p in (first, second)]
     assert [o.status for o in outcomes] == ["loaded", "loaded"]
-    assert outcomes[1].row_count == 3
+    with connect(settings) as conn:  # the replacement's 3 days: 100 + 200 + 300 type 1
+        assert conn.execute("SELECT sum(type1_attendances) FROM staging.stg_uec_daily"
+                            ).fetchall() == [(600,)]
 
 
 def test_a_check_ahead_is_used_only_for_the_same_bytes_and_day(two_workers):
@@ -101,7 +103,9 @@ def test_a_check_ahead_is_used_only_for_the_same_bytes_and_day(two_workers):
     with prechecks.checking_ahead([path, other], settings, TODAY):
         _wait_until_checked(path)
         checked = prechecks.take(path, _sha(path), TODAY)
-    assert checked is not None and checked.valid and len(checked.rows) == 2
+    # a.csv's rows (October, 2 days of 100 and 200 type 1), not b.csv's (1 day of 100)
+    assert checked is not None and checked.valid and len(checked.rows) == 31
+    assert int(checked.rows["type1_attendances"].sum()) == 300
     assert checked.spec is get_return("uec")  # sent back by name, not copied
 
 
