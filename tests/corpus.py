@@ -138,7 +138,7 @@ def with_totals_row(labelled: bool) -> pd.DataFrame:
     frame = uec_rows(days=2)
     counts = frame.select_dtypes("number").sum()
     total = {**counts.to_dict(), "org_code": "RJR", "period": "2023-10",
-             "site_code": "Total" if labelled else "", "date": ""}
+             "site_code": "Total" if labelled else "", "date": "", "site_closed": ""}
     if labelled:  # a labelled total need not add up: people round, or total only some columns
         total["type1_attendances"] += 1
     return pd.concat([frame.astype(object), pd.DataFrame([total])], ignore_index=True)
@@ -196,7 +196,8 @@ def hidden_sheets(data_name: str) -> Sequence[Sheet]:
 
 def excel_dates() -> Sequence[Sheet]:
     rows = table(uec())
-    for row, serial in zip(rows[1:], (45200, 45201), strict=True):  # 1 and 2 October 2023
+    # 45200 is 1 October 2023: every day of the month as a serial number
+    for row, serial in zip(rows[1:], range(45200, 45231), strict=True):
         row[3] = serial
     return [Sheet("Data", rows)]
 
@@ -357,11 +358,11 @@ def _cases() -> list[Case]:
         Case("totals_labelled", "A totals row labelled Total at the bottom",
              "Refused once for the row: looks like a totals row",
              as_csv(lambda: with_totals_row(True)), "rejected", "looks like a totals row",
-             location="line 4"),
+             location="line 33"),
         Case("totals_unlabelled", "An unlabelled totals row (each figure the sum of the rows)",
              "Refused once for the row: looks like a totals row",
              as_csv(lambda: with_totals_row(False)), "rejected",
-             "looks like a totals row: each figure", location="line 4"),
+             "looks like a totals row: each figure", location="line 33"),
         Case("duplicated_column", "A column given twice",
              "Refused: the header repeats the column",
              as_csv(lambda: pd.concat([uec(), uec()[["booked_attendances"]]], axis=1)),
@@ -382,7 +383,7 @@ def _cases() -> list[Case]:
              "loaded"),
         Case("junk_rows", "5,000 rows of junk under a UEC header (every cell wrong)",
              "Refused in seconds: the unreadable cells counted, 100 listed per column, rules "
-             "not checked", as_csv(lambda: pd.DataFrame([["x"] * 17] * 5000,
+             "not checked", as_csv(lambda: pd.DataFrame([["x"] * 18] * 5000,
                                                          columns=uec().columns)),
              "rejected", "could not be read as their column's kind"),
         Case("every_row_wrong", "The same mistake in 3,100 rows",
