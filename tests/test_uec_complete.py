@@ -147,3 +147,12 @@ def test_day_ranges_are_compact():
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(date=pd.to_datetime(frame["date"]))
+
+
+def test_past_a_hundred_sites_the_rest_are_counted():
+    # 102 made-up sites, each without 31 October: 100 named, then the other 2 counted.
+    sites = [uec_rows(site=f"X{n:04d}", days=31).iloc[:30] for n in range(102)]
+    problems = missing_days(_typed(pd.concat(sites, ignore_index=True)), "site_code")
+    assert len(problems) == 101
+    assert problems[99].rule == "site X0099: 1 day missing: 31 October 2023"
+    assert problems[100].rule == "2 more sites have days missing"

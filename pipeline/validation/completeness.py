@@ -11,6 +11,8 @@ import pandas as pd
 
 from pipeline.validation.problems import Problem
 
+#: Sites named one by one; past these, the rest are counted (a junk file may have thousands).
+LISTED_SITES = 100
 _HINT = ("Send the whole month in one file: a row for every day of every site you report. "
          "Mark a day the site was closed with yes in site_closed and 0 in its counts.")
 
@@ -33,9 +35,19 @@ def missing_days(typed: pd.DataFrame, site_column: str) -> list[Problem]:
         # not known, so no day is called missing for it.
         return []
     days = pd.date_range(month.start_time, periods=month.days_in_month, freq="D")
-    given = typed[[site_column, "date"]].drop_duplicates()
-    problems = []
-    for site, dates in given.groupby(site_column, sort=True)["date"]:
+    given = typed.loc[typed["date"].isin(days), [site_column, "date"]].drop_duplicates()
+    # Only sites short of a day are looked at one by one (a large file has thousands of sites).
+    counts = given[site_column].value_counts()
+    short = given[given[site_column].isin(counts.index[counts < len(days)])]
+    short = pd.concat([short, typed.loc[~typed[site_column].isin(counts.index),
+                                        [site_column, "date"]]])
+    problems: list[Problem] = []
+    for site, dates in short.groupby(site_column, sort=True)["date"]:
+        if len(problems) == LISTED_SITES:
+            more = short[site_column].nunique() - LISTED_SITES
+            problems.append(Problem(
+                rule=f"{more:,} more sites have days missing", hint=_HINT, location="file"))
+            break
         absent = days.difference(pd.DatetimeIndex(dates).normalize())
         if len(absent):
             count = f"{len(absent)} day{'s' if len(absent) != 1 else ''}"
