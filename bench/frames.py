@@ -20,11 +20,14 @@ DAYS = 31  # October
 
 
 def uec_frame(rows: int, seed: int = 2023) -> pd.DataFrame:
-    """A valid UEC return of ``rows`` rows, typed as the pandera model expects."""
+    """A valid UEC return of ``rows`` rows rounded up to whole months (a return covers every
+    day of its month for each site: 200,000 rows are 6,452 sites, 200,012 rows), typed as the
+    pandera model expects."""
     rng = np.random.default_rng(seed)
     sites = -(-rows // DAYS)
-    site_codes = np.repeat(np.array([f"{i:05d}" for i in range(sites)]), DAYS)[:rows]
-    dates = np.tile(pd.date_range(f"{PERIOD}-01", periods=DAYS).to_numpy(), sites)[:rows]
+    rows = sites * DAYS
+    site_codes = np.repeat(np.array([f"{i:05d}" for i in range(sites)]), DAYS)
+    dates = np.tile(pd.date_range(f"{PERIOD}-01", periods=DAYS).to_numpy(), sites)
     t1 = rng.poisson(300, rows)
     t1_within = rng.binomial(t1, 0.7)
     t2, t3, booked, beds = (rng.poisson(lam, rows) for lam in (5, 100, 4, 800))
@@ -45,6 +48,7 @@ def uec_frame(rows: int, seed: int = 2023) -> pd.DataFrame:
         "site_code": pd.Series(site_codes, dtype="str"),
         "date": pd.Series(dates).astype("datetime64[us]"),
         **{name: pd.Series(values, dtype="Int64") for name, values in counts.items()},
+        "site_closed": pd.Series(pd.NA, index=range(rows), dtype="str"),  # open every day
     })
     return frame[get_return("uec").columns]
 
@@ -69,6 +73,8 @@ def as_text(frame: pd.DataFrame) -> pd.DataFrame:
     """Every cell as the text a reader hands over (dates as YYYY-MM-DD, as in a CSV)."""
     text = frame.astype("str")
     text["date"] = frame["date"].dt.strftime("%Y-%m-%d")
+    if "site_closed" in frame:
+        text["site_closed"] = frame["site_closed"].fillna("")  # blank: the site was open
     return text
 
 

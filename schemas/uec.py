@@ -3,6 +3,10 @@
 A&E attendances and those that left within 4 hours of arrival by department type (1, 2, 3) and
 for booked appointments; 12-hour waits from arrival at type 1 departments; general and acute beds
 occupied and those held by patients who have stayed 7, 14 and 21 days or more.
+
+The return is complete by day: every day of the month for every site it reports, a day the site
+was closed marked so in ``site_closed`` (with 0 in every count) rather than left out, so a short
+export is told apart from a site that saw no one.
 """
 
 from __future__ import annotations
@@ -68,10 +72,27 @@ class UecReturn(pa.DataFrameModel):
     beds_stay_21plus: Series[pd.Int64Dtype] = fields.count(
         "Occupied G&A beds held by patients who have stayed 21 days or more.", "140"
     )
+    site_closed: Series[str] = fields.code(
+        "yes if the site was closed all day (every count 0); blank on a day it was open. "
+        "The column may be left out of a file with no closed days.",
+        example="", nullable=True,
+    )
 
     class Config:
         strict = True
         unique = ["site_code", "date"]
+
+
+#: The one value ``site_closed`` takes, as read (codes are upper-cased); blank means open.
+CLOSED = "YES"
+#: The columns a file may leave out: a trust with no closed days need not add the column.
+OPTIONAL_COLUMNS = frozenset({"site_closed"})
+COUNTS = [name for name in UecReturn.to_schema().columns
+          if (UecReturn.to_schema().columns[name].metadata or {}).get("kind") == "count"]
+
+
+def _closed(df: pd.DataFrame) -> pd.Series:
+    return df["site_closed"].eq(CLOSED).fillna(False).astype(bool)
 
 
 _WITHIN_4H_HINT = "Check the two figures: those seen within 4 hours are part of the attendances."
@@ -104,6 +125,23 @@ RULES = [
     not_above("beds_stay_7plus", "ga_beds_occupied",
               "Beds held 7+ days cannot be more than G&A beds occupied",
               "Long-stay beds are part of the occupied beds."),
+    Rule(
+        name="site_closed_is_yes_or_blank",
+        column="site_closed",
+        message="must be yes (the site was closed all day) or blank",
+        fn=lambda df: df["site_closed"].isna() | _closed(df),
+        hint="Pick yes from the drop-down for a closed day; leave it blank on a day the site "
+        "was open.",
+    ),
+    Rule(
+        name="closed_day_has_no_counts",
+        column="site_closed",
+        message="A day marked closed cannot have attendances or occupied beds",
+        # A blank count is reported as a blank by its column: here it is no contradiction.
+        fn=lambda df: ~_closed(df) | (df[COUNTS].fillna(0) == 0).all(axis="columns"),
+        hint="Put 0 in every count of a day the site was closed, or clear site_closed if it "
+        "was open.",
+    ),
     Rule(
         name="date_inside_period",
         column="date",

@@ -26,14 +26,14 @@ def uec_rows(org: str = "RJR", period: str = "2023-10", site: str = "RJR05",
              days: int = 2) -> pd.DataFrame:
     """A small valid UEC return whose totals are easy to work out by hand.
 
-    Day d (1-based): type 1 attendances 100*d, of which 70*d within 4 hours and 3*d over 12 hours;
-    type 3: 50 and 49; booked 4 and 4; type 2: none. Beds 500, 7+ 200, 14+ 110, 21+ 60.
+    Day d (1-based) up to ``days``: type 1 attendances 100*d, of which 70*d within 4 hours and
+    3*d over 12 hours; type 3: 50 and 49; booked 4 and 4; type 2: none. Beds 500, 7+ 200, 14+
+    110, 21+ 60. A return covers its whole month, so the month's other days are there too, the
+    site marked closed and every count 0: they add nothing to any total.
     """
     rows = []
-    for d in range(1, days + 1):
-        rows.append({
-            "org_code": org, "period": period, "site_code": site,
-            "date": f"{period}-{d:02d}",
+    for d in range(1, pd.Period(period, freq="M").days_in_month + 1):
+        counts = {
             "type1_attendances": 100 * d, "type1_within_4h": 70 * d,
             "type2_attendances": 0, "type2_within_4h": 0,
             "type3_attendances": 50, "type3_within_4h": 49,
@@ -41,8 +41,28 @@ def uec_rows(org: str = "RJR", period: str = "2023-10", site: str = "RJR05",
             "type1_over_12h_from_arrival": 3 * d,
             "ga_beds_occupied": 500, "beds_stay_7plus": 200, "beds_stay_14plus": 110,
             "beds_stay_21plus": 60,
+        }
+        open_day = d <= days
+        rows.append({
+            "org_code": org, "period": period, "site_code": site,
+            "date": f"{period}-{d:02d}",
+            **(counts if open_day else dict.fromkeys(counts, 0)),
+            "site_closed": "" if open_day else "yes",
         })
     return pd.DataFrame(rows)
+
+
+def on_open_days(frame: pd.DataFrame, **values: object) -> pd.DataFrame:
+    """``frame`` (from :func:`uec_rows`) with ``values`` put on the days the site was open
+    only, a list holding one value per open day: the closed days keep their 0s."""
+    changed = frame.astype({column: object for column in values})
+    open_days = changed.index[changed["site_closed"].ne("yes")]
+    for column, value in values.items():
+        changed[column] = changed[column].astype(object)
+        changed.loc[open_days, column] = pd.Series(
+            value if isinstance(value, list) else [value] * len(open_days), index=open_days,
+            dtype=object)
+    return changed
 
 
 def drop_csv(settings: Settings, frame: pd.DataFrame, org: str = "RJR",

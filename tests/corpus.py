@@ -25,7 +25,7 @@ import pandas as pd
 from pipeline.config import PROJECT_ROOT
 from pipeline.returns import get_return
 from pipeline.spreadsheet.template import build_template
-from tests.conftest import uec_rows
+from tests.conftest import on_open_days, uec_rows
 from tests.rows import dm01_rows, finance_row, ptl_rows, theatre_rows
 from tests.workbooks import (
     Formula,
@@ -127,17 +127,15 @@ def valid_xlsx() -> bytes:
 # --- the UEC frames the cases start from ----------------------------------------------------
 
 def uec(**changes: object) -> pd.DataFrame:
-    frame = uec_rows(days=2).astype(object)
-    for column, values in changes.items():
-        frame[column] = values
-    return frame
+    """Two days with counts, the month's others closed; ``changes`` go on the two open days."""
+    return on_open_days(uec_rows(days=2).astype(object), **changes)
 
 
 def with_totals_row(labelled: bool) -> pd.DataFrame:
     frame = uec_rows(days=2)
     counts = frame.select_dtypes("number").sum()
     total = {**counts.to_dict(), "org_code": "RJR", "period": "2023-10",
-             "site_code": "Total" if labelled else "", "date": ""}
+             "site_code": "Total" if labelled else "", "date": "", "site_closed": ""}
     if labelled:  # a labelled total need not add up: people round, or total only some columns
         total["type1_attendances"] += 1
     return pd.concat([frame.astype(object), pd.DataFrame([total])], ignore_index=True)
@@ -195,7 +193,8 @@ def hidden_sheets(data_name: str) -> Sequence[Sheet]:
 
 def excel_dates() -> Sequence[Sheet]:
     rows = table(uec())
-    for row, serial in zip(rows[1:], (45200, 45201), strict=True):  # 1 and 2 October 2023
+    # 45200 is 1 October 2023: every day of the month as a serial number
+    for row, serial in zip(rows[1:], range(45200, 45231), strict=True):
         row[3] = serial
     return [Sheet("Data", rows)]
 
@@ -356,11 +355,11 @@ def _cases() -> list[Case]:
         Case("totals_labelled", "A totals row labelled Total at the bottom",
              "Refused once for the row: looks like a totals row",
              as_csv(lambda: with_totals_row(True)), "rejected", "looks like a totals row",
-             location="line 4"),
+             location="line 33"),
         Case("totals_unlabelled", "An unlabelled totals row (each figure the sum of the rows)",
              "Refused once for the row: looks like a totals row",
              as_csv(lambda: with_totals_row(False)), "rejected",
-             "looks like a totals row: each figure", location="line 4"),
+             "looks like a totals row: each figure", location="line 33"),
         Case("duplicated_column", "A column given twice",
              "Refused: the header repeats the column",
              as_csv(lambda: pd.concat([uec(), uec()[["booked_attendances"]]], axis=1)),
@@ -381,7 +380,7 @@ def _cases() -> list[Case]:
              "loaded"),
         Case("junk_rows", "5,000 rows of junk under a UEC header (every cell wrong)",
              "Refused in seconds: the unreadable cells counted, 100 listed per column, rules "
-             "not checked", as_csv(lambda: pd.DataFrame([["x"] * 17] * 5000,
+             "not checked", as_csv(lambda: pd.DataFrame([["x"] * 18] * 5000,
                                                          columns=uec().columns)),
              "rejected", "could not be read as their column's kind"),
         Case("every_row_wrong", "The same mistake in 3,100 rows",
@@ -406,9 +405,9 @@ def _cases() -> list[Case]:
              "Loaded: positions reported by the file's own line numbers",
              as_text("UEC return RJR October 2023\r\n\r\n" + csv_text(uec())), "loaded"),
         Case("ragged", "A CSV line with one value too many",
-             "Refused: line 2 has 18 values but the header has 17",
+             "Refused: line 2 has 19 values but the header has 18",
              as_text(csv_text(uec()).replace("\r\n", ",9\r\n", 2).replace(",9\r\n", "\r\n", 1)),
-             "rejected", "Line 2 has 18 values but the header has 17"),
+             "rejected", "Line 2 has 19 values but the header has 18"),
         Case("open_quote", "An unclosed double quote", "Refused: the quote is never closed",
              as_text(csv_text(uec()).replace("RJR05,2023-10-02", '"RJR05,2023-10-02')),
              "rejected", "is never closed"),
@@ -422,9 +421,25 @@ def _cases() -> list[Case]:
         # Values
         Case("dates_text", "Dates as text: 01/10/2023, 2 Oct 2023, 2023-10-03, 04-Oct-2023, "
              "5 October 2023", "Loaded: each form read as meant",
-             as_csv(lambda: uec_rows(days=5).assign(date=[
+             as_csv(lambda: on_open_days(uec_rows(days=5), date=[
                  "01/10/2023", "2 Oct 2023", "2023-10-03", "04-Oct-2023", "5 October 2023"])),
              "loaded"),
+        Case("partial_month", "A UEC return with 20 of October's 31 days (a partial export)",
+             "Refused, the missing days named: site RJR05: 11 days missing: 21 to 31 October "
+             "2023; the full return before it stays current",
+             as_csv(lambda: uec_rows(days=20).iloc[:20]), "rejected",
+             "site RJR05: 11 days missing: 21 to 31 October 2023"),
+        Case("closed_days", "The same 20 days, the other 11 marked `site_closed` yes with 0s",
+             "Loaded", as_csv(lambda: uec_rows(days=20)), "loaded"),
+        Case("closed_with_attendances", "A day marked closed with attendances on it",
+             "Refused: a day marked closed cannot have attendances",
+             as_csv(lambda: uec_rows(days=2).assign(
+                 site_closed=["yes"] + [""] + ["yes"] * 29)), "rejected",
+             "A day marked closed cannot have attendances or occupied beds",
+             location="line 2"),
+        Case("no_closed_column", "A whole month without the `site_closed` column",
+             "Loaded: the column is optional", as_csv(
+                 lambda: uec_rows(days=31).drop(columns="site_closed")), "loaded"),
         Case("dates_serial", "Dates as Excel serial numbers (45200)", "Loaded",
              as_xlsx(excel_dates), "loaded"),
         Case("dates_us", "A US-style date (10/13/2023)", "Refused: must be a date",

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from cmast.app import app
 from pipeline.ingest import process_file
-from tests.conftest import drop_csv, uec_rows
+from tests.conftest import drop_csv, on_open_days, uec_rows
 
 runner = CliRunner()
 
@@ -29,7 +29,7 @@ def test_validate_valid_file_exits_0_and_loads_nothing(settings, tmp_path):
 
 def test_validate_invalid_file_exits_1_with_the_report(settings, tmp_path):
     path = tmp_path / "bad.csv"
-    uec_rows(days=2).assign(type1_within_4h=[70, 999]).to_csv(path, index=False)
+    on_open_days(uec_rows(days=2), type1_within_4h=[70, 999]).to_csv(path, index=False)
     result = _run(settings, "validate", str(path), "--org", "RJR")
     assert result.exit_code == 1
     assert "line 3" in result.output
@@ -67,10 +67,11 @@ def test_template_is_written_and_a_filled_in_copy_loads(settings, tmp_path):
     assert prefilled == list(range(2, 33))  # one row per day of October at RJR's one site
     assert data.protection.sheet and data["A1"].protection.locked
     assert not data["E2"].protection.locked
-    # Fill the counts in as a person would: type 1 = 100 a day, 80 within 4 hours, the rest 0.
+    # Fill the counts in as a person would: type 1 = 100 a day, 80 within 4 hours, the rest 0;
+    # site_closed stays blank, the site being open every day.
     for row in range(2, 33):
         for column, header in enumerate(headers, start=1):
-            if data.cell(row=row, column=column).value is None:
+            if data.cell(row=row, column=column).value is None and header != "site_closed":
                 value = {"type1_attendances": 100, "type1_within_4h": 80}.get(header, 0)
                 data.cell(row=row, column=column, value=value)
     filled = settings.inbox / "RJR" / "filled.xlsx"

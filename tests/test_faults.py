@@ -30,14 +30,14 @@ from pipeline.filing import StorageFailed
 from pipeline.ingest import process_file
 from pipeline.warehouse import connect
 from pipeline.warehouse.snapshot import read_snapshot
-from tests.conftest import drop_csv, uec_rows
+from tests.conftest import drop_csv, on_open_days, uec_rows
 from tests.fault_child import KILLED, run
 
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["tests.fault_child"])
 
-V2 = uec_rows(days=2).assign(type3_attendances=60, type3_within_4h=55)
-BAD = uec_rows(days=2).assign(type1_within_4h=[999, 999])
+V2 = on_open_days(uec_rows(days=2), type3_attendances=60, type3_within_4h=55)
+BAD = on_open_days(uec_rows(days=2), type1_within_4h=[999, 999])
 
 
 def _in_process(data_dir: Path, step: str | None) -> int:
@@ -108,7 +108,7 @@ def test_killed_quarantine_is_finished_exactly_once(loaded_v1, step):
     assert _in_process(settings.data_dir, None) == 0
     ledger = _ledger(settings)
     assert [row[:2] for row in ledger] == [("v1.csv", "loaded"), ("bad.csv", "rejected")]
-    assert _warehouse(settings) == (2, 100)  # v1 only: 2 rows, type 3 = 50 a day
+    assert _warehouse(settings) == (31, 100)  # v1 only: 31 rows, type 3 = 50 a day open
     quarantined = _files(settings.quarantine)
     assert len(quarantined) == 2 and quarantined[1].endswith(".feedback.xlsx")
     assert settings.absolute(ledger[1][3]).exists()
@@ -117,8 +117,8 @@ def test_killed_quarantine_is_finished_exactly_once(loaded_v1, step):
 
 def _assert_v2_replaced_v1(settings) -> None:
     ledger = _ledger(settings)
-    assert [row[:3] for row in ledger] == [("v1.csv", "superseded", 2), ("v2.csv", "loaded", 2)]
-    assert _warehouse(settings) == (4, 120)  # both kept; v2 current: 2 days x 60
+    assert [row[:3] for row in ledger] == [("v1.csv", "superseded", 31), ("v2.csv", "loaded", 31)]
+    assert _warehouse(settings) == (62, 120)  # both kept; v2 current: 2 open days x 60
     archived = _files(settings.archive)
     assert len(archived) == 2 and not any(".partial" in name for name in archived)
     assert all(settings.absolute(row[3]).exists() for row in ledger)
@@ -148,7 +148,7 @@ def _assert_stopped_and_kept(settings, path: Path, error: StorageFailed, ledger_
     assert "Nothing was recorded" in message and "stays in the inbox" in message
     assert path.exists(), "the file must stay in the inbox"
     assert _ledger(settings) == ledger_before
-    assert _warehouse(settings) == (2, 100)
+    assert _warehouse(settings) == (31, 100)  # v1 only: its 31 rows, type 3 = 50 a day open
 
 
 def test_a_file_where_the_archive_folder_should_be_stops_the_load_cleanly(loaded_v1):

@@ -107,13 +107,13 @@ def test_the_run_shows_its_outcomes_in_prefect(settings, prefect_harness):
     rows = {r["file"]: r for r in rows}
     assert rows["first.csv"] | {"feedback": ""} == {
         "file": "first.csv", "trust": "RJR", "return": "uec", "period": "2023-10",
-        "outcome": "loaded", "rows": 2, "superseded": "", "problems": "", "feedback": ""}
+        "outcome": "loaded", "rows": 31, "superseded": "", "problems": "", "feedback": ""}
     assert rows["bad.csv"]["outcome"] == "rejected" and rows["bad.csv"]["problems"]
     assert rows["bad.csv"]["feedback"].startswith("quarantine/RWW/")
     second_rows = by_key[("inbox-outcomes", second.id)].data
     second_rows = json.loads(second_rows) if isinstance(second_rows, str) else second_rows
     assert [(r["file"], r["superseded"], r["rows"]) for r in second_rows] == [
-        ("second.csv", "first.csv", 3)]
+        ("second.csv", "first.csv", 31)]  # every day of October, each file
     summary = by_key[("inbox-summary", first.id)].data
     assert "2 file(s): 1 loaded, 1 rejected" in summary and "RWW bad.csv" in summary
     quarantined = [a for a in alerts.recorded(settings) if a["kind"] == "quarantined"]

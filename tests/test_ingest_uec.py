@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.ingest import process_file, scan_inbox
 from pipeline.warehouse import connect
-from tests.conftest import drop_bytes, drop_csv, uec_rows
+from tests.conftest import drop_bytes, drop_csv, on_open_days, uec_rows
 
 
 def _ledger(settings):
@@ -28,7 +28,7 @@ def test_valid_file_loads_with_the_right_figures(settings):
     path = drop_csv(settings, uec_rows(days=3))
     outcome = process_file(path, settings)
     assert outcome.status == "loaded"
-    assert outcome.row_count == 3
+    assert outcome.row_count == 31  # 3 days with counts, the other 28 marked closed
     with connect(settings) as conn:
         totals = conn.execute(
             "SELECT sum(type1_attendances), sum(type1_within_4h), sum(all_attendances), "
@@ -51,16 +51,15 @@ BAD_CASES = {
         "missing the column 'type1_attendances'",
     ),
     "text in a count": (
-        lambda f: f.astype({"type3_attendances": object}).assign(
-            type3_attendances=["fifty", 50]),
+        lambda f: on_open_days(f, type3_attendances=["fifty", 50]),
         "must be a whole number",
     ),
     "negative count": (
-        lambda f: f.assign(booked_attendances=[4, -4], booked_within_4h=[4, 0]),
+        lambda f: on_open_days(f, booked_attendances=[4, -4], booked_within_4h=[4, 0]),
         "must be 0 or more",
     ),
     "within 4 hours above attendances": (
-        lambda f: f.assign(type3_within_4h=[49, 51]),
+        lambda f: on_open_days(f, type3_within_4h=[49, 51]),
         "Type 3 within 4 hours cannot be more than type 3 attendances",
     ),
     "another trust's code": (
@@ -68,11 +67,11 @@ BAD_CASES = {
         "The file is for REM but was sent through the inbox of RJR",
     ),
     "duplicate site-days": (
-        lambda f: f.assign(date=["2023-10-01", "2023-10-01"]),
+        lambda f: on_open_days(f, date=["2023-10-01", "2023-10-01"]),
         "repeats a row already given for the same key (site_code, date)",
     ),
     "date outside the period": (
-        lambda f: f.assign(date=["2023-10-01", "2023-11-01"]),
+        lambda f: on_open_days(f, date=["2023-10-01", "2023-11-01"]),
         "The date is outside the month in the period column",
     ),
 }
@@ -130,7 +129,7 @@ def test_same_file_twice_loads_once(settings):
     first = process_file(drop_csv(settings, frame, name="a.csv"), settings)
     second = process_file(drop_csv(settings, frame, name="a_again.csv"), settings)
     assert (first.status, second.status) == ("loaded", "duplicate")
-    assert _raw_count(settings) == 2
+    assert _raw_count(settings) == 31  # the month's 31 days, once
     ledger = _ledger(settings)
     assert list(ledger["status"]) == ["loaded", "duplicate"]
     assert ledger["duplicate_of"][1] == ledger["submission_id"][0]
@@ -139,7 +138,7 @@ def test_same_file_twice_loads_once(settings):
 
 def test_resubmission_supersedes_and_keeps_history(settings):
     process_file(drop_csv(settings, uec_rows(days=2), name="v1.csv"), settings)
-    corrected = uec_rows(days=2).assign(type3_attendances=60, type3_within_4h=55)
+    corrected = on_open_days(uec_rows(days=2), type3_attendances=60, type3_within_4h=55)
     process_file(drop_csv(settings, corrected, name="v2.csv"), settings)
     ledger = _ledger(settings)
     assert list(ledger["status"]) == ["superseded", "loaded"]
@@ -149,12 +148,12 @@ def test_resubmission_supersedes_and_keeps_history(settings):
                                ).fetchall()[0][0]
         history = conn.execute("SELECT count(*) FROM raw.uec_daily").fetchall()[0][0]
     assert current == 120  # 2 days x 60, from the resubmission only
-    assert history == 4  # both versions' rows are kept
+    assert history == 62  # both versions' 31 rows are kept
 
 
 def test_invalid_resubmission_leaves_the_earlier_one_current(settings):
     process_file(drop_csv(settings, uec_rows(days=2), name="v1.csv"), settings)
-    bad = uec_rows(days=2).assign(type1_within_4h=[999, 999])
+    bad = on_open_days(uec_rows(days=2), type1_within_4h=[999, 999])
     assert process_file(drop_csv(settings, bad, name="v2.csv"), settings).status == "rejected"
     assert list(_ledger(settings)["status"]) == ["loaded", "rejected"]
 
@@ -166,7 +165,8 @@ class InjectedFault(RuntimeError):
 def test_failure_before_commit_leaves_the_warehouse_as_it_was(settings):
     process_file(drop_csv(settings, uec_rows(days=2), name="v1.csv"), settings)
     before = _ledger(settings)
-    path = drop_csv(settings, uec_rows(days=2).assign(type3_attendances=60), name="v2.csv")
+    path = drop_csv(settings, on_open_days(uec_rows(days=2), type3_attendances=60),
+                    name="v2.csv")
 
     def fail() -> None:
         raise InjectedFault("power cut between insert and commit")
@@ -174,7 +174,7 @@ def test_failure_before_commit_leaves_the_warehouse_as_it_was(settings):
     with pytest.raises(InjectedFault):
         process_file(path, settings, before_commit=fail)
     assert _ledger(settings).equals(before)
-    assert _raw_count(settings) == 2
+    assert _raw_count(settings) == 31
     assert path.exists()  # still in the inbox, to be taken next time
     assert process_file(path, settings).status == "loaded"
     assert list(_ledger(settings)["status"]) == ["superseded", "loaded"]
@@ -191,10 +191,10 @@ def test_crash_after_commit_is_completed_on_the_next_scan(settings, monkeypatch)
     with pytest.raises(OSError):
         process_file(path, settings)
     monkeypatch.undo()
-    assert path.exists() and _raw_count(settings) == 2
+    assert path.exists() and _raw_count(settings) == 31
     outcome = process_file(path, settings)
     assert outcome.status == "recovered"
-    assert _raw_count(settings) == 2  # not loaded a second time
+    assert _raw_count(settings) == 31  # not loaded a second time
     assert list(_ledger(settings)["status"]) == ["loaded"]
     assert settings.absolute(_ledger(settings)["path"][0]).exists()
 

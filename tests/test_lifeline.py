@@ -47,9 +47,13 @@ def _environment(settings: Settings, root: Path) -> dict[str, str]:
     return env
 
 
+#: Days in the months of 2020 the files cover (a leap year): a return covers its whole month.
+DAYS_IN_2020 = {1: 31, 2: 29, 3: 31, 4: 30}
+
+
 def _drop_month(settings: Settings, month: int) -> dict[str, int]:
     """One file per trust for ``2020-<month>``, each written whole then renamed in; the number of
-    days (rows) in each, by file name."""
+    rows in each (every day of the month, the first few with counts), by file name."""
     files = {}
     for days, (org, site) in enumerate(SITES.items(), start=1):
         name = f"m{month:02d}_{org}.csv"
@@ -59,7 +63,7 @@ def _drop_month(settings: Settings, month: int) -> dict[str, int]:
         uec_rows(org=org, site=site, period=f"2020-{month:02d}", days=days).to_csv(
             partial, index=False)
         os.replace(partial, path)
-        files[name] = days
+        files[name] = DAYS_IN_2020[month]
     return files
 
 

@@ -14,7 +14,7 @@ from pipeline import prechecks, workers
 from pipeline.ingest import process_file, scan_inbox
 from pipeline.returns.registry import get_return
 from pipeline.warehouse import connect, held_open
-from tests.conftest import drop_csv, uec_rows
+from tests.conftest import drop_csv, on_open_days, uec_rows
 
 TODAY = dt.date(2023, 11, 20)
 
@@ -24,9 +24,9 @@ def _inbox(settings):
     copy of the correction, and another trust's return."""
     base = time.time() - 600
     drop_csv(settings, uec_rows(days=2), name="a.csv", mtime=base)
-    corrected = uec_rows(days=2).assign(type3_attendances=60, type3_within_4h=55)
+    corrected = on_open_days(uec_rows(days=2), type3_attendances=60, type3_within_4h=55)
     drop_csv(settings, corrected, name="b.csv", mtime=base + 1)
-    drop_csv(settings, uec_rows(days=2).assign(type1_within_4h=[999, 999]), name="c.csv",
+    drop_csv(settings, on_open_days(uec_rows(days=2), type1_within_4h=[999, 999]), name="c.csv",
              mtime=base + 2)
     drop_csv(settings, corrected, name="d.csv", mtime=base + 3)
     drop_csv(settings, uec_rows(org="RBL", site="RBL14", days=3), org="RBL", name="e.csv",
@@ -76,7 +76,7 @@ def test_checking_ahead_finds_and_loads_exactly_what_checking_in_turn_does(setti
 def test_a_file_changed_after_its_check_ahead_is_checked_again(two_workers):
     settings = two_workers
     first = drop_csv(settings, uec_rows(days=2), name="a.csv", mtime=time.time() - 60)
-    second = drop_csv(settings, uec_rows(days=2).assign(type1_within_4h=[999, 999]),
+    second = drop_csv(settings, on_open_days(uec_rows(days=2), type1_within_4h=[999, 999]),
                       name="b.csv", mtime=time.time() - 30)
     files = scan_inbox(settings)
     with prechecks.checking_ahead(files, settings, TODAY):
@@ -85,7 +85,9 @@ def test_a_file_changed_after_its_check_ahead_is_checked_again(two_workers):
         drop_csv(settings, uec_rows(days=3), name="b.csv", mtime=time.time() - 30)
         outcomes = [process_file(p, settings, today=TODAY) for p in (first, second)]
     assert [o.status for o in outcomes] == ["loaded", "loaded"]
-    assert outcomes[1].row_count == 3
+    with connect(settings) as conn:  # the replacement's 3 days: 100 + 200 + 300 type 1
+        assert conn.execute("SELECT sum(type1_attendances) FROM staging.stg_uec_daily"
+                            ).fetchall() == [(600,)]
 
 
 def test_a_check_ahead_is_used_only_for_the_same_bytes_and_day(two_workers):
@@ -101,7 +103,9 @@ def test_a_check_ahead_is_used_only_for_the_same_bytes_and_day(two_workers):
     with prechecks.checking_ahead([path, other], settings, TODAY):
         _wait_until_checked(path)
         checked = prechecks.take(path, _sha(path), TODAY)
-    assert checked is not None and checked.valid and len(checked.rows) == 2
+    # a.csv's rows (October, 2 days of 100 and 200 type 1), not b.csv's (1 day of 100)
+    assert checked is not None and checked.valid and len(checked.rows) == 31
+    assert int(checked.rows["type1_attendances"].sum()) == 300
     assert checked.spec is get_return("uec")  # sent back by name, not copied
 
 

@@ -17,7 +17,7 @@ from pipeline.warehouse import connect
 from pipeline.warehouse.connection import WarehouseMissing
 from pipeline.warehouse.rebuild import refresh_marts
 from pipeline.warehouse.snapshot import SnapshotRefused, publish_snapshot, snapshot_path
-from tests.conftest import drop_bytes, drop_csv, uec_rows
+from tests.conftest import drop_bytes, drop_csv, on_open_days, uec_rows
 
 
 def _cmast(settings, *args):
@@ -45,7 +45,7 @@ def received(settings):
     new current submission), a rejected file; the marts built and the snapshot published, as
     after an ingest run. Four submissions have rows: v1 and v2 (superseded), v1 again, b."""
     process_file(drop_csv(settings, uec_rows(days=3), name="v1.csv"), settings)
-    process_file(drop_csv(settings, uec_rows(days=3).assign(type3_attendances=60),
+    process_file(drop_csv(settings, on_open_days(uec_rows(days=3), type3_attendances=60),
                           name="v2.csv"), settings)
     process_file(drop_csv(settings, uec_rows(days=3), name="v1 again.csv"), settings)
     process_file(drop_csv(settings, uec_rows(org="RWW", site="RWW01", days=2), org="RWW",

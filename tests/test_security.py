@@ -26,7 +26,7 @@ from pipeline.spreadsheet.styles import safe_frame, safe_text
 from pipeline.validation.problems import Problem
 from pipeline.warehouse import connect
 from pipeline.warehouse.snapshot import QueryRefused, publish_snapshot, read_snapshot
-from tests.conftest import drop_csv, uec_rows
+from tests.conftest import drop_csv, on_open_days, uec_rows
 
 #: Text that a spreadsheet program would run, one per starting character it watches for.
 FORMULAS = ['=HYPERLINK("http://example.invalid","Open")', "+SUM(1,2)", "-2+3",
@@ -104,8 +104,7 @@ def test_safe_text_keeps_text_text_and_numbers_numbers():
 
 
 def test_the_feedback_workbook_never_holds_a_formula(settings, tmp_path):
-    frame = uec_rows(days=len(FORMULAS)).astype(object)
-    frame["site_code"] = FORMULAS
+    frame = on_open_days(uec_rows(days=len(FORMULAS)), site_code=FORMULAS)
     outcome = process_file(drop_csv(settings, frame, name="=cmd.csv"), settings)
     assert outcome.status == "rejected"
     _assert_never_a_formula(settings.absolute(outcome.feedback_path), FORMULAS + ["=cmd.csv"])
@@ -169,7 +168,7 @@ def test_csv_output_of_cmast_query_never_holds_a_formula(settings):
     assert result.exit_code == 0, result.output
     rows = pd.read_csv(io.StringIO(result.output), dtype=str)
     assert list(rows["file_name"]) == ["'=HYPERLINK(1).csv"]
-    assert list(rows["row_count"]) == ["2"]
+    assert list(rows["row_count"]) == ["31"]  # every day of October
     assert safe_frame(pd.DataFrame({"n": [-1]}))["n"].tolist() == [-1]  # numbers untouched
 
 
@@ -188,7 +187,7 @@ def test_report_writers_cannot_write(settings, sql):
     publish_snapshot(settings)
     with pytest.raises(QueryRefused):
         read_snapshot(settings, sql)
-    assert len(read_snapshot(settings, "SELECT * FROM raw.uec_daily")) == 2
+    assert len(read_snapshot(settings, "SELECT * FROM raw.uec_daily")) == 31
 
 
 def test_report_writers_cannot_read_files_through_the_snapshot(settings):

@@ -55,7 +55,8 @@ def test_the_snapshot_holds_every_reporting_relation_as_the_warehouse_has_it(pub
     manifest = json.loads((snapshot_path(settings).parent / "manifest.json").read_text())
     assert manifest["submissions"] == 3
     assert manifest["parquet"]["ledger.submissions.parquet"] == 3
-    assert manifest["parquet"]["staging.stg_uec_daily.parquet"] == 5
+    # Every day of October for each trust: 3 and 2 days with counts, the rest marked closed.
+    assert manifest["parquet"]["staging.stg_uec_daily.parquet"] == 62
 
 
 def test_a_relation_dropped_since_the_last_snapshot_leaves_no_parquet_behind(published):
@@ -68,7 +69,7 @@ def test_a_relation_dropped_since_the_last_snapshot_leaves_no_parquet_behind(pub
 
 def test_query_prints_a_table_csv_or_json(published):
     sql = ("SELECT org_code, count(*) AS days FROM staging.stg_uec_daily "
-           "GROUP BY org_code ORDER BY org_code")
+           "WHERE NOT site_closed GROUP BY org_code ORDER BY org_code")
     table = _query(published, sql)
     assert table.exit_code == 0, table.output
     assert "RJR" in table.output and "RWW" in table.output and "2 rows" in table.output

@@ -128,7 +128,7 @@ def test_validate_takes_the_trust_from_the_workbook_and_refuses_a_mismatch(setti
     path = _filled_uec(settings, tmp_path)
     result = _validate(settings, str(path))
     assert result.exit_code == 0, result.output
-    assert "3 rows" in result.output and "(RJR)" in result.output
+    assert "31 rows" in result.output and "(RJR)" in result.output  # 3 open days, 28 closed
     refused = _validate(settings, str(path), "--org", "REM")
     assert refused.exit_code == 2
     assert "made for RJR" in refused.output and "--org says REM" in refused.output

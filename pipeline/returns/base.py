@@ -18,7 +18,8 @@ class ReturnSpec:
     """A return type at one template version.
 
     ``columns`` (the schema's, in template order) are also its signature: a file is recognised as
-    this return when its headers are exactly these names, in any order.
+    this return when its headers are exactly these names, in any order, less any of
+    ``optional_columns`` it leaves out (read as blank).
     """
 
     return_type: str  # short id used in the ledger, CLI and folder names, e.g. "uec"
@@ -42,6 +43,8 @@ class ReturnSpec:
     #: Checks that need what the file is checked against (the inbox's organisation, reference
     #: lists): ``fn(typed_rows, context) -> list[Problem]``, run with the common context checks.
     context_check: Callable[..., list] | None = None
+    #: Columns a file may leave out, each then read as blank (e.g. a marker most rows never need).
+    optional_columns: frozenset[str] = frozenset()
 
     @cached_property
     def schema(self) -> pa.DataFrameSchema:
@@ -53,6 +56,11 @@ class ReturnSpec:
     @cached_property
     def columns(self) -> list[str]:
         return list(self.model.to_schema().columns)
+
+    def matches(self, headers: set[str]) -> bool:
+        """Whether ``headers`` are this return's columns, optional ones left out or not."""
+        expected = set(self.columns)
+        return headers <= expected and expected - headers <= self.optional_columns
 
     def description(self, column: str) -> str:
         return self.model.to_schema().columns[column].description or ""

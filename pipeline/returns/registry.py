@@ -69,7 +69,8 @@ def normalise_header(name: object) -> str:
 
 
 def identify(headers: list[str]) -> ReturnSpec:
-    """The return whose columns are exactly ``headers`` (already normalised), in any order."""
+    """The return whose columns are exactly ``headers`` (already normalised), in any order,
+    optional columns left out or not."""
     given = [h for h in headers if h]
     # Counted once (a hostile header line can have tens of thousands of names).
     duplicated = sorted(name for name, n in Counter(given).items() if n > 1)[:LISTED]
@@ -79,7 +80,7 @@ def identify(headers: list[str]) -> ReturnSpec:
     best, best_score = None, -1
     for spec in all_returns():
         score = len(set(given) & set(spec.columns))
-        if set(given) == set(spec.columns):
+        if spec.matches(set(given)):
             return spec
         if score > best_score:
             best, best_score = spec, score
@@ -90,7 +91,7 @@ def identify(headers: list[str]) -> ReturnSpec:
             hint="Start from the template (cmast template <return>) and keep its header row "
             "as it is, in the first row of the Data sheet or CSV.",
         )])
-    missing = [c for c in best.columns if c not in given]
+    missing = [c for c in best.columns if c not in given and c not in best.optional_columns]
     expected = set(best.columns)
     extra = [c for c in given if c not in expected]
     problems = [Problem(rule=f"The {best.title} header row is missing the column {name!r}",

@@ -104,6 +104,10 @@ def _identify(table: RawTable) -> ReturnSpec:
 
 def check_table(table: RawTable, spec: ReturnSpec, context: Context) -> Checked:
     layout = table.layout
+    left_out = [c for c in spec.columns if c not in table.frame.columns]
+    if left_out:  # optional columns the file leaves out (identify allowed only those) are blank
+        table = replace(table, frame=table.frame.assign(
+            **{c: pd.Series(pd.NA, index=table.frame.index, dtype="string") for c in left_out}))
     if table.frame.empty:
         return Checked(problems=[Problem(rule="The file has a header row but no data rows",
                                          hint="Fill in the rows and send it again.")],

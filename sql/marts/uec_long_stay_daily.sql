@@ -3,7 +3,8 @@
 -- long-stay shares at any named day (uec_long_stay_at takes the month's last Sunday; an
 -- analyst may name another day).
 WITH source AS (
-    SELECT * FROM staging.stg_uec_daily
+    -- A closed day (every count 0) is no snapshot of the beds: only days a site was open.
+    SELECT * FROM staging.stg_uec_daily WHERE NOT site_closed
 ),
 
 coverage AS (

@@ -1,7 +1,8 @@
 -- Urgent and emergency care by trust and month, plus the system (QYG) as the sum of the trusts
 -- that submitted. Long-stay shares are taken at each trust's latest daily snapshot in the month.
 WITH source AS (
-    SELECT * FROM staging.stg_uec_daily
+    -- A closed day (every count 0) is no snapshot of the beds: only days a site was open.
+    SELECT * FROM staging.stg_uec_daily WHERE NOT site_closed
 ),
 
 coverage AS (

@@ -1,4 +1,6 @@
 -- Urgent and emergency care, one row per site and day, from current submissions only.
+-- A day a site was closed is a row with site_closed true and every count 0: the marts that take
+-- a day's figures (the latest day, a named day) use the days a site was open.
 -- A merged trust's history is reported under its successor (RVY's under RBN), as of its rows.
 WITH source AS (
     SELECT r.*, s.received_at
@@ -27,7 +29,8 @@ renamed AS (
         source.ga_beds_occupied,
         source.beds_stay_7plus,
         source.beds_stay_14plus,
-        source.beds_stay_21plus
+        source.beds_stay_21plus,
+        source.site_closed
     FROM source
     LEFT JOIN ref.organisations AS o ON o.org_code = source.org_code
 ),
