@@ -11,8 +11,10 @@ import datetime as dt
 import importlib
 import os
 import pkgutil
+import time
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from pipeline import samples
@@ -81,9 +83,24 @@ def _drop_already_received(settings: Settings, paths: list[Path]) -> list[Path]:
         for path in paths:
             if ledger.by_sha(conn, sha256_of(path), path.parent.name):
                 path.unlink()
-            else:
-                kept.append(path)
+                continue
+            if _sent_before_as(conn, path):
+                # The sample changed since it was received (a newer version of the program
+                # writes it differently): it is sent again as a correction would be, later, so
+                # it replaces the earlier one instead of tying with it on the same time.
+                now = time.time()
+                os.utime(path, (now, now))
+            kept.append(path)
     return kept
+
+
+def _sent_before_as(conn: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """Whether the ledger holds another file of this trust with this name and time."""
+    received_at = dt.datetime.fromtimestamp(path.stat().st_mtime)
+    found = conn.execute(
+        "SELECT count(*) FROM ledger.submissions WHERE org_code = ? AND file_name = ? "
+        "AND received_at = ?", [path.parent.name, path.name, received_at]).fetchone()
+    return bool(found and found[0])
 
 
 #: NHS England's own publications, where ../shared is beside the project: the demo loads the A&E
