@@ -18,6 +18,7 @@ from flows.alerting import alert_failed_run
 from flows.snapshot import publish_snapshot_task
 from flows.writer import writer_slot
 from pipeline.config import load_settings
+from pipeline.lifeline import end_with_server
 from pipeline.warehouse.places import snapshot_path
 
 
@@ -49,6 +50,7 @@ def write_briefing_task(data_dir: str, period: str) -> dict:
 @flow(name="monthly-briefing", on_failure=[alert_failed_run], on_crashed=[alert_failed_run])
 def monthly_briefing(data_dir: str | None = None, period: str | None = None) -> str | None:
     """Write the briefing for ``period`` (YYYY-MM; default the previous month)."""
+    end_with_server()  # a run `cmast serve` started ends with its serving process
     logger = get_run_logger()
     settings = load_settings(Path(data_dir) if data_dir else None)
     period = period or previous_month(dt.date.today())

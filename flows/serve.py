@@ -2,7 +2,9 @@
 
 ``python -m flows.serve --interval N`` is the serving process ``cmast serve`` starts (in a
 session of its own, so Ctrl-C reaches only ``cmast serve``, which stops this one with SIGTERM);
-it needs ``PREFECT_API_URL`` and reads ``CMAST_*`` settings from the environment.
+it needs ``PREFECT_API_URL`` and reads ``CMAST_*`` settings from the environment, and runs in
+the Prefect environment ``cmast serve`` prepared (:func:`flows.environment.prepare`) before
+starting it: this module imports Prefect, so it cannot prepare it itself.
 
 | deployment | flow | when |
 |---|---|---|
@@ -102,7 +104,7 @@ def serve_deployments(settings: Settings, interval_seconds: float) -> None:
     and so its server with it, the runs are killed and the process exits at once.
     """
     ensure_writer_limit()
-    # The runs this process starts end with it (flows/__init__.py reads this).
+    # The runs this process starts end with it (each served flow reads this as it begins).
     os.environ[SERVING_PID] = str(os.getpid())
     # A run dropped by the one-at-a-time rule is logged at INFO: routine, not news.
     logging.getLogger("prefect.runner.state_proposer").setLevel(logging.WARNING)
