@@ -146,6 +146,9 @@ def _import_flows() -> tuple[float, Any]:
     # is the temporary one every `cmast ingest` without a server starts.
     os.environ.pop("PREFECT_API_URL", None)
     started = time.perf_counter()
+    from flows.environment import prepare
+
+    prepare()  # as `cmast ingest` does, but the temporary server left to the first flow call
     from flows.ingest import ingest_inbox
 
     return time.perf_counter() - started, ingest_inbox

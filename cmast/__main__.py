@@ -2,4 +2,5 @@
 
 from cmast.app import app
 
-app()
+if __name__ == "__main__":
+    app()

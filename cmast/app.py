@@ -47,11 +47,13 @@ def main(
 
 
 def _run_ingest(current: Settings, quiet: bool) -> list[dict]:
+    from flows.environment import prepare_flow_command
     from pipeline.lifeline import bound_termination
 
     # The flow's own SIGTERM handler reports the run to Prefect's server before it lets the
     # process go: bounded, so a stop never waits on a busy server.
     bound_termination()
+    prepare_flow_command(current)  # before Prefect is imported, which reads its settings then
     from flows.ingest import ingest_inbox  # imports Prefect: only when a flow is to run
 
     return ingest_inbox(data_dir=str(current.data_dir), show_progress=not quiet)

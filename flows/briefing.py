@@ -18,7 +18,8 @@ from flows.alerting import alert_failed_run
 from flows.snapshot import publish_snapshot_task
 from flows.writer import writer_slot
 from pipeline.config import load_settings
-from pipeline.locking import writer_lock
+from pipeline.lifeline import end_with_server
+from pipeline.warehouse.places import snapshot_path
 
 
 def previous_month(today: dt.date) -> str:
@@ -26,27 +27,30 @@ def previous_month(today: dt.date) -> str:
 
 
 @task(name="write-briefing", cache_policy=NO_CACHE)
-def write_briefing_task(data_dir: str, period: str) -> str:
-    """The briefing's files for ``period``; under the writer lock, as it may rebuild the marts
-    first (the one write it makes; the figures are then read read-only)."""
+def write_briefing_task(data_dir: str, period: str) -> dict:
+    """The briefing's files for ``period``, and whether the marts were rebuilt for it first:
+    the one write it may make, as a writer, and only when they are out of date (the figures
+    are then read read-only)."""
     from pipeline.briefing import write_briefing
-    from pipeline.warehouse.rebuild import refresh_marts
+    from pipeline.warehouse.rebuild import marts_out_of_date, refresh_marts
 
     settings = load_settings(Path(data_dir))
-    with writer_slot(settings), writer_lock(settings):
-        if settings.warehouse_path.exists():
-            refresh_marts(settings)
-        written = write_briefing(settings, period)
+    rebuilt = False
+    if settings.warehouse_path.exists() and marts_out_of_date(settings):
+        with writer_slot(settings):
+            rebuilt = refresh_marts(settings)
+    written = write_briefing(settings, period)
     if written.pdf_problem:
         # The other forms are written; the run still fails, so the missing PDF raises an alert.
         raise RuntimeError(f"Board pack for {period} written without its PDF: "
                            f"{written.pdf_problem}")
-    return str(written.folder)
+    return {"folder": str(written.folder), "marts_rebuilt": rebuilt}
 
 
 @flow(name="monthly-briefing", on_failure=[alert_failed_run], on_crashed=[alert_failed_run])
 def monthly_briefing(data_dir: str | None = None, period: str | None = None) -> str | None:
     """Write the briefing for ``period`` (YYYY-MM; default the previous month)."""
+    end_with_server()  # a run `cmast serve` started ends with its serving process
     logger = get_run_logger()
     settings = load_settings(Path(data_dir) if data_dir else None)
     period = period or previous_month(dt.date.today())
@@ -58,7 +62,8 @@ def monthly_briefing(data_dir: str | None = None, period: str | None = None) -> 
         logger.warning("No briefing written for %s: this version of cmast-metrics has no "
                        "briefing module (pipeline.briefing) yet.", period)
         return None
-    folder = write_briefing_task(str(settings.data_dir), period)
-    logger.info("Briefing for %s written to %s", period, folder)
-    publish_snapshot_task(str(settings.data_dir))  # the marts may have been rebuilt for it
-    return folder
+    written = write_briefing_task(str(settings.data_dir), period)
+    logger.info("Briefing for %s written to %s", period, written["folder"])
+    if written["marts_rebuilt"] or not snapshot_path(settings).exists():
+        publish_snapshot_task(str(settings.data_dir))  # the report writers' copy follows
+    return written["folder"]

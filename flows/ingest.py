@@ -28,6 +28,7 @@ from flows.writer import writing
 from pipeline import alerts, run_summary
 from pipeline.config import load_settings
 from pipeline.ingest import not_taken, process_file, scan_inbox
+from pipeline.lifeline import end_with_server
 from pipeline.prechecks import checking_ahead
 from pipeline.progress import progress_bar
 from pipeline.warehouse.rebuild import refresh_marts
@@ -64,6 +65,7 @@ def ingest_inbox(data_dir: str | None = None, show_progress: bool = False):
     reported; it never stops the other files. Returns the outcomes, one dict per file (as
     the final state's result).
     """
+    end_with_server()  # a run `cmast serve` started ends with its serving process
     logger = get_run_logger()
     settings = load_settings(Path(data_dir) if data_dir else None)
     settings.ensure_dirs()

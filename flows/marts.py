@@ -11,6 +11,7 @@ from flows.alerting import alert_failed_run, raise_alerts
 from flows.snapshot import publish_snapshot_task
 from flows.writer import writer_slot
 from pipeline.config import load_settings
+from pipeline.lifeline import end_with_server
 from pipeline.national import reconcile
 from pipeline.warehouse.rebuild import rebuild_marts as rebuild
 
@@ -27,6 +28,7 @@ def build_marts_task(data_dir: str) -> list[str]:
 @flow(name="rebuild-marts", on_failure=[alert_failed_run], on_crashed=[alert_failed_run])
 def rebuild_marts(data_dir: str | None = None) -> list[str]:
     """Rebuild the marts from the current submissions and publish the snapshot."""
+    end_with_server()  # a run `cmast serve` started ends with its serving process
     settings = load_settings(Path(data_dir) if data_dir else None)
     built = build_marts_task(str(settings.data_dir))
     get_run_logger().info("Rebuilt %d mart(s): %s", len(built), ", ".join(built) or "none yet")

@@ -2,7 +2,9 @@
 
 ``python -m flows.serve --interval N`` is the serving process ``cmast serve`` starts (in a
 session of its own, so Ctrl-C reaches only ``cmast serve``, which stops this one with SIGTERM);
-it needs ``PREFECT_API_URL`` and reads ``CMAST_*`` settings from the environment.
+it needs ``PREFECT_API_URL`` and reads ``CMAST_*`` settings from the environment, and runs in
+the Prefect environment ``cmast serve`` prepared (:func:`flows.environment.prepare`) before
+starting it: this module imports Prefect, so it cannot prepare it itself.
 
 | deployment | flow | when |
 |---|---|---|
@@ -12,7 +14,8 @@ it needs ``PREFECT_API_URL`` and reads ``CMAST_*`` settings from the environment
 | ``check-submissions/daily`` | alert for returns missing past their deadline | 09:00 daily |
 
 The inbox runs are started by the inbox watch (``pipeline.watcher``), a thread of this process:
-a run exists because a file arrived. ``--interval`` (``CMAST_INBOX_INTERVAL``) is how often it
+a run exists because a file arrived. A file that arrived whole gets its run at once, scheduled
+for when it will have settled, so the run's process starts while it settles. ``--interval`` (``CMAST_INBOX_INTERVAL``) is how often it
 also looks over the whole inbox, as a safety net for changes it was not told about.
 
 Cron times are UK time (``Europe/London``), so they keep to the clock across summer time.
@@ -22,6 +25,7 @@ Needs a real Prefect server (``PREFECT_API_URL``): schedules do not fire on a te
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import os
 import signal
@@ -34,6 +38,7 @@ from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLi
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.runner import Runner
 from prefect.schedules import Cron
+from prefect.states import Scheduled
 
 from flows.alerting import serving_stops
 from flows.briefing import monthly_briefing
@@ -99,7 +104,7 @@ def serve_deployments(settings: Settings, interval_seconds: float) -> None:
     and so its server with it, the runs are killed and the process exits at once.
     """
     ensure_writer_limit()
-    # The runs this process starts end with it (flows/__init__.py reads this).
+    # The runs this process starts end with it (each served flow reads this as it begins).
     os.environ[SERVING_PID] = str(os.getpid())
     # A run dropped by the one-at-a-time rule is logged at INFO: routine, not news.
     logging.getLogger("prefect.runner.state_proposer").setLevel(logging.WARNING)
@@ -133,8 +138,11 @@ async def _serve_until_stopped(settings: Settings, served: list[RunnerDeployment
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: request_stop())
     watch_parent(request_stop)
+    # Runs due within the prefetch have their process started ahead (see _start_after): it
+    # must cover the settling time.
     runner = _Runner(name="cmast-serve", pause_on_shutdown=True,
-                     query_seconds=RUNNER_POLL_SECONDS)
+                     query_seconds=RUNNER_POLL_SECONDS,
+                     prefetch_seconds=max(10.0, settings.settle_seconds + 5))
     runner.on_sigterm = request_stop
     ids = [await runner.add_deployment(deployment) for deployment in served]
     release_stale_slots(ids)
@@ -178,11 +186,12 @@ def watch_inbox(settings: Settings, deployment_id: UUID, safety_seconds: float,
                     if active is not None and client.read_flow_run(active).state.is_final():
                         active = None
                     if active is None:
-                        files = watch.settled_new()
+                        files, settles_in = watch.arrived_new()
                         if files:
                             watch.offer(files)
                             run = client.create_flow_run_from_deployment(
-                                deployment_id, tags=["inbox-watch"])
+                                deployment_id, tags=["inbox-watch"],
+                                state=Scheduled(scheduled_time=_start_after(settles_in)))
                             active = run.id
                             _log.info("%d file(s) arrived: started run %s", len(files),
                                       run.name)
@@ -195,6 +204,19 @@ def watch_inbox(settings: Settings, deployment_id: UUID, safety_seconds: float,
                 watch.wait(1.0 if active is not None else 5.0)
     finally:
         watch.close()
+
+
+def _start_after(seconds: float) -> dt.datetime:
+    """When a run for files settling ``seconds`` from now may begin. The runner takes up a run
+    due within its prefetch at once and starts its process, which then waits for this time:
+    the process starts while the files settle. The server lets a run begin up to half a
+    second before its time (it rounds the wait to whole seconds), hence the margin."""
+    margin = _EARLY_START_SECONDS if seconds > 0 else 0.0
+    return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds + margin)
+
+
+#: How early the server lets a scheduled run begin (see :func:`_start_after`).
+_EARLY_START_SECONDS = 0.5
 
 
 def _exit_after(seconds: float) -> None:

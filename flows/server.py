@@ -170,10 +170,3 @@ def start_temporary_server_and_say_so() -> None:
         f"{time.monotonic() - started:.1f} s to start. To skip this on every command, keep "
         "`cmast serve` running (commands use its server) or set PREFECT_API_URL to a Prefect "
         "server (see docs/operations.md).\n")
-
-
-def is_flow_command() -> bool:
-    """This process is ``cmast ingest`` or ``cmast demo``, the commands that run flows."""
-    program = Path(sys.argv[0])
-    return "cmast" in (program.name, program.parent.name) and any(
-        argument in ("ingest", "demo") for argument in sys.argv[1:])

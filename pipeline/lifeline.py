@@ -104,8 +104,8 @@ _wakeup: list[socket.socket] = []
 
 def end_with_server() -> None:
     """In a flow run started by ``cmast serve``'s serving process: end (SIGKILL) if that
-    process dies. Prefect starts the runs itself, so the request is made as the run imports
-    ``flows``; a kill is safe, since a load is one transaction. Elsewhere (``cmast ingest`` run
+    process dies. Prefect starts the runs itself, so each served flow asks as it begins; a kill
+    is safe, since a load is one transaction. Elsewhere (``cmast ingest`` run
     by hand, whose parent is a shell) nothing is done."""
     serving = os.environ.get(SERVING_PID)
     if serving and serving.isdigit() and int(serving) == os.getppid():

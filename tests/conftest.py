@@ -86,9 +86,10 @@ def drop_bytes(settings: Settings, content: bytes, org: str = "RJR", name: str =
 @pytest.fixture(scope="session")
 def prefect_harness():
     """A temporary Prefect server for the flow tests (about 8 s, once per test session)."""
-    from prefect.testing.utilities import prefect_test_harness
+    from flows.environment import prepare
 
-    import flows  # noqa: F401  (sets Prefect's environment before it is imported)
+    prepare()  # Prefect's environment, before Prefect is imported
+    from prefect.testing.utilities import prefect_test_harness
 
     # Its first start creates and migrates a database: allow for a busy machine.
     with prefect_test_harness(server_startup_timeout=180):

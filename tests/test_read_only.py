@@ -42,3 +42,20 @@ def test_status_in_a_data_root_that_received_nothing_creates_nothing(settings):
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == []
     assert not settings.warehouse_path.exists()
+
+
+def test_marts_out_of_date_says_so_without_writing(settings):
+    """What a briefing asks before it takes the writer's turn: yes after a load the marts have
+    not followed, no once they are rebuilt; the file the same bytes after each answer."""
+    from pipeline.warehouse.rebuild import marts_out_of_date, refresh_marts
+
+    process_file(drop_csv(settings, uec_rows(days=3)), settings)  # no marts built after it
+    before = _sha(settings.warehouse_path)
+    assert marts_out_of_date(settings)
+    assert _sha(settings.warehouse_path) == before
+    assert refresh_marts(settings)
+    rebuilt = _sha(settings.warehouse_path)
+    assert not marts_out_of_date(settings)
+    assert _sha(settings.warehouse_path) == rebuilt
+    process_file(drop_csv(settings, uec_rows(days=4), name="again.csv"), settings)
+    assert marts_out_of_date(settings)  # a later submission: out of date again

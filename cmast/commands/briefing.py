@@ -24,15 +24,16 @@ def briefing(
 def write_and_report(current, period: str | None) -> None:
     from cmast.commands.errors import refusals
     from pipeline.briefing import write_briefing
-    from pipeline.warehouse.rebuild import refresh_marts
+    from pipeline.warehouse.rebuild import marts_out_of_date, refresh_marts
     from pipeline.warehouse.snapshot import publish_snapshot, snapshot_path
 
     with refusals():
-        # The one write a briefing may need, made as a writer: marts older than the latest
-        # submission are rebuilt, and then the report writers' snapshot follows them. The
-        # figures themselves are read read-only.
-        if current.warehouse_path.exists() and (refresh_marts(current)
-                                                or not snapshot_path(current).exists()):
+        # The one write a briefing may need, made as a writer and only when it is needed:
+        # marts older than the latest submission are rebuilt, and then the report writers'
+        # snapshot follows them. The figures themselves are read read-only.
+        if current.warehouse_path.exists() and (
+                (marts_out_of_date(current) and refresh_marts(current))
+                or not snapshot_path(current).exists()):
             publish_snapshot(current)
     # Figures that disagree (ConsistencyError) or a month without figures (NoFigures): the
     # app says "Briefing not written" and why, exit 1.

@@ -27,7 +27,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from pipeline.config import Settings, prefect_environment
+from pipeline.config import Settings
 
 _console = Console(highlight=False)
 #: How long the serving process may take to cancel its runs and pause the schedules after
@@ -50,10 +50,12 @@ def serve(
     settings = current_settings()
     settings.ensure_dirs()
     # Under serve the run logs are the record of what happened: keep INFO for the UI and here.
-    # Before anything from flows/ is imported, as that sets Prefect's defaults (WARNING).
+    # Before the environment is prepared, as that sets Prefect's defaults (WARNING).
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
-    prefect_environment(settings)
+    from flows.environment import prepare
     from flows.server import PrefectServer, ServerError, healthy  # ServerError: "Cannot serve"
+
+    prepare(settings)  # inherited by the server and the serving process
     signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop, handled like Ctrl-C
 
     given_url = os.environ.get("PREFECT_API_URL")
