@@ -43,12 +43,18 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--only", help=f"comma-separated, from: {', '.join(BENCHMARKS)}")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer files")
-    parser.add_argument("--profile", action="store_true",
-                        help="also profile (cProfile) drop-to-feedback, the month and check_table")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also profile (cProfile) drop-to-feedback, the month and check_table",
+    )
     parser.add_argument("--output", type=Path, help="where to write the JSON results")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="write the large reader workbook anew instead of reusing it")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="write the large reader workbook anew instead of reusing it",
+    )
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.only.split(",")] if args.only else list(BENCHMARKS)
     unknown = [n for n in names if n not in BENCHMARKS]
@@ -70,9 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     run = Run(quick=args.quick, profile=args.profile)
     if args.no_cache:
         run.cache = None
-    console.print(f"[bold]cmast-metrics benchmarks[/bold]: {', '.join(args.names)}"
-                  f"{' (quick sizes)' if args.quick else ''}; {facts['cores']} cores, "
-                  f"load average {facts['load_average_at_start']}; scratch {run.scratch}")
+    console.print(
+        f"[bold]cmast-metrics benchmarks[/bold]: {', '.join(args.names)}"
+        f"{' (quick sizes)' if args.quick else ''}; {facts['cores']} cores, "
+        f"load average {facts['load_average_at_start']}; scratch {run.scratch}"
+    )
     rows: list[Row] = []
     skipped: dict[str, str] = {}
     started = time.perf_counter()
@@ -103,18 +111,26 @@ def main(argv: list[str] | None = None) -> int:
         console.print(f"[yellow]{name}[/yellow]: {reason}")
     for where, lists in run.profiles.items():
         console.rule(f"profile: {where}")
-        for kind, what in (("cumulative", "by cumulative time"),
-                           ("project", "by cumulative time, the project's own functions"),
-                           ("self", "by time in the function itself")):
+        for kind, what in (
+            ("cumulative", "by cumulative time"),
+            ("project", "by cumulative time, the project's own functions"),
+            ("self", "by time in the function itself"),
+        ):
             console.print(f"[bold]top {len(lists[kind])} {what}[/bold]")
             for line in lists[kind]:
                 console.print("  " + line, highlight=False)
     partial = args.quick or len(args.names) < len(BENCHMARKS)
     output = args.output or (None if partial else RESULTS)
     if output is not None:
-        write_json(output, machine=facts, rows=rows, skipped=skipped, profiles=run.profiles,
-                   seconds=seconds, options={"only": args.names, "quick": args.quick,
-                                             "profile": args.profile})
+        write_json(
+            output,
+            machine=facts,
+            rows=rows,
+            skipped=skipped,
+            profiles=run.profiles,
+            seconds=seconds,
+            options={"only": args.names, "quick": args.quick, "profile": args.profile},
+        )
         console.print(f"Results written to {output}")
     return 0 if not any(r.startswith("failed") for r in skipped.values()) else 1
 

@@ -27,20 +27,34 @@ ROWS_QUICK = (100_000,)
 def run(run: Run) -> list[Row]:
     idle = in_child("bench.check_memory:imports_only")["peak_mb"]
     results = []
-    for rows in (ROWS_QUICK if run.quick else ROWS_FULL):
+    for rows in ROWS_QUICK if run.quick else ROWS_FULL:
         path = _csv(run, rows)
         size_mb = path.stat().st_size / 1_000_000
-        found = in_child("bench.check_memory:check_child", {"path": str(path), "rows": rows},
-                         timeout=3600)
+        found = in_child(
+            "bench.check_memory:check_child", {"path": str(path), "rows": rows}, timeout=3600
+        )
         grown = found["peak_mb"] - idle
-        results.append(Row(
-            NAME, f"peak memory checking a {size_mb:,.0f} MB UEC CSV ({rows:,} rows)",
-            found["peak_mb"], unit="MB", baseline=idle,
-            baseline_label="a process that only imports the pipeline",
-            target=Target("max_mb", idle + CHECK_MB_PER_FILE_MB * size_mb,
-                          "within what CHECK_MB_PER_FILE_MB (the limit's basis) allows"),
-            notes={"file_mb": round(size_mb, 1), "grown_mb": round(grown, 1),
-                   "mb_per_file_mb": round(grown / size_mb, 1), "valid": found["valid"]}))
+        results.append(
+            Row(
+                NAME,
+                f"peak memory checking a {size_mb:,.0f} MB UEC CSV ({rows:,} rows)",
+                found["peak_mb"],
+                unit="MB",
+                baseline=idle,
+                baseline_label="a process that only imports the pipeline",
+                target=Target(
+                    "max_mb",
+                    idle + CHECK_MB_PER_FILE_MB * size_mb,
+                    "within what CHECK_MB_PER_FILE_MB (the limit's basis) allows",
+                ),
+                notes={
+                    "file_mb": round(size_mb, 1),
+                    "grown_mb": round(grown, 1),
+                    "mb_per_file_mb": round(grown / size_mb, 1),
+                    "valid": found["valid"],
+                },
+            )
+        )
     return results
 
 

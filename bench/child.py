@@ -27,21 +27,33 @@ class ChildFailed(RuntimeError):
     """The child process exited with an error; the message ends with its last output."""
 
 
-def in_child(target: str, kwargs: dict[str, Any] | None = None, *,
-             env: dict[str, str] | None = None, timeout: float = 900) -> dict[str, Any]:
+def in_child(
+    target: str,
+    kwargs: dict[str, Any] | None = None,
+    *,
+    env: dict[str, str] | None = None,
+    timeout: float = 900,
+) -> dict[str, Any]:
     """Call ``target`` ("module:function") with ``kwargs`` in a new process; its JSON result.
 
     The result has ``peak_mb``: the child's peak resident memory (see :func:`peak_mb`).
     """
     command = [sys.executable, "-m", "bench.child", target, json.dumps(kwargs or {})]
     environment = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **(env or {})}
-    done = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT_ROOT,
-                          env=environment, timeout=timeout, check=False)
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=environment,
+        timeout=timeout,
+        check=False,
+    )
     lines = [line for line in done.stdout.splitlines() if line.startswith(MARK)]
     if done.returncode != 0 or not lines:
         tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-25:])
         raise ChildFailed(f"{target} exited with {done.returncode}:\n{tail}")
-    return json.loads(lines[-1][len(MARK):])
+    return json.loads(lines[-1][len(MARK) :])
 
 
 def main(argv: list[str]) -> None:

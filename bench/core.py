@@ -54,9 +54,12 @@ class Target:
         raise ValueError(f"unknown target kind {self.kind!r}")
 
     def text(self) -> str:
-        return {"max_seconds": f"<= {self.value:g} s", "max_mb": f"<= {self.value:,.0f} MB",
-                "min_speedup": f">= {self.value:g}x faster",
-                "max_slowdown": f"<= {self.value:g}x slower"}[self.kind]
+        return {
+            "max_seconds": f"<= {self.value:g} s",
+            "max_mb": f"<= {self.value:,.0f} MB",
+            "min_speedup": f">= {self.value:g}x faster",
+            "max_slowdown": f"<= {self.value:g}x slower",
+        }[self.kind]
 
 
 @dataclass
@@ -86,9 +89,16 @@ class Row:
 
     def as_json(self) -> dict[str, Any]:
         record = asdict(self)
-        record["target"] = ({"kind": self.target.kind, "value": self.target.value,
-                             "text": self.target.text(), "why": self.target.why}
-                            if self.target else None)
+        record["target"] = (
+            {
+                "kind": self.target.kind,
+                "value": self.target.value,
+                "text": self.target.text(),
+                "why": self.target.why,
+            }
+            if self.target
+            else None
+        )
         record["speedup"] = self.speedup
         record["met"] = self.met
         return record
@@ -103,7 +113,8 @@ class Run:
     scratch: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="cmast-bench-")))
     #: generated inputs that are slow to make and safe to reuse (None: make them every run)
     cache: Path | None = field(
-        default_factory=lambda: Path(tempfile.gettempdir()) / "cmast-bench-cache")
+        default_factory=lambda: Path(tempfile.gettempdir()) / "cmast-bench-cache"
+    )
     #: top functions by cumulative time, by benchmark, filled when ``profile`` is set
     profiles: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
@@ -127,9 +138,12 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - started, result
 
 
-def median_time(fn: Callable[[], Any], repeats: int = 3,
-                setup: Callable[[], Any] | None = None,
-                cheap: float = CHEAP_SECONDS) -> tuple[float, list[float]]:
+def median_time(
+    fn: Callable[[], Any],
+    repeats: int = 3,
+    setup: Callable[[], Any] | None = None,
+    cheap: float = CHEAP_SECONDS,
+) -> tuple[float, list[float]]:
     """Median wall-clock seconds of up to ``repeats`` calls (``setup`` runs untimed before each).
 
     The median rather than the mean: on a shared machine one run in three is often disturbed.

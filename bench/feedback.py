@@ -44,12 +44,23 @@ FLOW_VARIANTS = ("valid .xlsx", "invalid .xlsx")
 #: differs in one count, since the same bytes again would be recorded as a duplicate.
 COPIES = 9
 
-STARTUP_TARGET = Target("max_seconds", 10, "an analyst's `cmast ingest` pays it on every call "
-                        "(STACK.md measured about 6 s on a quiet machine)")
-FLOW_TARGET = Target("max_seconds", 2, "the issue's target: a trust analyst who fixes a file "
-                     "and drops it again waits at their desk for the answer")
-LIBRARY_TARGET = Target("max_seconds", 1, "the library's part of drop-to-feedback for a "
-                        "monthly return of a few hundred rows")
+STARTUP_TARGET = Target(
+    "max_seconds",
+    10,
+    "an analyst's `cmast ingest` pays it on every call "
+    "(STACK.md measured about 6 s on a quiet machine)",
+)
+FLOW_TARGET = Target(
+    "max_seconds",
+    2,
+    "the issue's target: a trust analyst who fixes a file "
+    "and drops it again waits at their desk for the answer",
+)
+LIBRARY_TARGET = Target(
+    "max_seconds",
+    1,
+    "the library's part of drop-to-feedback for a monthly return of a few hundred rows",
+)
 
 
 def run(run: Run) -> list[Row]:
@@ -57,51 +68,85 @@ def run(run: Run) -> list[Row]:
     outbox = folder / "outbox"
     _write_copies(outbox, folder / "data")
     # Measured before the child takes the files away into its inbox.
-    baselines = {name: _baseline(next(outbox.glob(f"*_{_slug(name)}_0{suffix}")))
-                 for name, (_, suffix) in VARIANTS.items()}
+    baselines = {
+        name: _baseline(next(outbox.glob(f"*_{_slug(name)}_0{suffix}")))
+        for name, (_, suffix) in VARIANTS.items()
+    }
     # A new Prefect home: the first child creates Prefect's database in it, the second (and
     # the month benchmark's) reuses it.
     env = prefect_env(run.folder("prefect-home"))
-    cold = in_child("bench.feedback:startup_child", {"empty_root": str(folder / "empty-cold")},
-                    env=env)
-    warm = in_child("bench.feedback:measure_child", {
-        "root": str(folder / "data"), "outbox": str(outbox), "empty_root": str(folder / "empty"),
-        "profile": run.profile}, env=env)
+    cold = in_child(
+        "bench.feedback:startup_child", {"empty_root": str(folder / "empty-cold")}, env=env
+    )
+    warm = in_child(
+        "bench.feedback:measure_child",
+        {
+            "root": str(folder / "data"),
+            "outbox": str(outbox),
+            "empty_root": str(folder / "empty"),
+            "profile": run.profile,
+        },
+        env=env,
+    )
     for where, top in warm.get("profiles", {}).items():
         run.profiles[f"{NAME}: {where}"] = top
 
     rows = [
-        Row(NAME, "Prefect start-up: first flow call, new PREFECT_HOME", cold["first_flow"],
-            target=STARTUP_TARGET, notes={"import_flows_seconds": cold["import"]}),
-        Row(NAME, "Prefect start-up: first flow call in a fresh process", warm["first_flow"],
+        Row(
+            NAME,
+            "Prefect start-up: first flow call, new PREFECT_HOME",
+            cold["first_flow"],
             target=STARTUP_TARGET,
-            notes={"import_flows_seconds": warm["import"],
-                   "empty_flow_run_seconds": warm["empty_flow"],
-                   "peak_mb_of_process": warm["peak_mb"]}),
+            notes={"import_flows_seconds": cold["import"]},
+        ),
+        Row(
+            NAME,
+            "Prefect start-up: first flow call in a fresh process",
+            warm["first_flow"],
+            target=STARTUP_TARGET,
+            notes={
+                "import_flows_seconds": warm["import"],
+                "empty_flow_run_seconds": warm["empty_flow"],
+                "peak_mb_of_process": warm["peak_mb"],
+            },
+        ),
     ]
-    for path, key, target in (("flow", "flow", FLOW_TARGET),
-                              ("process_file", "library", LIBRARY_TARGET)):
+    for path, key, target in (
+        ("flow", "flow", FLOW_TARGET),
+        ("process_file", "library", LIBRARY_TARGET),
+    ):
         for name, (valid, _) in VARIANTS.items():
             if name not in warm[key]:
                 continue
             times = warm[key][name]
-            rows.append(Row(
-                NAME, f"drop to {'loaded' if valid else 'quarantined'}, {name}, {path}",
-                float(pd.Series(times).median()), baseline=baselines[name],
-                baseline_label="pandas reads the same file (openpyxl / read_csv), no checks",
-                target=target, repeats=len(times), notes={"times": times}))
+            rows.append(
+                Row(
+                    NAME,
+                    f"drop to {'loaded' if valid else 'quarantined'}, {name}, {path}",
+                    float(pd.Series(times).median()),
+                    baseline=baselines[name],
+                    baseline_label="pandas reads the same file (openpyxl / read_csv), no checks",
+                    target=target,
+                    repeats=len(times),
+                    notes={"times": times},
+                )
+            )
     return rows
 
 
 def prefect_env(home: Path) -> dict[str, str]:
     """Environment of a child that runs flows: its own Prefect home, analytics off."""
-    return {"PREFECT_HOME": str(home), "CMAST_PREFECT_HOME": str(home),
-            "CMAST_SETTLE_SECONDS": "0", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-            "DO_NOT_TRACK": "1",
-            # Prefect gives its temporary server 20 s to come up. Creating a new home's
-            # database on a busy 2-core machine took longer (the first `cmast ingest` would
-            # fail there): the bench waits longer, to measure the start-up instead of failing.
-            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
+    return {
+        "PREFECT_HOME": str(home),
+        "CMAST_PREFECT_HOME": str(home),
+        "CMAST_SETTLE_SECONDS": "0",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        # Prefect gives its temporary server 20 s to come up. Creating a new home's
+        # database on a busy 2-core machine took longer (the first `cmast ingest` would
+        # fail there): the bench waits longer, to measure the start-up instead of failing.
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+    }
 
 
 def _slug(variant: str) -> str:
@@ -128,8 +173,15 @@ def _write_copies(outbox: Path, root: Path) -> None:
                 frame = frame.astype({"type1_attendances": "object"})
                 frame.loc[3, "type1_within_4h"] = frame.loc[3, "type1_attendances"] + 12
                 frame.loc[7, "type1_attendances"] = "see note"
-            write_sample("uec", frame, outbox / f"{ORG}_uec_{PERIOD}_{_slug(name)}_{copy}{suffix}",
-                         arrived, org=ORG, period=PERIOD, sites=list(sites["site_code"]))
+            write_sample(
+                "uec",
+                frame,
+                outbox / f"{ORG}_uec_{PERIOD}_{_slug(name)}_{copy}{suffix}",
+                arrived,
+                org=ORG,
+                period=PERIOD,
+                sites=list(sites["site_code"]),
+            )
 
 
 def _baseline(path: Path) -> float:
@@ -176,9 +228,13 @@ def measure_child(root: str, outbox: str, empty_root: str, profile: bool) -> dic
     settings.ensure_dirs()
     with connect(settings):
         pass  # create and migrate the warehouse: a running service has done so long before
-    copies = {name: sorted(Path(outbox).glob(f"*_{_slug(name)}_*{suffix}"),
-                           key=lambda p: int(p.stem.rsplit("_", 1)[1]))
-              for name, (_, suffix) in VARIANTS.items()}
+    copies = {
+        name: sorted(
+            Path(outbox).glob(f"*_{_slug(name)}_*{suffix}"),
+            key=lambda p: int(p.stem.rsplit("_", 1)[1]),
+        )
+        for name, (_, suffix) in VARIANTS.items()
+    }
 
     def drop(name: str) -> Path:
         path = settings.inbox / ORG / copies[name].pop(0).name
@@ -215,7 +271,8 @@ def measure_child(root: str, outbox: str, empty_root: str, profile: bool) -> dic
         for name in FLOW_VARIANTS:
             result["profiles"][f"flow, {name}"] = profiled(lambda n=name: through_flow(n))[1]
             result["profiles"][f"process_file, {name}"] = profiled(
-                lambda n=name: through_library(n))[1]
+                lambda n=name: through_library(n)
+            )[1]
     return result
 
 

@@ -34,22 +34,30 @@ def uec_frame(rows: int, seed: int = 2023) -> pd.DataFrame:
     stay7 = rng.binomial(beds, 0.45)
     stay14 = rng.binomial(stay7, 0.55)
     counts = {
-        "type1_attendances": t1, "type1_within_4h": t1_within,
-        "type2_attendances": t2, "type2_within_4h": rng.binomial(t2, 0.9),
-        "type3_attendances": t3, "type3_within_4h": rng.binomial(t3, 0.95),
-        "booked_attendances": booked, "booked_within_4h": rng.binomial(booked, 0.9),
+        "type1_attendances": t1,
+        "type1_within_4h": t1_within,
+        "type2_attendances": t2,
+        "type2_within_4h": rng.binomial(t2, 0.9),
+        "type3_attendances": t3,
+        "type3_within_4h": rng.binomial(t3, 0.95),
+        "booked_attendances": booked,
+        "booked_within_4h": rng.binomial(booked, 0.9),
         "type1_over_12h_from_arrival": rng.binomial(t1 - t1_within, 0.1),
-        "ga_beds_occupied": beds, "beds_stay_7plus": stay7, "beds_stay_14plus": stay14,
+        "ga_beds_occupied": beds,
+        "beds_stay_7plus": stay7,
+        "beds_stay_14plus": stay14,
         "beds_stay_21plus": rng.binomial(stay14, 0.6),
     }
-    frame = pd.DataFrame({
-        "org_code": pd.Series(ORG, index=range(rows), dtype="str"),
-        "period": pd.Series(PERIOD, index=range(rows), dtype="str"),
-        "site_code": pd.Series(site_codes, dtype="str"),
-        "date": pd.Series(dates).astype("datetime64[us]"),
-        **{name: pd.Series(values, dtype="Int64") for name, values in counts.items()},
-        "site_closed": pd.Series(pd.NA, index=range(rows), dtype="str"),  # open every day
-    })
+    frame = pd.DataFrame(
+        {
+            "org_code": pd.Series(ORG, index=range(rows), dtype="str"),
+            "period": pd.Series(PERIOD, index=range(rows), dtype="str"),
+            "site_code": pd.Series(site_codes, dtype="str"),
+            "date": pd.Series(dates).astype("datetime64[us]"),
+            **{name: pd.Series(values, dtype="Int64") for name, values in counts.items()},
+            "site_closed": pd.Series(pd.NA, index=range(rows), dtype="str"),  # open every day
+        }
+    )
     return frame[get_return("uec").columns]
 
 
@@ -90,8 +98,10 @@ def write_workbook(frame: pd.DataFrame, path: Path, sheet: str = "Data") -> Path
     book = Workbook(write_only=True)
     data = book.create_sheet(sheet)
     data.append(list(frame.columns))
-    columns = [frame[c].dt.to_pydatetime() if c == "date" else frame[c].to_numpy(dtype=object)
-               for c in frame.columns]
+    columns = [
+        frame[c].dt.to_pydatetime() if c == "date" else frame[c].to_numpy(dtype=object)
+        for c in frame.columns
+    ]
     for row in zip(*columns, strict=True):
         data.append(row)
     book.save(path)

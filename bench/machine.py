@@ -17,8 +17,7 @@ from typing import Any
 
 from pipeline.config import PROJECT_ROOT
 
-PACKAGES = ["pandas", "numpy", "duckdb", "pandera", "prefect", "pyarrow", "fastexcel",
-            "openpyxl"]
+PACKAGES = ["pandas", "numpy", "duckdb", "pandera", "prefect", "pyarrow", "fastexcel", "openpyxl"]
 
 
 def facts() -> dict[str, Any]:
@@ -79,8 +78,9 @@ def _version(name: str) -> str | None:
 def _git(*args: str) -> str | None:
     # Read-only queries: the harness never changes the repository.
     try:
-        done = subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                              timeout=10, check=True)
+        done = subprocess.run(
+            ["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=10, check=True
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip()

@@ -40,8 +40,12 @@ MONTHS = ["2023-09", "2023-10"]
 MONTH = MONTHS[-1]
 _PERIOD_IN_NAME = re.compile(r"_(\d{4}-\d{2})(-\d{2})?[_.]")
 
-TARGET = Target("max_seconds", 20, "the issue's target: an analyst refreshing a month should "
-                "not wait on the pipeline (Prefect's start-up excluded)")
+TARGET = Target(
+    "max_seconds",
+    20,
+    "the issue's target: an analyst refreshing a month should "
+    "not wait on the pipeline (Prefect's start-up excluded)",
+)
 
 
 def settings_for(root: Path) -> Settings:
@@ -85,44 +89,82 @@ def run(run: Run) -> list[Row]:
     shutil.copytree(root, serial_root)
     if run.profile:
         shutil.copytree(root, folder / "data-profile")
-    flow = in_child("bench.month:flow_child", {"root": str(root), "empty_root":
-                                               str(folder / "empty")},
-                    env=prefect_env(run.folder("prefect-home")))
+    flow = in_child(
+        "bench.month:flow_child",
+        {"root": str(root), "empty_root": str(folder / "empty")},
+        env=prefect_env(run.folder("prefect-home")),
+    )
     # In a fresh process too, as the flow was: this process has loaded the history, and its
     # state (memory, caches) should not make one path look slower than the other.
     library = in_child("bench.month:library_child", {"root": str(library_root)})
     # And with no worker processes, to show what checking ahead and drawing in parallel give.
     serial = in_child("bench.month:library_child", {"root": str(serial_root), "workers": 1})
     if run.profile:
-        profile = in_child("bench.month:library_child",
-                           {"root": str(folder / "data-profile"), "profile": True})
+        profile = in_child(
+            "bench.month:library_child", {"root": str(folder / "data-profile"), "profile": True}
+        )
         run.profiles[f"{NAME}: process_file per file + write_briefing"] = profile["profile"]
 
-    notes = {"files": len(month_files), "files_by_return": dict(kinds),
-             "history_files": history["files"], "history_load_seconds": history_seconds,
-             "history_statuses": history.get("statuses", {}),
-             "demo_inbox_write_seconds": written_seconds, "statuses": flow["statuses"],
-             "briefing_figures": flow["figures"], "prefect_startup_seconds": flow["startup"]}
+    notes = {
+        "files": len(month_files),
+        "files_by_return": dict(kinds),
+        "history_files": history["files"],
+        "history_load_seconds": history_seconds,
+        "history_statuses": history.get("statuses", {}),
+        "demo_inbox_write_seconds": written_seconds,
+        "statuses": flow["statuses"],
+        "briefing_figures": flow["figures"],
+        "prefect_startup_seconds": flow["startup"],
+    }
     label = f"{len(month_files)} files"
     files_read = "pandas reads the same files (read_csv / read_excel openpyxl), no checks"
     return [
-        Row(NAME, f"inbox to briefing, flow + write_briefing, {label}",
-            flow["ingest"] + flow["briefing"], baseline=baseline, baseline_label=files_read,
-            target=TARGET, notes=notes),
-        Row(NAME, f"  ingest_inbox flow, {label}", flow["ingest"], baseline=baseline,
+        Row(
+            NAME,
+            f"inbox to briefing, flow + write_briefing, {label}",
+            flow["ingest"] + flow["briefing"],
+            baseline=baseline,
             baseline_label=files_read,
-            notes={"seconds_per_file": flow["ingest"] / max(len(month_files), 1)}),
+            target=TARGET,
+            notes=notes,
+        ),
+        Row(
+            NAME,
+            f"  ingest_inbox flow, {label}",
+            flow["ingest"],
+            baseline=baseline,
+            baseline_label=files_read,
+            notes={"seconds_per_file": flow["ingest"] / max(len(month_files), 1)},
+        ),
         Row(NAME, "  write_briefing", flow["briefing"]),
-        Row(NAME, f"inbox to briefing, library only (no Prefect), {label}",
-            library["ingest"] + library["briefing"], baseline=baseline,
-            baseline_label=files_read, target=TARGET,
-            notes={"ingest": library["ingest"], "briefing": library["briefing"],
-                   "statuses": library["statuses"], "workers": library["workers"]}),
-        Row(NAME, f"inbox to briefing, library only, one process, {label}",
-            serial["ingest"] + serial["briefing"], baseline=baseline,
-            baseline_label=files_read, target=TARGET,
-            notes={"ingest": serial["ingest"], "briefing": serial["briefing"],
-                   "statuses": serial["statuses"], "workers": 1}),
+        Row(
+            NAME,
+            f"inbox to briefing, library only (no Prefect), {label}",
+            library["ingest"] + library["briefing"],
+            baseline=baseline,
+            baseline_label=files_read,
+            target=TARGET,
+            notes={
+                "ingest": library["ingest"],
+                "briefing": library["briefing"],
+                "statuses": library["statuses"],
+                "workers": library["workers"],
+            },
+        ),
+        Row(
+            NAME,
+            f"inbox to briefing, library only, one process, {label}",
+            serial["ingest"] + serial["briefing"],
+            baseline=baseline,
+            baseline_label=files_read,
+            target=TARGET,
+            notes={
+                "ingest": serial["ingest"],
+                "briefing": serial["briefing"],
+                "statuses": serial["statuses"],
+                "workers": 1,
+            },
+        ),
     ]
 
 
@@ -182,8 +224,7 @@ def _read_with_pandas(path: Path) -> pd.DataFrame:
 # --- run in the child process (``bench.child``) --------------------------------------------
 
 
-def library_child(root: str, profile: bool = False, workers: int | None = None
-                  ) -> dict[str, Any]:
+def library_child(root: str, profile: bool = False, workers: int | None = None) -> dict[str, Any]:
     """The month through the library alone; with ``profile``, under cProfile; ``workers``
     overrides ``CMAST_WORKERS`` (the machine's cores by default)."""
     import pipeline.briefing  # noqa: F401  (imported untimed, as the flow child does)
@@ -218,6 +259,10 @@ def flow_child(root: str, empty_root: str) -> dict[str, Any]:
         pass  # migrated once in this process, as in a running service
     ingest, outcomes = timed(lambda: ingest_inbox(data_dir=root))
     briefing, written = timed(lambda: write_briefing(settings, MONTH))
-    return {"startup": startup, "ingest": ingest, "briefing": briefing,
-            "statuses": dict(Counter(o["status"] for o in outcomes)),
-            "figures": written.figures}
+    return {
+        "startup": startup,
+        "ingest": ingest,
+        "briefing": briefing,
+        "statuses": dict(Counter(o["status"] for o in outcomes)),
+        "figures": written.figures,
+    }

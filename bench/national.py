@@ -19,14 +19,20 @@ from pipeline.config import PROJECT_ROOT, Settings, load_settings
 
 NAME = "national"
 EXTRACT = PROJECT_ROOT.parent / "shared" / "reference" / "nhse" / "rtt_2026-04_full_extract.csv.zip"
-TARGET = Target("max_slowdown", 2, "the issue's target: recognising, tidying and checking a "
-                "publication should cost little more than reading it")
+TARGET = Target(
+    "max_slowdown",
+    2,
+    "the issue's target: recognising, tidying and checking a "
+    "publication should cost little more than reading it",
+)
 
 
 def run(run: Run) -> list[Row]:
     if not EXTRACT.exists():
-        raise Skipped(f"{EXTRACT} is not there: NHS England's files are read from ../shared "
-                      "beside the project")
+        raise Skipped(
+            f"{EXTRACT} is not there: NHS England's files are read from ../shared "
+            "beside the project"
+        )
     folder = run.folder(NAME)
     unzip_seconds, csv_path = timed(lambda: _unzip(EXTRACT, folder))
     roots: list = []  # one fresh data root per load, made untimed before it
@@ -46,14 +52,25 @@ def run(run: Run) -> list[Row]:
     seconds, times = median_time(load, setup=fresh_root)
     databases = iter(range(100))
     baseline, baseline_times = median_time(
-        lambda: _bare_scan(csv_path, folder / f"bare-{next(databases)}.duckdb"))
-    return [Row(NAME, f"load_national_file, RTT full extract ({loaded[0]:,} rows stored)",
-                seconds, baseline=baseline,
-                baseline_label="DuckDB CREATE TABLE AS SELECT * FROM read_csv (unzipped CSV)",
-                target=TARGET, repeats=len(times),
-                notes={"times": times, "baseline_times": baseline_times,
-                       "unzip_seconds": unzip_seconds,
-                       "csv_mb": csv_path.stat().st_size / 1e6})]
+        lambda: _bare_scan(csv_path, folder / f"bare-{next(databases)}.duckdb")
+    )
+    return [
+        Row(
+            NAME,
+            f"load_national_file, RTT full extract ({loaded[0]:,} rows stored)",
+            seconds,
+            baseline=baseline,
+            baseline_label="DuckDB CREATE TABLE AS SELECT * FROM read_csv (unzipped CSV)",
+            target=TARGET,
+            repeats=len(times),
+            notes={
+                "times": times,
+                "baseline_times": baseline_times,
+                "unzip_seconds": unzip_seconds,
+                "csv_mb": csv_path.stat().st_size / 1e6,
+            },
+        )
+    ]
 
 
 def _migrated_root(root: Path) -> Settings:
@@ -70,8 +87,11 @@ def _migrated_root(root: Path) -> Settings:
 def _unzip(archive: Path, folder: Path) -> Path:
     with zipfile.ZipFile(archive) as source:
         # The archive also holds macOS resource forks (__MACOSX/): take the one real CSV.
-        name = next(n for n in source.namelist()
-                    if n.lower().endswith(".csv") and not n.startswith("__MACOSX"))
+        name = next(
+            n
+            for n in source.namelist()
+            if n.lower().endswith(".csv") and not n.startswith("__MACOSX")
+        )
         return Path(source.extract(name, folder))
 
 

@@ -33,8 +33,11 @@ def profiled(fn: Callable[[], Any], top: int = 10) -> tuple[Any, dict[str, list[
         profile.disable()
     stats = pstats.Stats(profile).stats  # (file, line, name) -> (calls, prim, self, cumulative, _)
     # The harness's own wrappers would head every list: leave them out.
-    rows = [(key, value[1], value[2], value[3]) for key, value in stats.items()
-            if not key[0].startswith(_BENCH)]
+    rows = [
+        (key, value[1], value[2], value[3])
+        for key, value in stats.items()
+        if not key[0].startswith(_BENCH)
+    ]
     by_cumulative = sorted(rows, key=lambda r: r[3], reverse=True)
     # Generic plumbing (the standard library's context managers, ``next``) heads the cumulative
     # list without saying where time goes: it stays in the ``self`` list only.

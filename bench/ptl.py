@@ -24,8 +24,11 @@ from pipeline.config import PROJECT_ROOT
 
 NAME = "ptl"
 TIME_TARGET = Target("max_seconds", 30, "the issue's target for a national-scale weekly PTL")
-MEMORY_TARGET = Target("max_mb", 3072, "the issue's target: fits beside Prefect and the OS on a "
-                       "modest analyst's machine")
+MEMORY_TARGET = Target(
+    "max_mb",
+    3072,
+    "the issue's target: fits beside Prefect and the OS on a modest analyst's machine",
+)
 
 
 def run(run: Run) -> list[Row]:
@@ -47,17 +50,35 @@ def run(run: Run) -> list[Row]:
         raise RuntimeError(f"the PTL was not loaded: {loaded['message']} {loaded['problems']}")
     if started["starter_peak_mb"] >= loaded["peak_mb"]:
         raise RuntimeError("the PTL load's peak memory cannot be told from its starter's")
-    notes = {"rows": rows, "file_mb": size_mb, "write_seconds": write_seconds,
-             "starter_peak_mb": started["starter_peak_mb"],
-             "message": loaded["message"], "bare_groups": bare["groups"]}
+    notes = {
+        "rows": rows,
+        "file_mb": size_mb,
+        "write_seconds": write_seconds,
+        "starter_peak_mb": started["starter_peak_mb"],
+        "message": loaded["message"],
+        "bare_groups": bare["groups"],
+    }
     label = f"{rows:,} rows, {size_mb:,.0f} MB CSV"
     baseline_label = "bare DuckDB count by clock start etc. over the CSV, no checks (own process)"
     return [
-        Row(NAME, f"process_file, PTL {label}: time", loaded["seconds"],
-            baseline=bare["seconds"], baseline_label=baseline_label, target=TIME_TARGET,
-            notes=notes),
-        Row(NAME, f"process_file, PTL {label}: peak memory", loaded["peak_mb"], unit="MB",
-            baseline=bare["peak_mb"], baseline_label=baseline_label, target=MEMORY_TARGET),
+        Row(
+            NAME,
+            f"process_file, PTL {label}: time",
+            loaded["seconds"],
+            baseline=bare["seconds"],
+            baseline_label=baseline_label,
+            target=TIME_TARGET,
+            notes=notes,
+        ),
+        Row(
+            NAME,
+            f"process_file, PTL {label}: peak memory",
+            loaded["peak_mb"],
+            unit="MB",
+            baseline=bare["peak_mb"],
+            baseline_label=baseline_label,
+            target=MEMORY_TARGET,
+        ),
     ]
 
 
@@ -70,23 +91,30 @@ def load_child(root: str, path: str) -> dict[str, Any]:
     benchmarks before, it could report the harness's peak. This process stays far smaller
     than the load (``starter_peak_mb`` says how small), so the figure is the load's own.
     """
-    child = subprocess.run([sys.executable, "-m", "bench.ptl_scale", "--load", root, path],
-                           capture_output=True, text=True, check=True, cwd=PROJECT_ROOT,
-                           env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
+    child = subprocess.run(
+        [sys.executable, "-m", "bench.ptl_scale", "--load", root, path],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+    )
     from bench.child import peak_mb
 
     # Under its own key: the child runner adds this process's ``peak_mb`` to the result.
-    return {"load": json.loads(child.stdout.strip().splitlines()[-1]),
-            "starter_peak_mb": peak_mb()}
+    return {"load": json.loads(child.stdout.strip().splitlines()[-1]), "starter_peak_mb": peak_mb()}
 
 
 def bare_reduction(path: str) -> dict[str, Any]:
     """Run in a child: the PTL counted as the warehouse keeps it, by DuckDB with no checks."""
     started = time.perf_counter()
     con = quiet_duckdb()
-    groups = con.execute("""
+    groups = con.execute(
+        """
         SELECT clock_start_date, treatment_function_code, pathway_type, priority,
                count(*) AS pathways
-        FROM read_csv(?, header = true) GROUP BY ALL""", [path]).fetchall()
+        FROM read_csv(?, header = true) GROUP BY ALL""",
+        [path],
+    ).fetchall()
     con.close()
     return {"seconds": time.perf_counter() - started, "groups": len(groups)}

@@ -34,8 +34,31 @@ ORG = "REM"  # the inbox it arrives through: the scale is what is measured, not 
 SNAPSHOT = np.datetime64("2023-10-29")
 TARGET = "2024-03-31"  # the 65-week cohort's date
 CHUNK = 1_000_000
-TFCS = ["100", "101", "110", "120", "130", "140", "150", "160", "170", "300", "301", "320",
-        "330", "340", "400", "410", "430", "502", "X02", "X03", "X04", "X05", "X06"]
+TFCS = [
+    "100",
+    "101",
+    "110",
+    "120",
+    "130",
+    "140",
+    "150",
+    "160",
+    "170",
+    "300",
+    "301",
+    "320",
+    "330",
+    "340",
+    "400",
+    "410",
+    "430",
+    "502",
+    "X02",
+    "X03",
+    "X04",
+    "X05",
+    "X06",
+]
 
 
 def settings_for(root: Path) -> Settings:
@@ -53,9 +76,20 @@ def write_ptl(path: Path, rows: int, seed: int = 2023) -> None:
     tfc_weights /= tfc_weights.sum()
     tfcs, kinds = pa.array(TFCS), pa.array(["non_admitted", "admitted"])
     priorities = pa.array(["P1", "P2", "P3", "P4", None])
-    schema = pa.schema([(name, pa.string()) for name in (
-        "org_code", "period", "pathway_id", "clock_start_date", "treatment_function_code",
-        "pathway_type", "priority")])
+    schema = pa.schema(
+        [
+            (name, pa.string())
+            for name in (
+                "org_code",
+                "period",
+                "pathway_id",
+                "clock_start_date",
+                "treatment_function_code",
+                "pathway_type",
+                "priority",
+            )
+        ]
+    )
     options = pa_csv.WriteOptions(quoting_style="none")
     with pa_csv.CSVWriter(path, schema, write_options=options) as writer:
         for start in range(0, rows, CHUNK):
@@ -66,15 +100,22 @@ def write_ptl(path: Path, rows: int, seed: int = 2023) -> None:
             ids = pc.binary_join_element_wise("E", pc.utf8_lpad(serials, 9, "0"), "")
             admitted = rng.random(n) < 0.25
             priority = np.where(admitted, rng.choice(4, n, p=[0.01, 0.24, 0.5, 0.25]), 4)
-            writer.write_table(pa.table({
-                "org_code": pa.repeat(ORG, n),
-                "period": pa.repeat(str(SNAPSHOT), n),
-                "pathway_id": ids,
-                "clock_start_date": pa.array(starts).cast(pa.string()),
-                "treatment_function_code": tfcs.take(rng.choice(len(TFCS), n, p=tfc_weights)),
-                "pathway_type": kinds.take(admitted.astype(np.int8)),
-                "priority": priorities.take(priority),
-            }, schema=schema))
+            writer.write_table(
+                pa.table(
+                    {
+                        "org_code": pa.repeat(ORG, n),
+                        "period": pa.repeat(str(SNAPSHOT), n),
+                        "pathway_id": ids,
+                        "clock_start_date": pa.array(starts).cast(pa.string()),
+                        "treatment_function_code": tfcs.take(
+                            rng.choice(len(TFCS), n, p=tfc_weights)
+                        ),
+                        "pathway_type": kinds.take(admitted.astype(np.int8)),
+                        "priority": priorities.take(priority),
+                    },
+                    schema=schema,
+                )
+            )
 
 
 def load(root: Path, path: Path) -> dict:
@@ -83,10 +124,13 @@ def load(root: Path, path: Path) -> dict:
 
     started = time.perf_counter()
     outcome = process_file(path, settings_for(root))
-    return {"status": outcome.status, "message": outcome.message,
-            "problems": [p.as_line() for p in outcome.problems[:5]],
-            "seconds": time.perf_counter() - started,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "status": outcome.status,
+        "message": outcome.message,
+        "problems": [p.as_line() for p in outcome.problems[:5]],
+        "seconds": time.perf_counter() - started,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def figures(settings: Settings) -> dict:
@@ -100,16 +144,29 @@ def figures(settings: Settings) -> dict:
                    sum(pathways) FILTER (weeks_waited >= 78),
                    sum(pathways) FILTER (weeks_waited >= 104)
             FROM staging.stg_rtt_pathways""").fetchall()[0]
-        cohort = dict(conn.execute("""
+        cohort = dict(
+            conn.execute(
+                """
             SELECT pathway_type, sum(pathways) FROM staging.stg_rtt_clock_starts
             WHERE clock_start_date <= CAST(? AS DATE) - INTERVAL 65 WEEK
-            GROUP BY ALL""", [TARGET]).fetchall())
+            GROUP BY ALL""",
+                [TARGET],
+            ).fetchall()
+        )
         stored = conn.execute("SELECT count(*) FROM raw.rtt_ptl_clock_starts").fetchall()[0][0]
-    names = ["waiting_list", "under_18_weeks", "over_52_weeks", "over_65_weeks",
-             "over_78_weeks", "over_104_weeks"]
-    return {**{k: int(v or 0) for k, v in zip(names, waits, strict=True)},
-            "cohort_65w_by_2024_03_31": {k: int(v) for k, v in cohort.items()},
-            "count_rows_stored": int(stored)}
+    names = [
+        "waiting_list",
+        "under_18_weeks",
+        "over_52_weeks",
+        "over_65_weeks",
+        "over_78_weeks",
+        "over_104_weeks",
+    ]
+    return {
+        **{k: int(v or 0) for k, v in zip(names, waits, strict=True)},
+        "cohort_65w_by_2024_03_31": {k: int(v) for k, v in cohort.items()},
+        "count_rows_stored": int(stored),
+    }
 
 
 def main() -> None:
@@ -129,14 +186,21 @@ def main() -> None:
         started = time.perf_counter()
         write_ptl(path, args.rows)
         size_mb = path.stat().st_size / 1e6
-        print(f"wrote {args.rows:,} rows, {size_mb:,.0f} MB, in "
-              f"{time.perf_counter() - started:.1f} s")
-        child = subprocess.run([sys.executable, "-m", "bench.ptl_scale", "--load", str(root),
-                                str(path)], capture_output=True, text=True, check=True,
-                               env={**os.environ, "PYTHONPATH": str(Path.cwd())})
+        print(
+            f"wrote {args.rows:,} rows, {size_mb:,.0f} MB, in {time.perf_counter() - started:.1f} s"
+        )
+        child = subprocess.run(
+            [sys.executable, "-m", "bench.ptl_scale", "--load", str(root), str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(Path.cwd())},
+        )
         result = json.loads(child.stdout.strip().splitlines()[-1])
-        print(f"process_file: {result['status']} in {result['seconds']:.1f} s, peak memory "
-              f"{result['peak_mb']:,.0f} MB ({result['message']})")
+        print(
+            f"process_file: {result['status']} in {result['seconds']:.1f} s, peak memory "
+            f"{result['peak_mb']:,.0f} MB ({result['message']})"
+        )
         for line in result["problems"]:
             print("  ", line)
         if result["status"] == "loaded":

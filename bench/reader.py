@@ -32,11 +32,23 @@ def run(run: Run) -> list[Row]:
     table = read[-1].frame
     assert len(table) == rows, f"read {len(table)} rows, wrote {rows}"
     baseline, _ = timed(lambda: pd.read_excel(path, sheet_name="Data", engine="openpyxl"))
-    return [Row(NAME, f"read_table, {rows:,} rows x {len(table.columns)} columns (.xlsx)",
-                ours, baseline=baseline, baseline_label="pandas read_excel, openpyxl (1 run)",
-                target=TARGET, repeats=len(times),
-                notes={"times": times, "rows": rows, "file_mb": path.stat().st_size / 1e6,
-                       "write_or_cache_seconds": write_seconds})]
+    return [
+        Row(
+            NAME,
+            f"read_table, {rows:,} rows x {len(table.columns)} columns (.xlsx)",
+            ours,
+            baseline=baseline,
+            baseline_label="pandas read_excel, openpyxl (1 run)",
+            target=TARGET,
+            repeats=len(times),
+            notes={
+                "times": times,
+                "rows": rows,
+                "file_mb": path.stat().st_size / 1e6,
+                "write_or_cache_seconds": write_seconds,
+            },
+        )
+    ]
 
 
 def workbook(run: Run, rows: int) -> Path:

@@ -14,15 +14,26 @@ from bench.core import Row
 
 def table(rows: list[Row], title: str) -> Table:
     shown = Table(title=title, show_lines=False)
-    for heading, justify in [("benchmark", "left"), ("measure", "left"), ("figure", "right"),
-                             ("baseline", "right"), ("ratio", "right"), ("target", "right"),
-                             ("met", "center")]:
+    for heading, justify in [
+        ("benchmark", "left"),
+        ("measure", "left"),
+        ("figure", "right"),
+        ("baseline", "right"),
+        ("ratio", "right"),
+        ("target", "right"),
+        ("met", "center"),
+    ]:
         shown.add_column(heading, justify=justify, overflow="fold")
     for row in rows:
-        shown.add_row(row.benchmark, row.measure, _amount(row.figure, row.unit, row.repeats),
-                      _baseline(row), _ratio(row), row.target.text() if row.target else "-",
-                      {True: "[green]met[/green]", False: "[red]missed[/red]",
-                       None: "-"}[row.met])
+        shown.add_row(
+            row.benchmark,
+            row.measure,
+            _amount(row.figure, row.unit, row.repeats),
+            _baseline(row),
+            _ratio(row),
+            row.target.text() if row.target else "-",
+            {True: "[green]met[/green]", False: "[red]missed[/red]", None: "-"}[row.met],
+        )
     return shown
 
 
@@ -54,11 +65,23 @@ def _ratio(row: Row) -> str:
     return f"{speedup:.1f}x {better}" if speedup >= 1 else f"{1 / speedup:.1f}x {worse}"
 
 
-def write_json(path: Path, *, machine: dict[str, Any], options: dict[str, Any],
-               rows: list[Row], skipped: dict[str, str], profiles: dict[str, Any],
-               seconds: float) -> None:
-    record = {"machine": machine, "options": options, "total_seconds": round(seconds, 1),
-              "results": [row.as_json() for row in rows], "skipped": skipped}
+def write_json(
+    path: Path,
+    *,
+    machine: dict[str, Any],
+    options: dict[str, Any],
+    rows: list[Row],
+    skipped: dict[str, str],
+    profiles: dict[str, Any],
+    seconds: float,
+) -> None:
+    record = {
+        "machine": machine,
+        "options": options,
+        "total_seconds": round(seconds, 1),
+        "results": [row.as_json() for row in rows],
+        "skipped": skipped,
+    }
     if profiles:
         record["profiles"] = profiles
     path.write_text(json.dumps(record, indent=2, default=str) + "\n")

@@ -23,8 +23,11 @@ from pipeline.lifeline import end_with_parent
 
 NAME = "serve"
 ORG = "RJR"
-TARGET = Target("max_seconds", 5, "the issue's target: a trust's answer within seconds of "
-                "dropping its file, under `cmast serve`")
+TARGET = Target(
+    "max_seconds",
+    5,
+    "the issue's target: a trust's answer within seconds of dropping its file, under `cmast serve`",
+)
 CMAST = str(Path(sys.executable).with_name("cmast"))
 DEADLINE_SECONDS = 300
 _LONG_MONTHS = ("01", "03", "05", "07", "08", "12")
@@ -34,14 +37,22 @@ def run(run: Run) -> list[Row]:
     drops = run.size(5, 3)
     watched = _serve_and_drop(run.folder("serve-watched"), drops, watch=True, interval=60)
     interval = 20 if run.quick else 60
-    scanned = _serve_and_drop(run.folder("serve-scanned"), run.size(3, 2), watch=False,
-                              interval=interval)
+    scanned = _serve_and_drop(
+        run.folder("serve-scanned"), run.size(3, 2), watch=False, interval=interval
+    )
     baseline = statistics.median(scanned)
-    return [Row(NAME, "drop to loaded under cmast serve, inbox watched",
-                statistics.median(watched), baseline=baseline,
-                baseline_label=f"interval scan every {interval} s (CMAST_INBOX_WATCH=off)",
-                target=TARGET, repeats=len(watched),
-                notes={"times": watched, "baseline_times": scanned})]
+    return [
+        Row(
+            NAME,
+            "drop to loaded under cmast serve, inbox watched",
+            statistics.median(watched),
+            baseline=baseline,
+            baseline_label=f"interval scan every {interval} s (CMAST_INBOX_WATCH=off)",
+            target=TARGET,
+            repeats=len(watched),
+            notes={"times": watched, "baseline_times": scanned},
+        )
+    ]
 
 
 def _serve_and_drop(root: Path, drops: int, watch: bool, interval: int) -> list[float]:
@@ -54,16 +65,24 @@ def _serve_and_drop(root: Path, drops: int, watch: bool, interval: int) -> list[
     sites = sites_frame(settings)
     base = sample_uec(ORG, "2023-10", sites[sites["org_code"] == ORG])
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CMAST_"))}
-    env.update(PREFECT_HOME=str(root / "prefect"), CMAST_DATA_DIR=str(settings.data_dir),
-               CMAST_PREFECT_PORT="0", DO_NOT_TRACK="1",
-               PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               CMAST_INBOX_WATCH="on" if watch else "off")
+    env.update(
+        PREFECT_HOME=str(root / "prefect"),
+        CMAST_DATA_DIR=str(settings.data_dir),
+        CMAST_PREFECT_PORT="0",
+        DO_NOT_TRACK="1",
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        CMAST_INBOX_WATCH="on" if watch else "off",
+    )
     log = root / "serve.out"
     with log.open("w") as out:
         # Ends with the bench, however the bench ends.
-        serve = subprocess.Popen([CMAST, "serve", "--interval", str(interval)], env=env,
-                                 stdout=out, stderr=subprocess.STDOUT,
-                                 preexec_fn=end_with_parent)
+        serve = subprocess.Popen(
+            [CMAST, "serve", "--interval", str(interval)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            preexec_fn=end_with_parent,
+        )
     times = []
     try:
         _until(lambda: "Serving:" in log.read_text(), "serve to start", serve, log)
@@ -82,8 +101,14 @@ def _serve_and_drop(root: Path, drops: int, watch: bool, interval: int) -> list[
             os.replace(partial, settings.inbox / ORG / name)
             # Archived under its hash: done when it has left the inbox and one more file is
             # in the archive (or in quarantine, which the median would show).
-            _until(lambda name=name, n=n: not (settings.inbox / ORG / name).exists()
-                   and _taken(settings) > n, f"{name} to be taken", serve, log)
+            _until(
+                lambda name=name, n=n: (
+                    not (settings.inbox / ORG / name).exists() and _taken(settings) > n
+                ),
+                f"{name} to be taken",
+                serve,
+                log,
+            )
             times.append(time.perf_counter() - started)
     finally:
         serve.terminate()
@@ -96,9 +121,12 @@ def _serve_and_drop(root: Path, drops: int, watch: bool, interval: int) -> list[
 
 
 def _taken(settings) -> int:
-    return sum(1 for folder in (settings.archive, settings.quarantine)
-               for path in folder.rglob("*") if path.is_file()
-               and not path.name.endswith(".feedback.xlsx"))
+    return sum(
+        1
+        for folder in (settings.archive, settings.quarantine)
+        for path in folder.rglob("*")
+        if path.is_file() and not path.name.endswith(".feedback.xlsx")
+    )
 
 
 def _until(condition, what: str, serve: subprocess.Popen, log: Path) -> None:

@@ -27,10 +27,15 @@ from pipeline.validation.validate import Context, check_table
 
 NAME = "validation"
 #: A million rows is near a worksheet's limit (1,048,576): the largest return a trust can send.
-PANDERA_TARGET = Target("max_seconds", 5, "pandera is a small part of drop-to-feedback even at "
-                        "a worksheet's row limit")
-CHECK_TARGET = Target("max_seconds", 30, "the largest workbook a trust can send is answered "
-                      "within one inbox scan interval (60 s) with time to spare for reading it")
+PANDERA_TARGET = Target(
+    "max_seconds", 5, "pandera is a small part of drop-to-feedback even at a worksheet's row limit"
+)
+CHECK_TARGET = Target(
+    "max_seconds",
+    30,
+    "the largest workbook a trust can send is answered "
+    "within one inbox scan interval (60 s) with time to spare for reading it",
+)
 
 
 def run(run: Run) -> list[Row]:
@@ -39,8 +44,9 @@ def run(run: Run) -> list[Row]:
     errors = rows // 1000
     valid = uec_frame(rows)
     broken = with_errors(valid, errors)
-    context = Context(org_code=ORG, sites={ORG: frozenset(valid["site_code"])},
-                      today=dt.date(2024, 1, 1))
+    context = Context(
+        org_code=ORG, sites={ORG: frozenset(valid["site_code"])}, today=dt.date(2024, 1, 1)
+    )
     results = []
     for label, frame in (("valid", valid), (f"{errors:,} errors", broken)):
         found: dict[str, int] = {}  # failures each way, from the timed runs themselves
@@ -57,13 +63,23 @@ def run(run: Run) -> list[Row]:
 
         seconds, times = median_time(validate)
         baseline, baseline_times = median_time(query)
-        results.append(Row(
-            NAME, f"pandera validate(lazy=True), {rows:,} rows, {label}", seconds,
-            baseline=baseline, baseline_label="same checks, one DuckDB query",
-            target=PANDERA_TARGET, repeats=len(times),
-            notes={"times": times, "baseline_times": baseline_times,
-                   "pandera_failure_cases": found["pandera"],
-                   "duckdb_failures": found["duckdb"]}))
+        results.append(
+            Row(
+                NAME,
+                f"pandera validate(lazy=True), {rows:,} rows, {label}",
+                seconds,
+                baseline=baseline,
+                baseline_label="same checks, one DuckDB query",
+                target=PANDERA_TARGET,
+                repeats=len(times),
+                notes={
+                    "times": times,
+                    "baseline_times": baseline_times,
+                    "pandera_failure_cases": found["pandera"],
+                    "duckdb_failures": found["duckdb"],
+                },
+            )
+        )
 
         text = as_text(frame)
         table = _raw_table(text)
@@ -71,12 +87,23 @@ def run(run: Run) -> list[Row]:
         check_table(_raw_table(text.head(100)), spec, context)
         seconds, checked = timed(lambda table=table: check_table(table, spec, context))
         baseline, baseline_times = median_time(lambda text=text: query(text, text=True))
-        results.append(Row(
-            NAME, f"check_table (parse + pandera + context), {rows:,} rows, {label}", seconds,
-            baseline=baseline, baseline_label="parse + same checks, one DuckDB query",
-            target=CHECK_TARGET, repeats=1,
-            notes={"problems": len(checked.problems), "valid": checked.valid,
-                   "baseline_times": baseline_times, "duckdb_failures": found["duckdb_text"]}))
+        results.append(
+            Row(
+                NAME,
+                f"check_table (parse + pandera + context), {rows:,} rows, {label}",
+                seconds,
+                baseline=baseline,
+                baseline_label="parse + same checks, one DuckDB query",
+                target=CHECK_TARGET,
+                repeats=1,
+                notes={
+                    "problems": len(checked.problems),
+                    "valid": checked.valid,
+                    "baseline_times": baseline_times,
+                    "duckdb_failures": found["duckdb_text"],
+                },
+            )
+        )
         if run.profile:
             from bench.profiling import profiled
 
@@ -87,5 +114,8 @@ def run(run: Run) -> list[Row]:
 
 def _raw_table(text: pd.DataFrame) -> RawTable:
     """Cells as the reader hands them over, from a Data sheet with the header in row 1."""
-    return RawTable(frame=text, layout=Layout(sheet="Data", header_row=1,
-                                              columns=tuple(text.columns)), file_kind="xlsx")
+    return RawTable(
+        frame=text,
+        layout=Layout(sheet="Data", header_row=1, columns=tuple(text.columns)),
+        file_kind="xlsx",
+    )

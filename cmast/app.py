@@ -32,16 +32,24 @@ from pipeline.config import Settings
 
 # HandledGroup: every error a person can cause or meet (pipeline.errors.CmastError) is turned
 # into its one line and exit code there, for every command.
-app = typer.Typer(help="CMAST metrics: trust returns in, board figures out.",
-                  no_args_is_help=True, add_completion=False, cls=HandledGroup)
+app = typer.Typer(
+    help="CMAST metrics: trust returns in, board figures out.",
+    no_args_is_help=True,
+    add_completion=False,
+    cls=HandledGroup,
+)
 console = Console()
 
 
 @app.callback()
 def main(
-    data_dir: Annotated[Path | None, typer.Option(
-        help="Data root (inbox, archive, quarantine, outputs, warehouse). "
-        "Default: $CMAST_DATA_DIR or data/.")] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Data root (inbox, archive, quarantine, outputs, warehouse). "
+            "Default: $CMAST_DATA_DIR or data/."
+        ),
+    ] = None,
 ) -> None:
     state.use_data_dir(data_dir)
 
@@ -60,8 +68,9 @@ def _run_ingest(current: Settings, quiet: bool) -> list[dict]:
 
 
 @app.command()
-def ingest(quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False
-           ) -> None:
+def ingest(
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
     """Take every file waiting in the inbox: load it, or quarantine it with a feedback workbook.
 
     Exit 0 when every file was taken; 1 when one was refused, failed or is held (or the marts
@@ -74,8 +83,9 @@ def ingest(quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progres
 
 
 @app.command()
-def demo(quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False
-         ) -> None:
+def demo(
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
     """Sample returns for every trust, ingested, then the briefing for the latest month."""
     from pipeline.samples.demo import write_demo_inbox
 
@@ -83,8 +93,9 @@ def demo(quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress 
     current.ensure_dirs()
     with refusals():
         written = write_demo_inbox(current)
-        console.print(f"{len(written)} sample returns new to the ledger written into "
-                      f"{current.inbox}")
+        console.print(
+            f"{len(written)} sample returns new to the ledger written into {current.inbox}"
+        )
         outcomes = _run_ingest(current, quiet)
         report.print_outcomes(console, outcomes, current)
         report.print_loaded_summary(console, current)
@@ -104,9 +115,11 @@ def _load_national_for_demo(current: Settings) -> None:
 
     files = national_demo_files()
     if not files:
-        console.print("No NHS England A&E files beside the project (../shared): every UEC return "
-                      "is invented, and the briefing has no regional or national comparison and "
-                      "nothing to reconcile with.")
+        console.print(
+            "No NHS England A&E files beside the project (../shared): every UEC return "
+            "is invented, and the briefing has no regional or national comparison and "
+            "nothing to reconcile with."
+        )
         return
     from pipeline.warehouse.rebuild import refresh_marts
     from pipeline.warehouse.snapshot import publish_snapshot
@@ -114,11 +127,13 @@ def _load_national_for_demo(current: Settings) -> None:
     outcomes = [load_national_file(path, current) for path in files]
     loaded = sum(o.status in ("loaded", "superseded") for o in outcomes)
     months = ", ".join(sorted({o.period for o in outcomes if o.period}))
-    console.print(f"NHS England A&E publications: {loaded} loaded, "
-                  f"{len(outcomes) - loaded} already there. The UEC returns for {months} agree "
-                  f"with NHS England's figures for each trust (attendances and within 4 hours by "
-                  f"type), except {PLANTED.org_code}'s for {PLANTED.period}, planted to differ; "
-                  "other months are invented.")
+    console.print(
+        f"NHS England A&E publications: {loaded} loaded, "
+        f"{len(outcomes) - loaded} already there. The UEC returns for {months} agree "
+        f"with NHS England's figures for each trust (attendances and within 4 hours by "
+        f"type), except {PLANTED.org_code}'s for {PLANTED.period}, planted to differ; "
+        "other months are invented."
+    )
     if loaded:  # a writer: the marts and the report writers' snapshot follow what it loaded
         refresh_marts(current)
         publish_snapshot(current)
@@ -128,9 +143,14 @@ def _load_national_for_demo(current: Settings) -> None:
 @app.command()
 def validate(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The file to check.")],
-    org: Annotated[str | None, typer.Option(
-        "--org", help="The trust sending it, e.g. REM. Default: the trust the template was "
-        "made for, else the inbox folder the file is in.")] = None,
+    org: Annotated[
+        str | None,
+        typer.Option(
+            "--org",
+            help="The trust sending it, e.g. REM. Default: the trust the template was "
+            "made for, else the inbox folder the file is in.",
+        ),
+    ] = None,
 ) -> None:
     """Check a file as the inbox would, without loading anything. Exit 0 valid, 1 invalid."""
     from pipeline.reference_data import cdc_sites, trust_sites
@@ -147,16 +167,23 @@ def validate(
         if recorded and other and other != recorded:
             raise typer.BadParameter(
                 f"the workbook is the template made for {recorded} (its About sheet), but "
-                f"{label} says {other}. Check which trust's file this is.", param_hint="FILE")
+                f"{label} says {other}. Check which trust's file this is.",
+                param_hint="FILE",
+            )
     chosen = given or recorded or folder
     if chosen is None:
-        raise typer.BadParameter("say which trust sends it: --org (a CSV, or a workbook not "
-                                 "made from a template, does not say).", param_hint="--org")
+        raise typer.BadParameter(
+            "say which trust sends it: --org (a CSV, or a workbook not "
+            "made from a template, does not say).",
+            param_hint="--org",
+        )
     checked = check_file(file, Context(org_code=chosen, sites=sites, cdc_sites=cdc_sites(current)))
     if checked.valid:
-        console.print(f"[green]Valid[/green]: {checked.spec.title} for {checked.period}, "
-                      f"{len(checked.rows):,} rows, template version {checked.template_version}"
-                      f" ({chosen}).")
+        console.print(
+            f"[green]Valid[/green]: {checked.spec.title} for {checked.period}, "
+            f"{len(checked.rows):,} rows, template version {checked.template_version}"
+            f" ({chosen})."
+        )
         raise typer.Exit(0)
     report.print_problems(console, file.name, checked.problems)
     raise typer.Exit(1)

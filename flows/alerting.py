@@ -77,8 +77,13 @@ def send(block_name: str, new: list[Alert], logger) -> None:
         subject, body = alerting.notification(new)
         block.notify(body=body, subject=subject)
     except Exception as error:
-        logger.error("Could not send %d alert(s) through the notification block %r "
-                     "(they are in the alerts file): %s", len(new), block_name, error)
+        logger.error(
+            "Could not send %d alert(s) through the notification block %r "
+            "(they are in the alerts file): %s",
+            len(new),
+            block_name,
+            error,
+        )
 
 
 @task(name="raise-alerts", cache_policy=NO_CACHE)
@@ -94,8 +99,10 @@ def alert_failed_run(flow, flow_run, state) -> None:
     try:
         data_dir = (flow_run.parameters or {}).get("data_dir")
         settings = load_settings(Path(data_dir) if data_dir else None)
-        raise_alerts(settings, [alerting.run_failed(flow.name, flow_run.name,
-                                                    state.message or state.name)],
-                     flow_run_id=flow_run.id)
+        raise_alerts(
+            settings,
+            [alerting.run_failed(flow.name, flow_run.name, state.message or state.name)],
+            flow_run_id=flow_run.id,
+        )
     except Exception as error:  # a hook that raises would hide the run's own failure
         _logger().error("Could not record the failed run as an alert: %s", error)

@@ -42,8 +42,9 @@ def write_briefing_task(data_dir: str, period: str) -> dict:
     written = write_briefing(settings, period)
     if written.pdf_problem:
         # The other forms are written; the run still fails, so the missing PDF raises an alert.
-        raise RuntimeError(f"Board pack for {period} written without its PDF: "
-                           f"{written.pdf_problem}")
+        raise RuntimeError(
+            f"Board pack for {period} written without its PDF: {written.pdf_problem}"
+        )
     return {"folder": str(written.folder), "marts_rebuilt": rebuilt}
 
 
@@ -59,8 +60,11 @@ def monthly_briefing(data_dir: str | None = None, period: str | None = None) -> 
     except ModuleNotFoundError as error:
         if error.name != "pipeline.briefing":
             raise  # the briefing is there but something it needs is not: a real failure
-        logger.warning("No briefing written for %s: this version of cmast-metrics has no "
-                       "briefing module (pipeline.briefing) yet.", period)
+        logger.warning(
+            "No briefing written for %s: this version of cmast-metrics has no "
+            "briefing module (pipeline.briefing) yet.",
+            period,
+        )
         return None
     written = write_briefing_task(str(settings.data_dir), period)
     logger.info("Briefing for %s written to %s", period, written["folder"])

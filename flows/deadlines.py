@@ -21,6 +21,7 @@ def check_submissions(data_dir: str | None = None, today: dt.date | None = None)
     settings = load_settings(Path(data_dir) if data_dir else None)
     missing = alerts.check_deadlines(settings, today)
     new = raise_alerts(settings, missing)
-    get_run_logger().info("%d submission(s) missing past the deadline, %d new alert(s)",
-                          len(missing), len(new))
+    get_run_logger().info(
+        "%d submission(s) missing past the deadline, %d new alert(s)", len(missing), len(new)
+    )
     return len(new)

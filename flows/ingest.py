@@ -45,8 +45,13 @@ def _task_run_name() -> str:
     return f"{path.parent.name}/{path.name}"
 
 
-@task(name="ingest-file", retries=2, retry_delay_seconds=3, cache_policy=NO_CACHE,
-      task_run_name=_task_run_name)
+@task(
+    name="ingest-file",
+    retries=2,
+    retry_delay_seconds=3,
+    cache_policy=NO_CACHE,
+    task_run_name=_task_run_name,
+)
 def ingest_file(path: str, data_dir: str) -> dict:
     """Load or quarantine one file. Retried only for outside causes (a locked warehouse, a full
     disk): a bad file is an answer, not a failure."""
@@ -56,8 +61,12 @@ def ingest_file(path: str, data_dir: str) -> dict:
     return record
 
 
-@flow(name="ingest-inbox", log_prints=False, on_failure=[alert_failed_run],
-      on_crashed=[alert_failed_run])
+@flow(
+    name="ingest-inbox",
+    log_prints=False,
+    on_failure=[alert_failed_run],
+    on_crashed=[alert_failed_run],
+)
 def ingest_inbox(data_dir: str | None = None, show_progress: bool = False):
     """Scan the inbox and take each file in arrival order, one at a time (DuckDB has one writer).
 
@@ -79,38 +88,48 @@ def ingest_inbox(data_dir: str | None = None, show_progress: bool = False):
     # An empty inbox (most scans under `cmast serve`) needs no turn to write.
     with writing(settings) if files else nullcontext():
         # Workers check the files after the one loading (pipeline.prechecks).
-        with checking_ahead(files, settings), \
-                progress_bar(len(files), "Ingesting", enabled=show_progress) as advance:
+        with (
+            checking_ahead(files, settings),
+            progress_bar(len(files), "Ingesting", enabled=show_progress) as advance,
+        ):
             for path in files:
                 state = ingest_file(str(path), str(settings.data_dir), return_state=True)
                 if state.is_completed():
                     outcome = state.result()
                 else:
-                    outcome = {"file_name": path.name, "org_code": path.parent.name,
-                               "status": "failed",
-                               "message": f"Left in the inbox: {state.message}"}
-                    logger.error("%s/%s failed: %s", path.parent.name, path.name,
-                                 state.message)
-                logger.info("%s/%s: %s", outcome["org_code"], outcome["file_name"],
-                            outcome["status"])
+                    outcome = {
+                        "file_name": path.name,
+                        "org_code": path.parent.name,
+                        "status": "failed",
+                        "message": f"Left in the inbox: {state.message}",
+                    }
+                    logger.error("%s/%s failed: %s", path.parent.name, path.name, state.message)
+                logger.info(
+                    "%s/%s: %s", outcome["org_code"], outcome["file_name"], outcome["status"]
+                )
                 outcomes.append(outcome)
                 advance()
         if any(o["status"] == "loaded" for o in outcomes):
-            replaced = run_summary.superseded(
-                settings, [o.get("submission_id") for o in outcomes])
+            replaced = run_summary.superseded(settings, [o.get("submission_id") for o in outcomes])
         if any(o["status"] in _CHANGED_LEDGER for o in outcomes):
             run = get_run_context().flow_run.name
             if any(o["status"] in _LOADED_ROWS for o in outcomes):
                 # The figures are built here, by the writer, so reads never need to write.
                 marts = refresh_marts_task(str(settings.data_dir), return_state=True)
                 if not marts.is_completed():
-                    found.append(alerts.run_failed("ingest-inbox", run,
-                                                   f"marts not rebuilt: {marts.message}"))
+                    found.append(
+                        alerts.run_failed(
+                            "ingest-inbox", run, f"marts not rebuilt: {marts.message}"
+                        )
+                    )
                     unfinished.append(_run_step("marts", marts.message))
             state = publish_snapshot_task(str(settings.data_dir), return_state=True)
             if not state.is_completed():  # the files are loaded: a stale snapshot is an alert
-                found.append(alerts.run_failed(
-                    "ingest-inbox", run, f"snapshot not published: {state.message}"))
+                found.append(
+                    alerts.run_failed(
+                        "ingest-inbox", run, f"snapshot not published: {state.message}"
+                    )
+                )
                 unfinished.append(_run_step("snapshot", state.message))
     found = alerts.from_outcomes(outcomes) + alerts.from_waiting(waiting) + found
     if found:
@@ -125,8 +144,9 @@ def _publish(outcomes: list[dict], replaced: dict[int, list[str]], data_dir: Pat
     rows = run_summary.table(outcomes, replaced, data_dir)
     headline = run_summary.headline(outcomes)
     create_table_artifact(rows, key="inbox-outcomes", description=headline)
-    create_markdown_artifact(run_summary.markdown(outcomes, rows), key="inbox-summary",
-                             description=headline)
+    create_markdown_artifact(
+        run_summary.markdown(outcomes, rows), key="inbox-summary", description=headline
+    )
     flow_run = get_run_context().flow_run
     extra = [t for t in run_summary.tags(outcomes) if t not in flow_run.tags]
     if extra:
@@ -138,8 +158,13 @@ def _publish(outcomes: list[dict], replaced: dict[int, list[str]], data_dir: Pat
 def _run_step(step: str, message: str) -> dict:
     """A step of the run after the files (marts, snapshot) that failed, as an outcome line: the
     command's exit code and summary must show it, not only the alerts file."""
-    return {"file_name": f"({step})", "org_code": "-", "status": "failed",
-            "message": f"The {step} step failed: {message}", "step": step}
+    return {
+        "file_name": f"({step})",
+        "org_code": "-",
+        "status": "failed",
+        "message": f"The {step} step failed: {message}",
+        "step": step,
+    }
 
 
 @task(name="refresh-marts", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)

@@ -70,24 +70,37 @@ def deployments(settings: Settings) -> list[RunnerDeployment]:
     # A run started (say, from the UI) while another is taking the inbox would find nothing the
     # first does not take: drop it rather than queue it.
     one_scan_at_a_time = ConcurrencyLimitConfig(
-        limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW)
+        limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
+    )
     # By module path, not file path: served runs then load the flows from the installed
     # package, wherever `cmast serve` was started from.
     common = {"parameters": parameters, "entrypoint_type": EntrypointType.MODULE_PATH}
     return [
         ingest_inbox.to_deployment(
-            INBOX_DEPLOYMENT, concurrency_limit=one_scan_at_a_time,
+            INBOX_DEPLOYMENT,
+            concurrency_limit=one_scan_at_a_time,
             description="Takes every file waiting in the inbox: loaded, or quarantined with "
-            "feedback. Started by the inbox watch when files arrive.", **common),
+            "feedback. Started by the inbox watch when files arrive.",
+            **common,
+        ),
         rebuild_marts.to_deployment(
-            "nightly", schedule=Cron(settings.marts_cron, timezone=TIMEZONE),
-            description="Rebuilds the marts and publishes the snapshot.", **common),
+            "nightly",
+            schedule=Cron(settings.marts_cron, timezone=TIMEZONE),
+            description="Rebuilds the marts and publishes the snapshot.",
+            **common,
+        ),
         monthly_briefing.to_deployment(
-            "monthly", schedule=Cron(settings.briefing_cron, timezone=TIMEZONE),
-            description="Writes the previous month's briefing.", **common),
+            "monthly",
+            schedule=Cron(settings.briefing_cron, timezone=TIMEZONE),
+            description="Writes the previous month's briefing.",
+            **common,
+        ),
         check_submissions.to_deployment(
-            "daily", schedule=Cron(DEADLINE_CHECK_CRON, timezone=TIMEZONE),
-            description="Alerts for monthly returns missing past their deadline.", **common),
+            "daily",
+            schedule=Cron(DEADLINE_CHECK_CRON, timezone=TIMEZONE),
+            description="Alerts for monthly returns missing past their deadline.",
+            **common,
+        ),
     ]
 
 
@@ -124,8 +137,9 @@ class _Runner(Runner):
             self.on_sigterm()
 
 
-async def _serve_until_stopped(settings: Settings, served: list[RunnerDeployment],
-                               safety_seconds: float) -> None:
+async def _serve_until_stopped(
+    settings: Settings, served: list[RunnerDeployment], safety_seconds: float
+) -> None:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     parent = os.getppid()
@@ -140,16 +154,22 @@ async def _serve_until_stopped(settings: Settings, served: list[RunnerDeployment
     watch_parent(request_stop)
     # Runs due within the prefetch have their process started ahead (see _start_after): it
     # must cover the settling time.
-    runner = _Runner(name="cmast-serve", pause_on_shutdown=True,
-                     query_seconds=RUNNER_POLL_SECONDS,
-                     prefetch_seconds=max(10.0, settings.settle_seconds + 5))
+    runner = _Runner(
+        name="cmast-serve",
+        pause_on_shutdown=True,
+        query_seconds=RUNNER_POLL_SECONDS,
+        prefetch_seconds=max(10.0, settings.settle_seconds + 5),
+    )
     runner.on_sigterm = request_stop
     ids = [await runner.add_deployment(deployment) for deployment in served]
     release_stale_slots(ids)
     watching = threading.Event()
-    watcher = threading.Thread(target=watch_inbox, args=(settings, ids[0], safety_seconds,
-                                                         watching), name="inbox-watch",
-                               daemon=True)
+    watcher = threading.Thread(
+        target=watch_inbox,
+        args=(settings, ids[0], safety_seconds, watching),
+        name="inbox-watch",
+        daemon=True,
+    )
     async with asyncio.TaskGroup() as group:
         starting = group.create_task(runner.start())
         watcher.start()
@@ -164,8 +184,9 @@ async def _serve_until_stopped(settings: Settings, served: list[RunnerDeployment
             starting.cancel()
 
 
-def watch_inbox(settings: Settings, deployment_id: UUID, safety_seconds: float,
-                stop: threading.Event) -> None:
+def watch_inbox(
+    settings: Settings, deployment_id: UUID, safety_seconds: float, stop: threading.Event
+) -> None:
     """Start an inbox run as soon as files have settled, one run at a time, until ``stop``.
 
     While a run is taking the inbox, files that arrive wait for it to end: it took its list
@@ -173,11 +194,15 @@ def watch_inbox(settings: Settings, deployment_id: UUID, safety_seconds: float,
     """
     # CMAST_INBOX_WATCH=off: only the interval looks, as `cmast serve` once scanned (to
     # compare; see bench/serve_inbox.py).
-    watch = InboxWatch(settings, safety_seconds,
-                       watch=os.environ.get("CMAST_INBOX_WATCH", "on") != "off")
+    watch = InboxWatch(
+        settings, safety_seconds, watch=os.environ.get("CMAST_INBOX_WATCH", "on") != "off"
+    )
     if watch.watching and not watch.notified:
-        _log.warning("No change notification for %s: looking every %g s instead",
-                     settings.inbox, POLL_SECONDS)
+        _log.warning(
+            "No change notification for %s: looking every %g s instead",
+            settings.inbox,
+            POLL_SECONDS,
+        )
     active: UUID | None = None
     try:
         with get_client(sync_client=True) as client:
@@ -190,11 +215,12 @@ def watch_inbox(settings: Settings, deployment_id: UUID, safety_seconds: float,
                         if files:
                             watch.offer(files)
                             run = client.create_flow_run_from_deployment(
-                                deployment_id, tags=["inbox-watch"],
-                                state=Scheduled(scheduled_time=_start_after(settles_in)))
+                                deployment_id,
+                                tags=["inbox-watch"],
+                                state=Scheduled(scheduled_time=_start_after(settles_in)),
+                            )
                             active = run.id
-                            _log.info("%d file(s) arrived: started run %s", len(files),
-                                      run.name)
+                            _log.info("%d file(s) arrived: started run %s", len(files), run.name)
                 except Exception as error:  # noqa: BLE001  the server busy or restarting
                     if stop.is_set():
                         return
@@ -237,8 +263,12 @@ def main() -> None:
     from pipeline.config import load_settings
 
     parser = argparse.ArgumentParser(description="Serve the cmast deployments until SIGTERM.")
-    parser.add_argument("--interval", type=float, required=True,
-                        help="Seconds between the inbox watch's full looks (its safety net).")
+    parser.add_argument(
+        "--interval",
+        type=float,
+        required=True,
+        help="Seconds between the inbox watch's full looks (its safety net).",
+    )
     serve_deployments(load_settings(), parser.parse_args().interval)
 
 

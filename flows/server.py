@@ -108,25 +108,42 @@ class PrefectServer:
             raise ServerError(
                 f"Port {self.port} on {HOST} is already in use (another Prefect server?). To "
                 f"use that server set PREFECT_API_URL={self.api_url}; or pick another port with "
-                "--port or CMAST_PREFECT_PORT (0 = any free port).")
+                "--port or CMAST_PREFECT_PORT (0 = any free port)."
+            )
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         prefect = Path(sys.executable).with_name("prefect")
-        command = [str(prefect) if prefect.exists() else "prefect", "server", "start",
-                   "--host", HOST, "--port", str(self.port)]
+        command = [
+            str(prefect) if prefect.exists() else "prefect",
+            "server",
+            "start",
+            "--host",
+            HOST,
+            "--port",
+            str(self.port),
+        ]
         with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, start_new_session=True,
-                                            preexec_fn=end_with_parent,
-                                            env={**os.environ, "PREFECT_API_URL": self.api_url})
+            self.process = subprocess.Popen(
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                preexec_fn=end_with_parent,
+                env={**os.environ, "PREFECT_API_URL": self.api_url},
+            )
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while not healthy(self.api_url):
             if self.process.poll() is not None:
-                raise ServerError(f"The Prefect server stopped while starting (exit code "
-                                  f"{self.process.returncode}); its log: {self.log_path}")
+                raise ServerError(
+                    f"The Prefect server stopped while starting (exit code "
+                    f"{self.process.returncode}); its log: {self.log_path}"
+                )
             if time.monotonic() > deadline:
                 self.stop()
-                raise ServerError(f"The Prefect server did not answer within "
-                                  f"{START_TIMEOUT_SECONDS} s; its log: {self.log_path}")
+                raise ServerError(
+                    f"The Prefect server did not answer within "
+                    f"{START_TIMEOUT_SECONDS} s; its log: {self.log_path}"
+                )
             time.sleep(0.25)
         address_file().write_text(self.api_url + "\n")
 
@@ -169,4 +186,5 @@ def start_temporary_server_and_say_so() -> None:
         f"No `cmast serve` running: Prefect's temporary server took "
         f"{time.monotonic() - started:.1f} s to start. To skip this on every command, keep "
         "`cmast serve` running (commands use its server) or set PREFECT_API_URL to a Prefect "
-        "server (see docs/operations.md).\n")
+        "server (see docs/operations.md).\n"
+    )

@@ -19,7 +19,13 @@ def publish_snapshot_task(data_dir: str) -> dict:
     settings = load_settings(Path(data_dir))
     with writer_slot(settings):
         published = publish_snapshot(settings)
-    get_run_logger().info("Snapshot published: %d submissions, %d relations as Parquet",
-                          published.submissions, len(published.relations))
-    return {"path": str(published.path), "submissions": published.submissions,
-            "relations": published.relations}
+    get_run_logger().info(
+        "Snapshot published: %d submissions, %d relations as Parquet",
+        published.submissions,
+        len(published.relations),
+    )
+    return {
+        "path": str(published.path),
+        "submissions": published.submissions,
+        "relations": published.relations,
+    }

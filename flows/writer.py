@@ -46,7 +46,8 @@ def release_stale_slots(deployment_ids: Iterable[UUID]) -> None:
             # A deployment without a run limit has no slots to free.
             with suppress(ObjectNotFound):
                 client.update_global_concurrency_limit(
-                    name, GlobalConcurrencyLimitUpdate(active_slots=0))
+                    name, GlobalConcurrencyLimitUpdate(active_slots=0)
+                )
 
 
 #: How long to wait for the slot once any stale holder is cleared: only the round trips.
@@ -76,8 +77,7 @@ def writer_slot(settings: Settings) -> Iterator[None]:
             yield
             return
         _free_stale_slot()
-        held.enter_context(concurrency(WRITER_LIMIT, occupy=1,
-                                       timeout_seconds=_SLOT_WAIT_SECONDS))
+        held.enter_context(concurrency(WRITER_LIMIT, occupy=1, timeout_seconds=_SLOT_WAIT_SECONDS))
         yield
 
 
@@ -87,10 +87,12 @@ def _free_stale_slot() -> None:
     with get_client(sync_client=True) as client:
         limit = client.read_global_concurrency_limit_by_name(WRITER_LIMIT)
         if limit.active_slots:
-            get_run_logger().warning("The Prefect slot %r was held by a process that has "
-                                     "stopped: freed.", WRITER_LIMIT)
+            get_run_logger().warning(
+                "The Prefect slot %r was held by a process that has stopped: freed.", WRITER_LIMIT
+            )
             client.update_global_concurrency_limit(
-                WRITER_LIMIT, GlobalConcurrencyLimitUpdate(active_slots=0))
+                WRITER_LIMIT, GlobalConcurrencyLimitUpdate(active_slots=0)
+            )
 
 
 _ensured: list[bool] = []  # once per process

@@ -38,8 +38,13 @@ import pandas as pd
 from pipeline.config import Settings
 
 QUARANTINED, FILE_FAILED, RUN_FAILED, SUBMISSION_MISSING, RECONCILIATION_DIFFERS, FILE_HELD = (
-    "quarantined", "file_failed", "run_failed", "submission_missing", "reconciliation_differs",
-    "file_held")
+    "quarantined",
+    "file_failed",
+    "run_failed",
+    "submission_missing",
+    "reconciliation_differs",
+    "file_held",
+)
 #: The ICB has an inbox too, but sends only its own finance return (pipeline/returns/finance.py)
 #: and its programme teams' return (pipeline/returns/programme.py) of the monthly ones; every
 #: CMAST trust sends every monthly return but the programme return, whose rows of its own a
@@ -67,8 +72,15 @@ class Alert:
 
     @property
     def key(self) -> tuple:
-        return (self.kind, self.org_code, self.return_type, self.period, self.file, self.run,
-                self.measure)
+        return (
+            self.kind,
+            self.org_code,
+            self.return_type,
+            self.period,
+            self.file,
+            self.run,
+            self.measure,
+        )
 
     def line(self) -> str:
         about = " ".join(x for x in (self.org_code, self.return_type, self.period) if x)
@@ -80,8 +92,9 @@ def alerts_path(settings: Settings) -> Path:
     return settings.outputs / "alerts" / "alerts.jsonl"
 
 
-def record(settings: Settings, alerts: Iterable[Alert], now: dt.datetime | None = None
-           ) -> list[Alert]:
+def record(
+    settings: Settings, alerts: Iterable[Alert], now: dt.datetime | None = None
+) -> list[Alert]:
     """Append the alerts not recorded before; return those new ones (to log and send)."""
     alerts = list(dict.fromkeys(alerts))  # the same alert twice in one call counts once
     if not alerts:
@@ -111,14 +124,19 @@ def recorded(settings: Settings) -> list[dict]:
 
 
 def _key(record: dict) -> tuple:
-    return tuple(record.get(k) for k in ("kind", "org_code", "return_type", "period", "file",
-                                         "run", "measure"))
+    return tuple(
+        record.get(k)
+        for k in ("kind", "org_code", "return_type", "period", "file", "run", "measure")
+    )
 
 
 def notification(alerts: list[Alert]) -> tuple[str, str]:
     """Subject and body of one message about several new alerts."""
-    subject = (f"CMAST metrics: {alerts[0].line()}" if len(alerts) == 1
-               else f"CMAST metrics: {len(alerts)} new alerts")
+    subject = (
+        f"CMAST metrics: {alerts[0].line()}"
+        if len(alerts) == 1
+        else f"CMAST metrics: {len(alerts)} new alerts"
+    )
     return subject[:200], "\n".join(alert.line() for alert in alerts)
 
 
@@ -129,31 +147,49 @@ def from_outcomes(outcomes: list[dict]) -> list[Alert]:
         if outcome["status"] == "rejected":
             problems = outcome.get("problems") or []
             detail = f" First: {problems[0]}" if problems else ""
-            alerts.append(Alert(
-                kind=QUARANTINED, org_code=outcome["org_code"],
-                return_type=outcome.get("return_type"), period=outcome.get("period"),
-                file=outcome.get("path"),
-                message=f"{outcome['file_name']} was quarantined: {outcome['message']}{detail} "
-                f"Feedback for the trust: {outcome.get('feedback_path')}"))
+            alerts.append(
+                Alert(
+                    kind=QUARANTINED,
+                    org_code=outcome["org_code"],
+                    return_type=outcome.get("return_type"),
+                    period=outcome.get("period"),
+                    file=outcome.get("path"),
+                    message=f"{outcome['file_name']} was quarantined: {outcome['message']}{detail} "
+                    f"Feedback for the trust: {outcome.get('feedback_path')}",
+                )
+            )
         elif outcome["status"] == "failed":
-            alerts.append(Alert(
-                kind=FILE_FAILED, org_code=outcome["org_code"],
-                file=f"inbox/{outcome['org_code']}/{outcome['file_name']}",
-                message=f"{outcome['file_name']} could not be processed and waits in the inbox: "
-                f"{outcome['message']}"))
+            alerts.append(
+                Alert(
+                    kind=FILE_FAILED,
+                    org_code=outcome["org_code"],
+                    file=f"inbox/{outcome['org_code']}/{outcome['file_name']}",
+                    message=f"{outcome['file_name']} could not be processed and waits in the "
+                    "inbox: "
+                    f"{outcome['message']}",
+                )
+            )
     return alerts
 
 
 def from_waiting(waiting: list[dict]) -> list[Alert]:
     """Alerts for the files a scan could not take and that need someone to act (``held``)."""
-    return [Alert(kind=FILE_HELD, org_code=None if w["org_code"] == "-" else w["org_code"],
-                  file=w.get("path"), message=f"{w['file_name']}: {w['message']}")
-            for w in waiting if w["status"] == "held"]
+    return [
+        Alert(
+            kind=FILE_HELD,
+            org_code=None if w["org_code"] == "-" else w["org_code"],
+            file=w.get("path"),
+            message=f"{w['file_name']}: {w['message']}",
+        )
+        for w in waiting
+        if w["status"] == "held"
+    ]
 
 
 def run_failed(flow_name: str, run_name: str, message: str) -> Alert:
-    return Alert(kind=RUN_FAILED, run=run_name,
-                 message=f"The {flow_name} run {run_name} failed: {message}")
+    return Alert(
+        kind=RUN_FAILED, run=run_name, message=f"The {flow_name} run {run_name} failed: {message}"
+    )
 
 
 def deadline(period: str, deadline_day: int) -> dt.date:
@@ -171,9 +207,13 @@ def overdue_period(today: dt.date, deadline_day: int) -> str:
     return str(period)
 
 
-def missing_submissions(ledger: pd.DataFrame, trusts: Iterable[str],
-                        return_types: dict[str, str], period: str, deadline_day: int
-                        ) -> list[Alert]:
+def missing_submissions(
+    ledger: pd.DataFrame,
+    trusts: Iterable[str],
+    return_types: dict[str, str],
+    period: str,
+    deadline_day: int,
+) -> list[Alert]:
     """One alert per trust and monthly return with no loaded submission for ``period`` (and
     for the ICB's own finance return).
 
@@ -186,14 +226,22 @@ def missing_submissions(ledger: pd.DataFrame, trusts: Iterable[str],
     alerts = []
     for org in sorted(set(trusts) | {ICB_CODE}):
         for return_type, title in sorted(return_types.items()):
-            expected = (return_type in ICB_RETURNS if org == ICB_CODE
-                        else return_type not in NOT_EXPECTED_OF_TRUSTS)
+            expected = (
+                return_type in ICB_RETURNS
+                if org == ICB_CODE
+                else return_type not in NOT_EXPECTED_OF_TRUSTS
+            )
             if expected and (org, return_type) not in have:
-                alerts.append(Alert(
-                    kind=SUBMISSION_MISSING, org_code=org, return_type=return_type,
-                    period=period,
-                    message=f"No {title} return for {period} loaded by its deadline, "
-                    f"{due:%-d %B %Y}"))
+                alerts.append(
+                    Alert(
+                        kind=SUBMISSION_MISSING,
+                        org_code=org,
+                        return_type=return_type,
+                        period=period,
+                        message=f"No {title} return for {period} loaded by its deadline, "
+                        f"{due:%-d %B %Y}",
+                    )
+                )
     return alerts
 
 
@@ -205,8 +253,9 @@ def check_deadlines(settings: Settings, today: dt.date | None = None) -> list[Al
     from pipeline.warehouse.reading import reading
 
     period = overdue_period(today or dt.date.today(), settings.submission_deadline_day)
-    monthly = {spec.return_type: spec.title for spec in all_returns()
-               if spec.frequency == "monthly"}
+    monthly = {
+        spec.return_type: spec.title for spec in all_returns() if spec.frequency == "monthly"
+    }
     from pipeline.warehouse.connection import received_before
 
     if not settings.warehouse_path.exists() and not received_before(settings):
@@ -214,5 +263,6 @@ def check_deadlines(settings: Settings, today: dt.date | None = None) -> list[Al
     else:
         with reading(settings) as conn:
             frame = ledger.submissions(conn)
-    return missing_submissions(frame, cmast_trusts(settings), monthly, period,
-                               settings.submission_deadline_day)
+    return missing_submissions(
+        frame, cmast_trusts(settings), monthly, period, settings.submission_deadline_day
+    )

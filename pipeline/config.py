@@ -46,7 +46,8 @@ class Settings:
     #: percent of the published value, by measure, dataset or '*' (see
     #: pipeline.settings_registry.parse_tolerances)
     reconcile_tolerances: dict[str, float] = field(
-        default_factory=lambda: dict(DEFAULT_RECONCILE_TOLERANCES))
+        default_factory=lambda: dict(DEFAULT_RECONCILE_TOLERANCES)
+    )
     report_author: str = "CMAST Performance and Analytics Team"
     report_contact: str = ""
     check_memory_mb: int = 2048
@@ -70,8 +71,13 @@ class Settings:
         return self.data_dir / "outputs"
 
     def ensure_dirs(self) -> None:
-        for folder in (self.inbox, self.archive, self.quarantine, self.outputs,
-                       self.warehouse_path.parent):
+        for folder in (
+            self.inbox,
+            self.archive,
+            self.quarantine,
+            self.outputs,
+            self.warehouse_path.parent,
+        ):
             folder.mkdir(parents=True, exist_ok=True)
 
     def relative(self, path: Path) -> str:
@@ -86,17 +92,20 @@ class Settings:
         return path if path.is_absolute() else self.data_dir / path
 
 
-def load_settings(data_dir: Path | None = None, environ: Mapping[str, str] | None = None
-                  ) -> Settings:
+def load_settings(
+    data_dir: Path | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
     """Settings from the environment, with ``data_dir`` (if given) taking precedence.
 
     Raises :class:`pipeline.errors.SettingInvalid` for a variable whose text cannot be read."""
-    return Settings(**{each.setting.field: each.value
-                       for each in settings_in_force(data_dir, environ)})
+    return Settings(
+        **{each.setting.field: each.value for each in settings_in_force(data_dir, environ)}
+    )
 
 
-def settings_in_force(data_dir: Path | None = None, environ: Mapping[str, str] | None = None
-                      ) -> list[InForce]:
+def settings_in_force(
+    data_dir: Path | None = None, environ: Mapping[str, str] | None = None
+) -> list[InForce]:
     """Each setting with its value and where it came from (``cmast settings``)."""
     return in_force(PROJECT_ROOT, os.environ if environ is None else environ, data_dir)
 

@@ -53,12 +53,12 @@ def stage(source: Path, destination: Path) -> Path:
             f"Could not store {source.parent.name}/{source.name} in {destination.parent}: "
             f"{error.strerror or error}. Nothing was recorded or loaded; the file stays in the "
             "inbox and is taken at the next run once there is room (or the folder is "
-            "writable).") from error
+            "writable)."
+        ) from error
     return staged
 
 
-def place(source: Path, destination: Path,
-          on_placed: Callable[[], None] | None = None) -> None:
+def place(source: Path, destination: Path, on_placed: Callable[[], None] | None = None) -> None:
     """Give the staged copy its final name, then remove ``source`` from the inbox.
 
     Works whatever an interruption left: a destination already there (same content, as names

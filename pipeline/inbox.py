@@ -44,8 +44,12 @@ WAITING, HELD = "waiting", "held"
 def is_not_a_return(name: str) -> bool:
     """Hidden files, OS metadata, alternate-stream copies (``x.xlsx:Zone.Identifier``, as a
     download copied from Windows leaves them) and Office's owner files (``~$x.xlsx``)."""
-    return (name.startswith((".", "~$")) or name.lower() in NOT_RETURNS
-            or ":" in name or name.lower().endswith(".zone.identifier"))
+    return (
+        name.startswith((".", "~$"))
+        or name.lower() in NOT_RETURNS
+        or ":" in name
+        or name.lower().endswith(".zone.identifier")
+    )
 
 
 def owner_file_beside(path: Path) -> Path | None:
@@ -109,17 +113,30 @@ def not_taken(settings: Settings, now: float | None = None) -> list[dict]:
         owner = owner_file_beside(path)
         if mtime - now > FUTURE_TOLERANCE_SECONDS:
             stamp = dt.datetime.fromtimestamp(mtime).strftime("%d %B %Y %H:%M")
-            found.append(_not_taken(
-                org, path, HELD, settings,
-                f"Not taken: its modification time ({stamp}) is in the future, so its order "
-                "against other files cannot be known (the sending computer's clock is ahead?). "
-                "Correct that clock and save the file again, or set its time to now "
-                f"(touch it); it is taken by itself once {stamp} has passed."))
+            found.append(
+                _not_taken(
+                    org,
+                    path,
+                    HELD,
+                    settings,
+                    f"Not taken: its modification time ({stamp}) is in the future, so its order "
+                    "against other files cannot be known (the sending computer's clock is ahead?). "
+                    "Correct that clock and save the file again, or set its time to now "
+                    f"(touch it); it is taken by itself once {stamp} has passed.",
+                )
+            )
         elif owner is not None and now - mtime >= settings.settle_seconds:
-            found.append(_not_taken(
-                org, path, WAITING, settings,
-                f"Waiting: the workbook is open in Excel ({owner.name} is beside it), so it may "
-                "be half saved. It is taken once it is closed."))
+            found.append(
+                _not_taken(
+                    org,
+                    path,
+                    WAITING,
+                    settings,
+                    f"Waiting: the workbook is open in Excel ({owner.name} is beside it), so it "
+                    "may "
+                    "be half saved. It is taken once it is closed.",
+                )
+            )
     if settings.inbox.exists():
         for path in sorted(settings.inbox.rglob("*")):
             if any(is_not_a_return(part) for part in path.relative_to(settings.inbox).parts):
@@ -131,20 +148,29 @@ def not_taken(settings: Settings, now: float | None = None) -> list[dict]:
                 continue
             where = path.relative_to(settings.inbox).as_posix()
             if depth == 1:
-                message = (f"Not taken: inbox/{where} is not in a trust's folder. Move it into "
-                           "the folder of the trust that sent it, inbox/<ORG>/.")
+                message = (
+                    f"Not taken: inbox/{where} is not in a trust's folder. Move it into "
+                    "the folder of the trust that sent it, inbox/<ORG>/."
+                )
                 org = "-"
             else:
                 org = path.relative_to(settings.inbox).parts[0]
-                message = (f"Not taken: inbox/{where} is in a sub-folder of inbox/{org}/, "
-                           f"where files are not looked for. Move it up into inbox/{org}/.")
+                message = (
+                    f"Not taken: inbox/{where} is in a sub-folder of inbox/{org}/, "
+                    f"where files are not looked for. Move it up into inbox/{org}/."
+                )
             found.append(_not_taken(org, path, HELD, settings, message))
     return found
 
 
 def _not_taken(org: str, path: Path, status: str, settings: Settings, message: str) -> dict:
-    return {"file_name": path.name, "org_code": org, "status": status, "message": message,
-            "path": settings.relative(path)}
+    return {
+        "file_name": path.name,
+        "org_code": org,
+        "status": status,
+        "message": message,
+        "path": settings.relative(path),
+    }
 
 
 def sha256_of(path: Path) -> str:
@@ -185,25 +211,44 @@ def check_waiting_file(path: Path, settings: Settings, org: str, today: dt.date)
     use_reference_dir(settings.reference_dir)  # what the schemas check codes against
     trusts = cmast_trusts(settings)
     if org not in trusts:
-        return Checked(problems=[Problem(
-            rule=f"inbox/{org}/ is not the inbox of a CMAST trust",
-            hint=f"Drop files in your own trust's folder: one of {', '.join(sorted(trusts))}.")])
+        return Checked(
+            problems=[
+                Problem(
+                    rule=f"inbox/{org}/ is not the inbox of a CMAST trust",
+                    hint="Drop files in your own trust's folder: one of "
+                    f"{', '.join(sorted(trusts))}.",
+                )
+            ]
+        )
     size_mb = path.stat().st_size / 1_000_000
     if size_mb > settings.max_file_mb:
-        return Checked(problems=[Problem(
-            rule=f"The file is {size_mb:,.1f} MB, over the {settings.max_file_mb:g} MB limit "
-            "(CMAST_MAX_FILE_MB)",
-            hint="Check it is the right file; a monthly return is well under this size.")])
+        return Checked(
+            problems=[
+                Problem(
+                    rule=f"The file is {size_mb:,.1f} MB, over the {settings.max_file_mb:g} MB "
+                    "limit "
+                    "(CMAST_MAX_FILE_MB)",
+                    hint="Check it is the right file; a monthly return is well under this size.",
+                )
+            ]
+        )
     needed = size_mb * CHECK_MB_PER_FILE_MB
     if needed > settings.check_memory_mb and bulk_spec(path) is None:
-        return Checked(problems=[Problem(
-            rule=f"The file is {size_mb:,.1f} MB: checking it row by row would take about "
-            f"{needed:,.0f} MB of memory, over the {settings.check_memory_mb:,} MB allowed "
-            "(CMAST_CHECK_MEMORY_MB)",
-            hint="Check it is the right file: a monthly return is well under 1 MB. Send one "
-            "month per file.")])
-    context = Context(org_code=org, sites=trust_sites(settings),
-                      cdc_sites=cdc_sites(settings), today=today)
+        return Checked(
+            problems=[
+                Problem(
+                    rule=f"The file is {size_mb:,.1f} MB: checking it row by row would take about "
+                    f"{needed:,.0f} MB of memory, over the {settings.check_memory_mb:,} MB allowed "
+                    "(CMAST_CHECK_MEMORY_MB)",
+                    hint="Check it is the right file: a monthly return is well under 1 MB. Send "
+                    "one "
+                    "month per file.",
+                )
+            ]
+        )
+    context = Context(
+        org_code=org, sites=trust_sites(settings), cdc_sites=cdc_sites(settings), today=today
+    )
     try:
         return check_file(path, context)
     except OSError:
@@ -212,8 +257,14 @@ def check_waiting_file(path: Path, settings: Settings, org: str, today: dt.date)
         # A file the checks cannot cope with is a fault of the pipeline, but the trust still
         # needs an answer and the other files must go on: quarantined, with the trace logged.
         _log.exception("Checking %s/%s failed", org, path.name)
-        return Checked(problems=[Problem(
-            rule=f"The file could not be checked ({type(error).__name__}): a fault in the "
-            "pipeline, not necessarily in the file",
-            hint="The CMAST data team can see what went wrong; send the file again once they "
-            "say it is fixed, or send it as CSV in the meantime.")])
+        return Checked(
+            problems=[
+                Problem(
+                    rule=f"The file could not be checked ({type(error).__name__}): a fault in the "
+                    "pipeline, not necessarily in the file",
+                    hint="The CMAST data team can see what went wrong; send the file again once "
+                    "they "
+                    "say it is fixed, or send it as CSV in the meantime.",
+                )
+            ]
+        )

@@ -115,29 +115,47 @@ def process_file(
     try:
         with writer_lock(settings):
             if outside_inbox(path, settings):
-                return Outcome(file_name=path.name, org_code=org, status=REJECTED,
-                               message="Not read: its folder is a link to somewhere outside "
-                               "the inbox. Drop files into the inbox folder itself.")
+                return Outcome(
+                    file_name=path.name,
+                    org_code=org,
+                    status=REJECTED,
+                    message="Not read: its folder is a link to somewhere outside "
+                    "the inbox. Drop files into the inbox folder itself.",
+                )
             if path.is_symlink():
                 return _refuse_link(path, settings, org)
             try:
                 sha = sha256_of(path)
                 received_at = dt.datetime.fromtimestamp(path.stat().st_mtime)
             except FileNotFoundError:
-                return Outcome(file_name=path.name, org_code=org, status=TAKEN,
-                               message="Taken by another run before this one reached it")
+                return Outcome(
+                    file_name=path.name,
+                    org_code=org,
+                    status=TAKEN,
+                    message="Taken by another run before this one reached it",
+                )
             return _process(path, settings, org, sha, received_at, today, before_commit)
     finally:
         prechecks.done_with(path)
         _faults.reset(token)
 
 
-def _process(path: Path, settings: Settings, org: str, sha: str, received_at: dt.datetime,
-             today: dt.date | None, before_commit: Callable[[], None] | None) -> Outcome:
+def _process(
+    path: Path,
+    settings: Settings,
+    org: str,
+    sha: str,
+    received_at: dt.datetime,
+    today: dt.date | None,
+    before_commit: Callable[[], None] | None,
+) -> Outcome:
     with connect(settings) as conn:
         earlier = ledger.by_sha(conn, sha, org)
-        unfinished = [r for r in earlier if r["status"] != DUPLICATE
-                      and not settings.absolute(r["path"]).exists()]
+        unfinished = [
+            r
+            for r in earlier
+            if r["status"] != DUPLICATE and not settings.absolute(r["path"]).exists()
+        ]
         if unfinished:
             return _finish_move(path, settings, unfinished[0])
         # The very file whose copy reached its place before the process stopped, so it is
@@ -156,12 +174,23 @@ def _process(path: Path, settings: Settings, org: str, sha: str, received_at: dt
         spec, _, period = checked.accepted()
         with connect(settings) as conn:
             previous = ledger.current(conn, org, spec.return_type, period)
-        if (previous is not None and previous["received_at"] == received_at
-                and previous["sha256"] != sha):
+        if (
+            previous is not None
+            and previous["received_at"] == received_at
+            and previous["sha256"] != sha
+        ):
             return _refuse_tie(path, settings, sha, org, received_at, checked, previous)
         reverted = [r for r in earlier if r["status"] == SUPERSEDED]
-        return _load(path, settings, sha, org, received_at, checked, before_commit,
-                     reverted[0] if reverted else None)
+        return _load(
+            path,
+            settings,
+            sha,
+            org,
+            received_at,
+            checked,
+            before_commit,
+            reverted[0] if reverted else None,
+        )
     return _quarantine(path, settings, sha, org, received_at, checked)
 
 
@@ -183,46 +212,85 @@ def is_interrupted(path: Path, settings: Settings, sha: str, record: dict) -> bo
     return changed <= record["processed_at"]
 
 
-def _refuse_tie(path: Path, settings: Settings, sha: str, org: str, received_at: dt.datetime,
-                checked: Checked, previous: dict) -> Outcome:
+def _refuse_tie(
+    path: Path,
+    settings: Settings,
+    sha: str,
+    org: str,
+    received_at: dt.datetime,
+    checked: Checked,
+    previous: dict,
+) -> Outcome:
     """Two different files for one trust, return and period with the same modification time:
     which is newer cannot be told, and their names must not decide it. Both are refused: this
     one is quarantined, and the one loaded first stops being current (the submission before it,
     if any, is current again), each saying why."""
     stamp = received_at.strftime("%d %B %Y %H:%M:%S")
     spec, _, period = checked.accepted()
-    checked = Checked(problems=[Problem(
-        rule=f"This file and {previous['file_name']} (submission {previous['submission_id']}) "
-        f"are both {spec.title} returns for {period} with the same "
-        f"modification time ({stamp}), so which is the newer cannot be told; neither is used",
-        hint="Send again only the file that is right, saved anew (so that it has a later "
-        "time).")], spec=spec, period=period)
+    checked = Checked(
+        problems=[
+            Problem(
+                rule=f"This file and {previous['file_name']} (submission "
+                f"{previous['submission_id']}) "
+                f"are both {spec.title} returns for {period} with the same "
+                f"modification time ({stamp}), so which is the newer cannot be told; neither is "
+                "used",
+                hint="Send again only the file that is right, saved anew (so that it has a later "
+                "time).",
+            )
+        ],
+        spec=spec,
+        period=period,
+    )
     outcome = _quarantine(path, settings, sha, org, received_at, checked)
     with connect(settings) as conn:
-        ledger.withdraw(conn, previous["submission_id"],
-                        f"Withdrawn: {path.name} (submission {outcome.submission_id}) has the "
-                        f"same modification time for the same return and period, so which is "
-                        "the newer cannot be told; neither is used")
-    outcome.message += (f" {previous['file_name']} (submission {previous['submission_id']}), "
-                        "with the same time, is no longer current either.")
+        ledger.withdraw(
+            conn,
+            previous["submission_id"],
+            f"Withdrawn: {path.name} (submission {outcome.submission_id}) has the "
+            f"same modification time for the same return and period, so which is "
+            "the newer cannot be told; neither is used",
+        )
+    outcome.message += (
+        f" {previous['file_name']} (submission {previous['submission_id']}), "
+        "with the same time, is no longer current either."
+    )
     return outcome
 
 
-def _load(path: Path, settings: Settings, sha: str, org: str, received_at: dt.datetime,
-          checked: Checked, before_commit: Callable[[], None] | None,
-          reverted: dict | None = None) -> Outcome:
+def _load(
+    path: Path,
+    settings: Settings,
+    sha: str,
+    org: str,
+    received_at: dt.datetime,
+    checked: Checked,
+    before_commit: Callable[[], None] | None,
+    reverted: dict | None = None,
+) -> Outcome:
     spec, _, period = checked.accepted()
     destination = settings.archive / org / f"{sha}{_suffix(path)}"
     rows = checked.raw_rows()
-    message = (f"{len(rows):,} rows of {spec.title} for {period}"
-               + ("" if reverted is None else
-                  f"; the same content as submission {reverted['submission_id']} "
-                  f"({reverted['file_name']}), which it makes current again (a revert)"))
+    message = f"{len(rows):,} rows of {spec.title} for {period}" + (
+        ""
+        if reverted is None
+        else f"; the same content as submission {reverted['submission_id']} "
+        f"({reverted['file_name']}), which it makes current again (a revert)"
+    )
     submission = Submission(
-        sha256=sha, org_code=org, file_name=path.name, received_at=received_at,
-        processed_at=dt.datetime.now(), status=LOADED, path=settings.relative(destination),
-        return_type=spec.return_type, period=period,
-        template_version=spec.template_version, row_count=len(rows), message=message)
+        sha256=sha,
+        org_code=org,
+        file_name=path.name,
+        received_at=received_at,
+        processed_at=dt.datetime.now(),
+        status=LOADED,
+        path=settings.relative(destination),
+        return_type=spec.return_type,
+        period=period,
+        template_version=spec.template_version,
+        row_count=len(rows),
+        message=message,
+    )
     staged = filing.stage(path, destination)  # a full disk shows here, before any commit
     try:
         with connect(settings) as conn:
@@ -233,22 +301,34 @@ def _load(path: Path, settings: Settings, sha: str, org: str, received_at: dt.da
     _reached("after_commit")
     _move(path, destination)
     _reached("after_move")
-    return Outcome(file_name=path.name, org_code=org, status=LOADED, message=message,
-                   submission_id=submission.submission_id, return_type=spec.return_type,
-                   period=period, row_count=len(rows), path=submission.path)
+    return Outcome(
+        file_name=path.name,
+        org_code=org,
+        status=LOADED,
+        message=message,
+        submission_id=submission.submission_id,
+        return_type=spec.return_type,
+        period=period,
+        row_count=len(rows),
+        path=submission.path,
+    )
 
 
-def _quarantine(path: Path, settings: Settings, sha: str, org: str, received_at: dt.datetime,
-                checked: Checked) -> Outcome:
+def _quarantine(
+    path: Path, settings: Settings, sha: str, org: str, received_at: dt.datetime, checked: Checked
+) -> Outcome:
     destination, feedback = _quarantine_place(settings, org, sha, path.name)
     what = checked.spec.title if checked.spec else "file"
-    summary = (f"{len(checked.problems)} problem{'s' if len(checked.problems) != 1 else ''} "
-               f"found in this {what}; nothing from it was loaded.")
+    summary = (
+        f"{len(checked.problems)} problem{'s' if len(checked.problems) != 1 else ''} "
+        f"found in this {what}; nothing from it was loaded."
+    )
     link = path.is_symlink()
     staged = None if link else filing.stage(path, destination)  # a link is moved, not read
     try:
-        write_feedback(feedback, file_name=path.name, org_code=org, summary=summary,
-                       problems=checked.problems)
+        write_feedback(
+            feedback, file_name=path.name, org_code=org, summary=summary, problems=checked.problems
+        )
     except OSError as error:
         filing.discard(staged)
         feedback.unlink(missing_ok=True)
@@ -257,11 +337,18 @@ def _quarantine(path: Path, settings: Settings, sha: str, org: str, received_at:
             f"{error.strerror or error}. Nothing was recorded; the file stays in the inbox."
         ) from error
     submission = Submission(
-        sha256=sha, org_code=org, file_name=path.name, received_at=received_at,
-        processed_at=dt.datetime.now(), status=REJECTED, path=settings.relative(destination),
+        sha256=sha,
+        org_code=org,
+        file_name=path.name,
+        received_at=received_at,
+        processed_at=dt.datetime.now(),
+        status=REJECTED,
+        path=settings.relative(destination),
         return_type=checked.spec.return_type if checked.spec else None,
-        period=checked.period, template_version=checked.template_version,
-        error_count=len(checked.problems), feedback_path=settings.relative(feedback),
+        period=checked.period,
+        template_version=checked.template_version,
+        error_count=len(checked.problems),
+        feedback_path=settings.relative(feedback),
         message=checked.problems[0].as_line() if checked.problems else summary,
     )
     try:
@@ -276,10 +363,18 @@ def _quarantine(path: Path, settings: Settings, sha: str, org: str, received_at:
     else:
         _move(path, destination)
     _reached("after_move")
-    return Outcome(file_name=path.name, org_code=org, status=REJECTED, message=summary,
-                   submission_id=submission.submission_id, return_type=submission.return_type,
-                   period=checked.period, path=submission.path,
-                   feedback_path=submission.feedback_path, problems=checked.problems)
+    return Outcome(
+        file_name=path.name,
+        org_code=org,
+        status=REJECTED,
+        message=summary,
+        submission_id=submission.submission_id,
+        return_type=submission.return_type,
+        period=checked.period,
+        path=submission.path,
+        feedback_path=submission.feedback_path,
+        problems=checked.problems,
+    )
 
 
 def _quarantine_place(settings: Settings, org: str, sha: str, name: str) -> tuple[Path, Path]:
@@ -292,28 +387,52 @@ def _quarantine_place(settings: Settings, org: str, sha: str, name: str) -> tupl
         tag = "" if attempt == 1 else f"-{attempt}"
         destination = folder / f"{stamp}_{sha[:8]}{tag}_{safe}"
         feedback = destination.with_name(destination.name + ".feedback.xlsx")
-        if not (destination.exists() or feedback.exists()
-                or filing.partial_path(destination).exists()):
+        if not (
+            destination.exists() or feedback.exists() or filing.partial_path(destination).exists()
+        ):
             return destination, feedback
     raise filing.StorageFailed(f"No free name for {org}/{name} in {folder}")
 
 
-def _record_duplicate(conn, path: Path, settings: Settings, sha: str, org: str,
-                      received_at: dt.datetime, original: dict) -> Outcome:
-    message = (f"Identical to submission {original['submission_id']} "
-               f"({original['file_name']}), already loaded; nothing new to load")
+def _record_duplicate(
+    conn,
+    path: Path,
+    settings: Settings,
+    sha: str,
+    org: str,
+    received_at: dt.datetime,
+    original: dict,
+) -> Outcome:
+    message = (
+        f"Identical to submission {original['submission_id']} "
+        f"({original['file_name']}), already loaded; nothing new to load"
+    )
     submission = Submission(
-        sha256=sha, org_code=org, file_name=path.name, received_at=received_at,
-        processed_at=dt.datetime.now(), status=DUPLICATE, path=original["path"],
-        return_type=original["return_type"], period=original["period"],
+        sha256=sha,
+        org_code=org,
+        file_name=path.name,
+        received_at=received_at,
+        processed_at=dt.datetime.now(),
+        status=DUPLICATE,
+        path=original["path"],
+        return_type=original["return_type"],
+        period=original["period"],
         template_version=original["template_version"],
-        duplicate_of=original["submission_id"], message=message,
+        duplicate_of=original["submission_id"],
+        message=message,
     )
     ledger.record(conn, submission)
     path.unlink()  # the archive already holds these exact bytes
-    return Outcome(file_name=path.name, org_code=org, status=DUPLICATE, message=message,
-                   submission_id=submission.submission_id, return_type=original["return_type"],
-                   period=original["period"], path=original["path"])
+    return Outcome(
+        file_name=path.name,
+        org_code=org,
+        status=DUPLICATE,
+        message=message,
+        submission_id=submission.submission_id,
+        return_type=original["return_type"],
+        period=original["period"],
+        path=original["path"],
+    )
 
 
 def _refuse_link(path: Path, settings: Settings, org: str) -> Outcome:
@@ -322,17 +441,29 @@ def _refuse_link(path: Path, settings: Settings, org: str) -> Outcome:
     target = os.readlink(path)
     sha = hashlib.sha256(b"symlink\0" + os.fsencode(target)).hexdigest()
     with connect(settings) as conn:
-        unfinished = [r for r in ledger.by_sha(conn, sha, org)
-                      if not settings.absolute(r["path"]).exists()]
+        unfinished = [
+            r for r in ledger.by_sha(conn, sha, org) if not settings.absolute(r["path"]).exists()
+        ]
     if unfinished:
         _move_link(path, settings.absolute(unfinished[0]["path"]))
-        return Outcome(file_name=path.name, org_code=org, status="recovered",
-                       message="Completed the refusal of a link, interrupted before it was moved",
-                       submission_id=unfinished[0]["submission_id"], path=unfinished[0]["path"])
-    checked = Checked(problems=[Problem(
-        rule="The file is a link (a symbolic link or shortcut) to another file, so it was not "
-        "read",
-        hint="Drop the file itself into the inbox, not a link to it.")])
+        return Outcome(
+            file_name=path.name,
+            org_code=org,
+            status="recovered",
+            message="Completed the refusal of a link, interrupted before it was moved",
+            submission_id=unfinished[0]["submission_id"],
+            path=unfinished[0]["path"],
+        )
+    checked = Checked(
+        problems=[
+            Problem(
+                rule="The file is a link (a symbolic link or shortcut) to another file, so it "
+                "was not "
+                "read",
+                hint="Drop the file itself into the inbox, not a link to it.",
+            )
+        ]
+    )
     received_at = dt.datetime.fromtimestamp(path.lstat().st_mtime)
     return _quarantine(path, settings, sha, org, received_at, checked)
 
@@ -349,11 +480,17 @@ def _move_link(link: Path, destination: Path) -> None:
 
 def _finish_move(path: Path, settings: Settings, record: dict) -> Outcome:
     _move(path, settings.absolute(record["path"]))
-    return Outcome(file_name=path.name, org_code=record["org_code"], status="recovered",
-                   message=f"Completed submission {record['submission_id']} ({record['status']}),"
-                   " interrupted before its file was moved",
-                   submission_id=record["submission_id"], return_type=record["return_type"],
-                   period=record["period"], path=record["path"])
+    return Outcome(
+        file_name=path.name,
+        org_code=record["org_code"],
+        status="recovered",
+        message=f"Completed submission {record['submission_id']} ({record['status']}),"
+        " interrupted before its file was moved",
+        submission_id=record["submission_id"],
+        return_type=record["return_type"],
+        period=record["period"],
+        path=record["path"],
+    )
 
 
 def _move(source: Path, destination: Path) -> None:
@@ -366,4 +503,3 @@ def _move(source: Path, destination: Path) -> None:
 
 def _suffix(path: Path) -> str:
     return path.suffix.lower() if path.suffix.lower() in {".xlsx", ".csv", ".xls", ".ods"} else ""
-

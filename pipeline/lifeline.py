@@ -153,10 +153,15 @@ def start_guard() -> None:
     # Every process started from here on inherits the mark, so the guard finds each one even
     # if it was started too shortly before this process died for the guard's look to see it.
     os.environ[GUARD_MARK] = f"{os.getpid()}-{_started_at(os.getpid())}"
-    subprocess.Popen([sys.executable, "-m", "pipeline.lifeline", str(os.getpid())],
-                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL, close_fds=True, start_new_session=True,
-                     preexec_fn=end_with_parent)
+    subprocess.Popen(
+        [sys.executable, "-m", "pipeline.lifeline", str(os.getpid())],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        close_fds=True,
+        start_new_session=True,
+        preexec_fn=end_with_parent,
+    )
 
 
 GUARD_GRACE_SECONDS = 10.0

@@ -89,7 +89,8 @@ def _acquire(handle: int, path: Path, wait: float) -> None:
                 raise WriterBusy(
                     f"Another cmast process has been writing to the warehouse for more than "
                     f"{wait:g} s (lock file {path}). It may be a long load: try again later, or "
-                    "allow longer with CMAST_LOCK_WAIT_SECONDS.") from None
+                    "allow longer with CMAST_LOCK_WAIT_SECONDS."
+                ) from None
             # Back off so a long wait costs little, but notice a release within a second.
             time.sleep(min(delay, remaining))
             delay = min(delay * 2, 1.0)

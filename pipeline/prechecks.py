@@ -37,8 +37,9 @@ _claimed: set[Path] = set()  # of those, the ones the loader has reached: too la
 
 
 @contextmanager
-def checking_ahead(paths: Sequence[Path], settings: Settings,
-                   today: dt.date | None = None) -> Iterator[None]:
+def checking_ahead(
+    paths: Sequence[Path], settings: Settings, today: dt.date | None = None
+) -> Iterator[None]:
     """Check ``paths`` in the worker pool while the block loads them one by one.
 
     Files are handed to the pool from a thread of their own, since starting the pool takes a
@@ -52,8 +53,12 @@ def checking_ahead(paths: Sequence[Path], settings: Settings,
     with _lock:
         _listed.update(paths)
     if len(paths) >= 2 and settings.workers > 1:
-        handing = threading.Thread(target=_hand_over, args=(list(paths), settings, day, stop),
-                                   name="checking-ahead", daemon=True)
+        handing = threading.Thread(
+            target=_hand_over,
+            args=(list(paths), settings, day, stop),
+            name="checking-ahead",
+            daemon=True,
+        )
         handing.start()
     try:
         yield
@@ -72,8 +77,7 @@ def checking_ahead(paths: Sequence[Path], settings: Settings,
                 _listed.discard(path)
 
 
-def _hand_over(paths: list[Path], settings: Settings, day: dt.date,
-               stop: threading.Event) -> None:
+def _hand_over(paths: list[Path], settings: Settings, day: dt.date, stop: threading.Event) -> None:
     window = AHEAD_PER_WORKER * settings.workers
     for path in paths:
         with _lock:
@@ -83,8 +87,9 @@ def _hand_over(paths: list[Path], settings: Settings, day: dt.date,
                 return
             if path in _claimed:
                 continue
-        future = workers.submit(settings, check_ahead, str(path), settings,
-                                path.parent.name.strip().upper(), day)
+        future = workers.submit(
+            settings, check_ahead, str(path), settings, path.parent.name.strip().upper(), day
+        )
         if future is None:
             return
         with _lock:
@@ -130,8 +135,9 @@ def _claim(path: Path) -> None:
         _claimed.add(path)
 
 
-def check_ahead(path: str, settings: Settings, org: str, today: dt.date
-                ) -> tuple[str, Checked] | None:
+def check_ahead(
+    path: str, settings: Settings, org: str, today: dt.date
+) -> tuple[str, Checked] | None:
     """In a worker: the file's hash and what checking it finds, or ``None`` if it changed
     while being checked or is not a regular file (a link is refused by the loader, unread)."""
     file = Path(path)

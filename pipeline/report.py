@@ -14,9 +14,17 @@ from rich.table import Table
 from pipeline.config import Settings
 from pipeline.validation.problems import Problem
 
-_STATUS_STYLE = {"loaded": "green", "rejected": "red", "duplicate": "yellow",
-                 "superseded": "dim", "recovered": "cyan", "failed": "bold red", "taken": "dim",
-                 "held": "bold red", "waiting": "yellow"}
+_STATUS_STYLE = {
+    "loaded": "green",
+    "rejected": "red",
+    "duplicate": "yellow",
+    "superseded": "dim",
+    "recovered": "cyan",
+    "failed": "bold red",
+    "taken": "dim",
+    "held": "bold red",
+    "waiting": "yellow",
+}
 #: Outcomes of an ingest that mean something was refused or not done: exit code 1.
 NOT_DONE = frozenset({"rejected", "failed", "held"})
 #: Outcomes shown one per line, with their message.
@@ -40,8 +48,10 @@ def print_outcomes(console: Console, outcomes: list[dict], settings: Settings) -
     for outcome in outcomes:
         if outcome["status"] in _SHOWN:
             style = _STATUS_STYLE[outcome["status"]]
-            console.print(f"  [{style}]{outcome['status']}[/] " + escape(
-                f"{outcome['org_code']}/{outcome['file_name']}: {outcome['message']}"))
+            console.print(
+                f"  [{style}]{outcome['status']}[/] "
+                + escape(f"{outcome['org_code']}/{outcome['file_name']}: {outcome['message']}")
+            )
             for line in outcome.get("problems", [])[:5]:
                 console.print("      " + escape(line))
             extra = len(outcome.get("problems", [])) - 5
@@ -55,8 +65,10 @@ def print_problems(console: Console, file_name: str, problems: list[Problem]) ->
     """One line per problem (where, column, rule, value found, what to do): easy to read in a
     narrow terminal, and to grep or paste into an email. The same problem on many rows is one
     line naming the rows (:func:`grouped_lines`)."""
-    console.print(f"[red]Not valid[/red]: {escape(file_name)} has {len(problems)} problem"
-                  f"{'s' if len(problems) != 1 else ''}:")
+    console.print(
+        f"[red]Not valid[/red]: {escape(file_name)} has {len(problems)} problem"
+        f"{'s' if len(problems) != 1 else ''}:"
+    )
     for line in grouped_lines(problems):
         console.print("  " + escape(line), soft_wrap=True)
 
@@ -99,8 +111,13 @@ def _group_key(problem: Problem) -> tuple:
     """Problems alike but for their row; ``(None,)`` for one that is not on a numbered row."""
     if problem.row is None or not _ROW_NUMBER.search(problem.location or ""):
         return (None, id(problem))
-    return (problem.column, problem.rule, problem.value, problem.hint,
-            problem.location.rpartition("!")[0])
+    return (
+        problem.column,
+        problem.rule,
+        problem.value,
+        problem.hint,
+        problem.location.rpartition("!")[0],
+    )
 
 
 def _ranges(numbers: list[int]) -> str:
@@ -121,29 +138,43 @@ def print_not_taken(console: Console, waiting: list[dict]) -> None:
     console.print(f"{len(waiting)} file(s) in the inbox not taken:")
     for outcome in waiting:
         style = _STATUS_STYLE[outcome["status"]]
-        console.print(f"  [{style}]{outcome['status']}[/] " + escape(
-            f"{outcome['path']}: {outcome['message']}"), soft_wrap=True)
+        console.print(
+            f"  [{style}]{outcome['status']}[/] "
+            + escape(f"{outcome['path']}: {outcome['message']}"),
+            soft_wrap=True,
+        )
 
 
 def print_ledger(console: Console, frame: pd.DataFrame) -> None:
     """The ledger as a table that reads in an 80-column terminal: codes, statuses and times
     never cut (they are short), the file name folded onto further lines when long."""
     table = Table(box=None, padding=(0, 1, 0, 0), header_style="bold underline")
-    for name, options in (("#", {"justify": "right"}), ("Org", {}), ("Return", {}),
-                          ("Period", {}), ("Status", {"min_width": 10}),
-                          ("Rows", {"justify": "right"}), ("Err", {"justify": "right"}),
-                          ("Received", {"min_width": 11})):
+    for name, options in (
+        ("#", {"justify": "right"}),
+        ("Org", {}),
+        ("Return", {}),
+        ("Period", {}),
+        ("Status", {"min_width": 10}),
+        ("Rows", {"justify": "right"}),
+        ("Err", {"justify": "right"}),
+        ("Received", {"min_width": 11}),
+    ):
         table.add_column(name, no_wrap=True, **options)
     table.add_column("File", overflow="fold", ratio=1, min_width=12)
     for row in frame.itertuples(index=False):
         style = _STATUS_STYLE.get(row.status, "")
         # An unrecognised file has no return or period: NaN in the frame, not None.
-        table.add_row(str(row.submission_id), row.org_code,
-                      "-" if _missing(row.return_type) else row.return_type,
-                      "-" if _missing(row.period) else row.period,
-                      f"[{style}]{row.status}[/]", f"{row.row_count:,}",
-                      str(row.error_count), f"{row.received_at:%d %b %H:%M}",
-                      escape(row.file_name))
+        table.add_row(
+            str(row.submission_id),
+            row.org_code,
+            "-" if _missing(row.return_type) else row.return_type,
+            "-" if _missing(row.period) else row.period,
+            f"[{style}]{row.status}[/]",
+            f"{row.row_count:,}",
+            str(row.error_count),
+            f"{row.received_at:%d %b %H:%M}",
+            escape(row.file_name),
+        )
     console.print(table)
 
 
@@ -151,8 +182,9 @@ def ledger_records(frame: pd.DataFrame, settings: Settings) -> list[dict]:
     """The ledger as JSON-ready records; ``path`` is absolute: where the file lies now."""
     records = []
     for row in frame.to_dict(orient="records"):
-        record: dict[str, Any] = {key: (None if _missing(value) else value)
-                                  for key, value in row.items()}
+        record: dict[str, Any] = {
+            key: (None if _missing(value) else value) for key, value in row.items()
+        }
         record["received_at"] = row["received_at"].isoformat()
         record["processed_at"] = row["processed_at"].isoformat()
         record["path"] = str(settings.absolute(row["path"]))
@@ -177,7 +209,8 @@ def print_loaded_summary(console: Console, settings: Settings) -> None:
         frame = conn.execute(
             "SELECT return_type, period, count(*) AS trusts, sum(row_count) AS rows "
             "FROM ledger.submissions WHERE status = 'loaded' "
-            "GROUP BY ALL ORDER BY return_type, period").df()
+            "GROUP BY ALL ORDER BY return_type, period"
+        ).df()
     if frame.empty:
         return
     table = Table("Return", "Period", "Trusts current", "Rows", title="Now in the warehouse")

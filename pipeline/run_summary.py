@@ -29,7 +29,9 @@ def superseded(settings: Settings, submission_ids: list[int]) -> dict[int, list[
     with connect(settings) as conn:
         found = conn.execute(
             f"SELECT superseded_by, file_name FROM ledger.submissions "  # noqa: S608 (marks)
-            f"WHERE superseded_by IN ({marks}) ORDER BY submission_id", ids).fetchall()
+            f"WHERE superseded_by IN ({marks}) ORDER BY submission_id",
+            ids,
+        ).fetchall()
     replaced: dict[int, list[str]] = {}
     for by, name in found:
         replaced.setdefault(by, []).append(name)
@@ -48,18 +50,23 @@ def table(outcomes: list[dict], replaced: dict[int, list[str]], data_dir: Path) 
     rows = []
     for outcome in outcomes:
         problems = outcome.get("problems") or []
-        rows.append({
-            "file": outcome["file_name"],
-            "trust": outcome["org_code"],
-            "return": outcome.get("return_type") or "",
-            "period": outcome.get("period") or "",
-            "outcome": outcome["status"],
-            "rows": outcome.get("row_count") or 0,
-            "superseded": ", ".join(_replaced_by(outcome, replaced)),
-            "problems": (f"{len(problems)}: {problems[0]}" + (" ..." if len(problems) > 1
-                                                                 else "")) if problems else "",
-            "feedback": _relative(outcome.get("feedback_path"), data_dir),
-        })
+        rows.append(
+            {
+                "file": outcome["file_name"],
+                "trust": outcome["org_code"],
+                "return": outcome.get("return_type") or "",
+                "period": outcome.get("period") or "",
+                "outcome": outcome["status"],
+                "rows": outcome.get("row_count") or 0,
+                "superseded": ", ".join(_replaced_by(outcome, replaced)),
+                "problems": (
+                    f"{len(problems)}: {problems[0]}" + (" ..." if len(problems) > 1 else "")
+                )
+                if problems
+                else "",
+                "feedback": _relative(outcome.get("feedback_path"), data_dir),
+            }
+        )
     return rows
 
 
@@ -85,9 +92,11 @@ def state_name(outcomes: list[dict]) -> str:
 
 def tags(outcomes: list[dict]) -> list[str]:
     statuses = {o["status"] for o in outcomes}
-    return ([QUARANTINED_TAG] if "rejected" in statuses else []) + \
-        ([FAILED_TAG] if "failed" in statuses else []) + \
-        ([HELD_TAG] if "held" in statuses else [])
+    return (
+        ([QUARANTINED_TAG] if "rejected" in statuses else [])
+        + ([FAILED_TAG] if "failed" in statuses else [])
+        + ([HELD_TAG] if "held" in statuses else [])
+    )
 
 
 def headline(outcomes: list[dict]) -> str:
@@ -100,15 +109,20 @@ def headline(outcomes: list[dict]) -> str:
 def markdown(outcomes: list[dict], rows: list[dict]) -> str:
     """The run in a few lines: the counts, then each file that needs someone's attention."""
     lines = [f"## Inbox run: {headline(outcomes)}", ""]
-    attention = [(o, r) for o, r in zip(outcomes, rows, strict=True)
-                 if o["status"] in ("rejected", "failed")]
+    attention = [
+        (o, r) for o, r in zip(outcomes, rows, strict=True) if o["status"] in ("rejected", "failed")
+    ]
     for outcome, row in attention:
         what = "quarantined" if outcome["status"] == "rejected" else "failed, left in the inbox"
-        lines.append(f"- **{row['trust']} {row['file']}** {what}: {outcome['message']}"
-                     + (f" Feedback: `{row['feedback']}`" if row["feedback"] else ""))
+        lines.append(
+            f"- **{row['trust']} {row['file']}** {what}: {outcome['message']}"
+            + (f" Feedback: `{row['feedback']}`" if row["feedback"] else "")
+        )
     loaded = [r for o, r in zip(outcomes, rows, strict=True) if o["status"] == "loaded"]
     for row in loaded:
-        lines.append(f"- {row['trust']} {row['file']}: loaded {row['return']} {row['period']}, "
-                     f"{row['rows']:,} rows"
-                     + (f", replacing {row['superseded']}" if row["superseded"] else ""))
+        lines.append(
+            f"- {row['trust']} {row['file']}: loaded {row['return']} {row['period']}, "
+            f"{row['rows']:,} rows"
+            + (f", replacing {row['superseded']}" if row["superseded"] else "")
+        )
     return "\n".join(lines) + "\n"

@@ -85,7 +85,7 @@ class _Inotify:
         offset = 0
         while offset + _EVENT.size <= len(chunk):
             watch, mask, _, length = _EVENT.unpack_from(chunk, offset)
-            name = chunk[offset + _EVENT.size:offset + _EVENT.size + length].rstrip(b"\0")
+            name = chunk[offset + _EVENT.size : offset + _EVENT.size + length].rstrip(b"\0")
             offset += _EVENT.size + length
             folder = self._folders.get(watch)
             if folder is None or not name:

@@ -68,8 +68,12 @@ def pool(settings: Settings) -> ProcessPoolExecutor | None:
             else:  # Windows: each worker starts afresh
                 context = multiprocessing.get_context("spawn")
             started = context.Semaphore(0)
-            _pool = ProcessPoolExecutor(max_workers=settings.workers, mp_context=context,
-                                        initializer=_worker_starts, initargs=(started,))
+            _pool = ProcessPoolExecutor(
+                max_workers=settings.workers,
+                mp_context=context,
+                initializer=_worker_starts,
+                initargs=(started,),
+            )
             _size = settings.workers
             _start_all(_pool, settings.workers, started)
         return _pool

@@ -44,8 +44,9 @@ def test_ids(values: pd.Series) -> pd.Series:
     """Each cell's DM01 test number (Int64), from a number or a key in any case; NA if unknown."""
     tests = dm01_tests()
     lookup = {str(i): int(i) for i in tests["test_id"]}
-    lookup |= {str(k).upper(): int(i) for k, i in zip(tests["modality"], tests["test_id"],
-                                                      strict=True)}
+    lookup |= {
+        str(k).upper(): int(i) for k, i in zip(tests["modality"], tests["test_id"], strict=True)
+    }
     return values.astype("string").str.upper().map(lookup).astype("Int64")
 
 

@@ -36,8 +36,7 @@ def period_month(description: str = "The month the return covers, as YYYY-MM.") 
 def period_week(
     description: str = "The snapshot date: the Sunday that ends the week, as YYYY-MM-DD.",
 ) -> Any:
-    return _field("week", description, example="2023-10-29",
-                  str_matches=r"^\d{4}-\d{2}-\d{2}$")
+    return _field("week", description, example="2023-10-29", str_matches=r"^\d{4}-\d{2}-\d{2}$")
 
 
 def code(description: str, example: str = "", **checks: Any) -> Any:
@@ -73,5 +72,4 @@ def number(description: str, example: str = "", **checks: Any) -> Any:
 
 def financial_year(description: str = "The financial year, April to March, as YYYY-YY.") -> Any:
     """The financial year as YYYY-YY, e.g. 2023-24."""
-    return _field("financial_year", description, example="2023-24",
-                  str_matches=r"^\d{4}-\d{2}$")
+    return _field("financial_year", description, example="2023-24", str_matches=r"^\d{4}-\d{2}$")

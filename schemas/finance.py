@@ -53,9 +53,7 @@ class FinanceReturn(pa.DataFrameModel):
     cip_ytd_recurrent: _MONEY = fields.money(
         "Of the CIP delivered year to date, the part that is recurrent, £k.", "5100"
     )
-    capital_fy_plan: _MONEY = fields.money(
-        "Capital (CDEL) plan for the full year, £k.", "31000"
-    )
+    capital_fy_plan: _MONEY = fields.money("Capital (CDEL) plan for the full year, £k.", "31000")
     capital_ytd_spend: _MONEY = fields.money("Capital (CDEL) spent year to date, £k.", "10400")
     cash_support_requested: _MONEY = fields.money(
         "Revenue cash support requested, cumulative for the financial year so far, £k.", "0"
@@ -69,8 +67,9 @@ class FinanceReturn(pa.DataFrameModel):
         unique = ["org_code", "period"]
 
 
-_MONEY_COLUMNS = [c for c in FinanceReturn.to_schema().columns
-                  if c not in ("org_code", "period", "fy_month")]
+_MONEY_COLUMNS = [
+    c for c in FinanceReturn.to_schema().columns if c not in ("org_code", "period", "fy_month")
+]
 _NOT_NEGATIVE = {
     "cip_ytd_plan": "CIP planned",
     "cip_ytd_delivered": "CIP delivered",
@@ -108,12 +107,18 @@ RULES = [
         )
         for column, label in _NOT_NEGATIVE.items()
     ),
-    not_above("cip_ytd_recurrent", "cip_ytd_delivered",
-              "Recurrent CIP cannot be more than CIP delivered",
-              "The recurrent savings are part of the savings delivered."),
-    not_above("cash_support_received", "cash_support_requested",
-              "Cash support received cannot be more than cash support requested",
-              "Both are cumulative for the year so far: check the two figures."),
+    not_above(
+        "cip_ytd_recurrent",
+        "cip_ytd_delivered",
+        "Recurrent CIP cannot be more than CIP delivered",
+        "The recurrent savings are part of the savings delivered.",
+    ),
+    not_above(
+        "cash_support_received",
+        "cash_support_requested",
+        "Cash support received cannot be more than cash support requested",
+        "Both are cumulative for the year so far: check the two figures.",
+    ),
 ]
 
 SCHEMA = schema_with_rules(FinanceReturn, RULES)

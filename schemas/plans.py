@@ -139,31 +139,36 @@ RULES = [
         column="deadline",
         message="The deadline is not in the month given",
         fn=lambda df: (df["deadline"].dt.strftime("%Y-%m") == df["month"]) | df["deadline"].isna(),
-        hint="For a target to be met by 31 March 2024, give month 2024-03 and deadline "
-        "2024-03-31.",
+        hint="For a target to be met by 31 March 2024, give month 2024-03 and deadline 2024-03-31.",
     ),
     Rule(
         name="percentage_out_of_100",
         column="value",
         message="A percentage must be between 0 and 100",
-        fn=lambda df: ~df["metric"].str.endswith("_pct").fillna(False).astype(bool)
-        | df["value"].between(0, 100),
+        fn=lambda df: (
+            ~df["metric"].str.endswith("_pct").fillna(False).astype(bool)
+            | df["value"].between(0, 100)
+        ),
         hint="Type percentages out of 100: 76 for 76%.",
     ),
     Rule(
         name="cohort_threshold_in_weeks",
         column="parameter",
         message="A waiting-list cohort figure needs its threshold in whole weeks",
-        fn=lambda df: ~_metric_starts(df, "rtt.cohort.")
-        | df["parameter"].str.fullmatch(r"\d{1,3}").fillna(False).astype(bool),
+        fn=lambda df: (
+            ~_metric_starts(df, "rtt.cohort.")
+            | df["parameter"].str.fullmatch(r"\d{1,3}").fillna(False).astype(bool)
+        ),
         hint="Give the long-wait threshold the cohort is for, e.g. 65.",
     ),
     Rule(
         name="theatre_target_measure",
         column="parameter",
         message="A theatre utilisation target must say which measure it applies to",
-        fn=lambda df: ~(_metric_starts(df, "theatres.utilisation.") & _is(df, TARGET))
-        | df["parameter"].isin(["capped", "uncapped"]),
+        fn=lambda df: (
+            ~(_metric_starts(df, "theatres.utilisation.") & _is(df, TARGET))
+            | df["parameter"].isin(["capped", "uncapped"])
+        ),
         hint="Give capped or uncapped (in lower case).",
     ),
 ]

@@ -51,37 +51,84 @@ class ProgrammeMetric:
         return "a whole number, 0 or more"
 
 
-_MONEY = dict(unit="gbp_thousands", scopes=(SYSTEM, TRUST), frequency=MONTHLY, low=0,
-              high=PLAUSIBLE_LIMIT, whole=False)
+_MONEY = dict(
+    unit="gbp_thousands",
+    scopes=(SYSTEM, TRUST),
+    frequency=MONTHLY,
+    low=0,
+    high=PLAUSIBLE_LIMIT,
+    whole=False,
+)
 _COUNT = dict(unit="count", low=0, high=10**9, whole=True)
 
 #: The programme ids a return may carry: a row with any other metric is refused.
-CATALOGUE: dict[str, ProgrammeMetric] = {m.id: m for m in [
-    ProgrammeMetric("procurement.savings.pipeline",
-                    "£ value of the procurement savings pipeline at the month end", **_MONEY),
-    ProgrammeMetric("procurement.savings.delivered_fye",
-                    "savings delivered in the financial year to date, full-year effect",
-                    **_MONEY),
-    ProgrammeMetric("procurement.savings.delivered_iye",
-                    "savings delivered in the financial year to date, in-year effect", **_MONEY),
-    ProgrammeMetric("diagnostics.cdc.activity",
-                    "tests delivered by a community diagnostic centre in the month",
-                    scopes=(CDC,), frequency=MONTHLY, **_COUNT),
-    ProgrammeMetric("uec.opel.level", "OPEL escalation level on the day", unit="level",
-                    scopes=(SYSTEM, TRUST), frequency=DAILY, low=1, high=4, whole=True),
-    ProgrammeMetric("elective.alternative_choice.texts_sent",
-                    "patients texted since the programme began, at the week's end",
-                    scopes=(SYSTEM, TRUST), frequency=WEEKLY, **_COUNT),
-    ProgrammeMetric("elective.alternative_choice.willing_to_travel",
-                    "patients who have said they are willing to travel, at the week's end",
-                    scopes=(SYSTEM, TRUST), frequency=WEEKLY, **_COUNT),
-    ProgrammeMetric("outpatients.teledermatology.implementation_pct",
-                    "teledermatology implementation at the month end, %", unit="percent",
-                    scopes=(SYSTEM, TRUST), frequency=MONTHLY, low=0, high=100, whole=False),
-]}
+CATALOGUE: dict[str, ProgrammeMetric] = {
+    m.id: m
+    for m in [
+        ProgrammeMetric(
+            "procurement.savings.pipeline",
+            "£ value of the procurement savings pipeline at the month end",
+            **_MONEY,
+        ),
+        ProgrammeMetric(
+            "procurement.savings.delivered_fye",
+            "savings delivered in the financial year to date, full-year effect",
+            **_MONEY,
+        ),
+        ProgrammeMetric(
+            "procurement.savings.delivered_iye",
+            "savings delivered in the financial year to date, in-year effect",
+            **_MONEY,
+        ),
+        ProgrammeMetric(
+            "diagnostics.cdc.activity",
+            "tests delivered by a community diagnostic centre in the month",
+            scopes=(CDC,),
+            frequency=MONTHLY,
+            **_COUNT,
+        ),
+        ProgrammeMetric(
+            "uec.opel.level",
+            "OPEL escalation level on the day",
+            unit="level",
+            scopes=(SYSTEM, TRUST),
+            frequency=DAILY,
+            low=1,
+            high=4,
+            whole=True,
+        ),
+        ProgrammeMetric(
+            "elective.alternative_choice.texts_sent",
+            "patients texted since the programme began, at the week's end",
+            scopes=(SYSTEM, TRUST),
+            frequency=WEEKLY,
+            **_COUNT,
+        ),
+        ProgrammeMetric(
+            "elective.alternative_choice.willing_to_travel",
+            "patients who have said they are willing to travel, at the week's end",
+            scopes=(SYSTEM, TRUST),
+            frequency=WEEKLY,
+            **_COUNT,
+        ),
+        ProgrammeMetric(
+            "outpatients.teledermatology.implementation_pct",
+            "teledermatology implementation at the month end, %",
+            unit="percent",
+            scopes=(SYSTEM, TRUST),
+            frequency=MONTHLY,
+            low=0,
+            high=100,
+            whole=False,
+        ),
+    ]
+}
 
-_SCOPE_WORDS = {SYSTEM: "the system (QYG)", TRUST: "a CMAST trust's code",
-                CDC: "a community diagnostic centre's code"}
+_SCOPE_WORDS = {
+    SYSTEM: "the system (QYG)",
+    TRUST: "a CMAST trust's code",
+    CDC: "a community diagnostic centre's code",
+}
 
 
 def scope_kind(scope: pd.Series) -> pd.Series:
@@ -129,7 +176,8 @@ class ProgrammeReturn(pa.DataFrameModel):
         example="3",
     )
     note: Series[str] = fields.text(
-        "Anything the reader should know about the value (optional).", nullable=True,
+        "Anything the reader should know about the value (optional).",
+        nullable=True,
     )
 
     class Config:
@@ -150,8 +198,10 @@ def _attribute(df: pd.DataFrame, name: str) -> pd.Series:
 def _scope_allowed(df: pd.DataFrame) -> pd.Series:
     kinds = scope_kind(df["scope"])
     allowed = _attribute(df, "scopes")
-    fits = [pd.isna(s) or not isinstance(a, tuple) or k in a
-            for k, a, s in zip(kinds, allowed, df["scope"], strict=True)]
+    fits = [
+        pd.isna(s) or not isinstance(a, tuple) or k in a
+        for k, a, s in zip(kinds, allowed, df["scope"], strict=True)
+    ]
     return pd.Series(fits, index=df.index)
 
 
@@ -240,8 +290,11 @@ RULES = [
         name="weekly_date_is_sunday",
         column="date",
         message="A weekly figure's date must be the Sunday that ends the week",
-        fn=lambda df: ~_frequency(df).eq(WEEKLY).fillna(False).astype(bool)
-        | df["date"].isna() | (df["date"].dt.day_of_week == 6),
+        fn=lambda df: (
+            ~_frequency(df).eq(WEEKLY).fillna(False).astype(bool)
+            | df["date"].isna()
+            | (df["date"].dt.day_of_week == 6)
+        ),
         hint="Give the week-ending Sunday, e.g. 2023-10-29.",
     ),
 ]

@@ -23,8 +23,9 @@ def use_reference_dir(folder: Path) -> None:
     _folder = Path(folder)
 
 
-def reference_table(name: str, int_columns: tuple[str, ...] = (), folder: Path | None = None
-                    ) -> pd.DataFrame:
+def reference_table(
+    name: str, int_columns: tuple[str, ...] = (), folder: Path | None = None
+) -> pd.DataFrame:
     """A reference CSV, text throughout but for ``int_columns``; read once per folder."""
     return _read(Path(folder or _folder) / name, int_columns)
 

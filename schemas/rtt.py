@@ -111,7 +111,8 @@ class RttPtl(pa.DataFrameModel):
     treatment_function_code: Series[str] = _TFC
     pathway_type: Series[str] = _PATHWAY_TYPE
     priority: Series[str] = fields.code(
-        "Clinical priority P1 to P4, if recorded; may be left blank.", example="P3",
+        "Clinical priority P1 to P4, if recorded; may be left blank.",
+        example="P3",
         nullable=True,
     )
 
@@ -124,16 +125,18 @@ _COMMON_RULES = [
         name="period_is_a_sunday",
         column="period",
         message="The snapshot date must be a Sunday (the day that ends the week)",
-        fn=lambda df: _once_per_value(~_is_sunday(df["period"]) & df["period"].notna(),
-                                      df["period"]),
+        fn=lambda df: _once_per_value(
+            ~_is_sunday(df["period"]) & df["period"].notna(), df["period"]
+        ),
         hint="Give the Sunday at the end of the week the snapshot was taken, e.g. 2023-10-29.",
     ),
     Rule(
         name="tfc_is_on_the_national_list",
         column="treatment_function_code",
         message="is not a treatment function code on the national RTT list",
-        fn=lambda df: _known_or_blank(df["treatment_function_code"],
-                                      known_tfc(df["treatment_function_code"])),
+        fn=lambda df: _known_or_blank(
+            df["treatment_function_code"], known_tfc(df["treatment_function_code"])
+        ),
         hint="Use the 3-digit code without the C_ prefix (e.g. 110), or X02 to X06 for other "
         "services; do not send a total (999) row.",
     ),

@@ -46,9 +46,7 @@ class TheatreSessionsReturn(pa.DataFrameModel):
         "The day the session was planned for, inside the month of the return.",
         example="2023-10-02",
     )
-    session: Series[str] = fields.code(
-        "AM, PM, EVE (evening) or ALL (all day).", example="AM"
-    )
+    session: Series[str] = fields.code("AM, PM, EVE (evening) or ALL (all day).", example="AM")
     specialty_tfc: Series[str] = fields.code(
         "Treatment function code (3 digits) of the specialty the list was planned for.",
         example="110",
@@ -120,8 +118,10 @@ def _on_session_day(df: pd.DataFrame, column: str) -> pd.Series:
     return ok | day.isna() | df["session_date"].isna()
 
 
-_CLOCK_HINT = ("Times are HH:MM on the session date. Only an evening (EVE) list may run past "
-               "midnight: on an EVE row a time before 12:00 is read as the next morning.")
+_CLOCK_HINT = (
+    "Times are HH:MM on the session date. Only an evening (EVE) list may run past "
+    "midnight: on an EVE row a time before 12:00 is read as the next morning."
+)
 
 RULES = [
     Rule(
@@ -207,8 +207,9 @@ RULES = [
         name="cancelled_session_has_no_actual_times",
         column="actual_start",
         message="A cancelled session cannot have actual start or end times",
-        fn=lambda df: ~(_is(df, CANCELLED)
-                        & (df["actual_start"].notna() | df["actual_end"].notna())),
+        fn=lambda df: (
+            ~(_is(df, CANCELLED) & (df["actual_start"].notna() | df["actual_end"].notna()))
+        ),
         hint="Leave the actual times blank, or mark the session HELD if it went ahead.",
     ),
     Rule(

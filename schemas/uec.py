@@ -75,7 +75,8 @@ class UecReturn(pa.DataFrameModel):
     site_closed: Series[str] = fields.code(
         "yes if the site was closed all day (every count 0); blank on a day it was open. "
         "The column may be left out of a file with no closed days.",
-        example="", nullable=True,
+        example="",
+        nullable=True,
     )
 
     class Config:
@@ -87,8 +88,11 @@ class UecReturn(pa.DataFrameModel):
 CLOSED = "YES"
 #: The columns a file may leave out: a trust with no closed days need not add the column.
 OPTIONAL_COLUMNS = frozenset({"site_closed"})
-COUNTS = [name for name in UecReturn.to_schema().columns
-          if (UecReturn.to_schema().columns[name].metadata or {}).get("kind") == "count"]
+COUNTS = [
+    name
+    for name in UecReturn.to_schema().columns
+    if (UecReturn.to_schema().columns[name].metadata or {}).get("kind") == "count"
+]
 
 
 def _closed(df: pd.DataFrame) -> pd.Series:
@@ -105,26 +109,40 @@ RULES = [
             f"{label} within 4 hours cannot be more than {label.lower()} attendances",
             _WITHIN_4H_HINT,
         )
-        for kind, label in [("type1", "Type 1"), ("type2", "Type 2"), ("type3", "Type 3"),
-                            ("booked", "Booked")]
+        for kind, label in [
+            ("type1", "Type 1"),
+            ("type2", "Type 2"),
+            ("type3", "Type 3"),
+            ("booked", "Booked"),
+        ]
     ),
     Rule(
         name="over_12h_not_above_over_4h",
         column="type1_over_12h_from_arrival",
         message="12-hour waits cannot be more than the type 1 attendances that took over 4 hours",
-        fn=lambda df: df["type1_over_12h_from_arrival"]
-        <= df["type1_attendances"] - df["type1_within_4h"],
+        fn=lambda df: (
+            df["type1_over_12h_from_arrival"] <= df["type1_attendances"] - df["type1_within_4h"]
+        ),
         hint="A patient who waited 12 hours also waited more than 4: check all three figures.",
     ),
-    not_above("beds_stay_21plus", "beds_stay_14plus",
-              "Beds held 21+ days cannot be more than beds held 14+ days",
-              "Patients who have stayed 21 days are also counted in 14+ days."),
-    not_above("beds_stay_14plus", "beds_stay_7plus",
-              "Beds held 14+ days cannot be more than beds held 7+ days",
-              "Patients who have stayed 14 days are also counted in 7+ days."),
-    not_above("beds_stay_7plus", "ga_beds_occupied",
-              "Beds held 7+ days cannot be more than G&A beds occupied",
-              "Long-stay beds are part of the occupied beds."),
+    not_above(
+        "beds_stay_21plus",
+        "beds_stay_14plus",
+        "Beds held 21+ days cannot be more than beds held 14+ days",
+        "Patients who have stayed 21 days are also counted in 14+ days.",
+    ),
+    not_above(
+        "beds_stay_14plus",
+        "beds_stay_7plus",
+        "Beds held 14+ days cannot be more than beds held 7+ days",
+        "Patients who have stayed 14 days are also counted in 7+ days.",
+    ),
+    not_above(
+        "beds_stay_7plus",
+        "ga_beds_occupied",
+        "Beds held 7+ days cannot be more than G&A beds occupied",
+        "Long-stay beds are part of the occupied beds.",
+    ),
     Rule(
         name="site_closed_is_yes_or_blank",
         column="site_closed",

@@ -22,8 +22,9 @@ def settings(tmp_path: Path) -> Settings:
     return current
 
 
-def uec_rows(org: str = "RJR", period: str = "2023-10", site: str = "RJR05",
-             days: int = 2) -> pd.DataFrame:
+def uec_rows(
+    org: str = "RJR", period: str = "2023-10", site: str = "RJR05", days: int = 2
+) -> pd.DataFrame:
     """A small valid UEC return whose totals are easy to work out by hand.
 
     Day d (1-based) up to ``days``: type 1 attendances 100*d, of which 70*d within 4 hours and
@@ -34,21 +35,31 @@ def uec_rows(org: str = "RJR", period: str = "2023-10", site: str = "RJR05",
     rows = []
     for d in range(1, pd.Period(period, freq="M").days_in_month + 1):
         counts = {
-            "type1_attendances": 100 * d, "type1_within_4h": 70 * d,
-            "type2_attendances": 0, "type2_within_4h": 0,
-            "type3_attendances": 50, "type3_within_4h": 49,
-            "booked_attendances": 4, "booked_within_4h": 4,
+            "type1_attendances": 100 * d,
+            "type1_within_4h": 70 * d,
+            "type2_attendances": 0,
+            "type2_within_4h": 0,
+            "type3_attendances": 50,
+            "type3_within_4h": 49,
+            "booked_attendances": 4,
+            "booked_within_4h": 4,
             "type1_over_12h_from_arrival": 3 * d,
-            "ga_beds_occupied": 500, "beds_stay_7plus": 200, "beds_stay_14plus": 110,
+            "ga_beds_occupied": 500,
+            "beds_stay_7plus": 200,
+            "beds_stay_14plus": 110,
             "beds_stay_21plus": 60,
         }
         open_day = d <= days
-        rows.append({
-            "org_code": org, "period": period, "site_code": site,
-            "date": f"{period}-{d:02d}",
-            **(counts if open_day else dict.fromkeys(counts, 0)),
-            "site_closed": "" if open_day else "yes",
-        })
+        rows.append(
+            {
+                "org_code": org,
+                "period": period,
+                "site_code": site,
+                "date": f"{period}-{d:02d}",
+                **(counts if open_day else dict.fromkeys(counts, 0)),
+                "site_closed": "" if open_day else "yes",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -60,13 +71,20 @@ def on_open_days(frame: pd.DataFrame, **values: object) -> pd.DataFrame:
     for column, value in values.items():
         changed[column] = changed[column].astype(object)
         changed.loc[open_days, column] = pd.Series(
-            value if isinstance(value, list) else [value] * len(open_days), index=open_days,
-            dtype=object)
+            value if isinstance(value, list) else [value] * len(open_days),
+            index=open_days,
+            dtype=object,
+        )
     return changed
 
 
-def drop_csv(settings: Settings, frame: pd.DataFrame, org: str = "RJR",
-             name: str = "return.csv", mtime: float | None = None) -> Path:
+def drop_csv(
+    settings: Settings,
+    frame: pd.DataFrame,
+    org: str = "RJR",
+    name: str = "return.csv",
+    mtime: float | None = None,
+) -> Path:
     """Put a CSV into a trust's inbox, as a trust would."""
     path = settings.inbox / org / name
     path.parent.mkdir(parents=True, exist_ok=True)

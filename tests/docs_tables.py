@@ -29,8 +29,9 @@ from tests.corpus import CASES
 
 #: A marker is a line of its own, so a page may name the markers in its text.
 OPENING = re.compile(r"^<!-- generated: ([\w-]+) -->$", re.MULTILINE)
-REGION = re.compile(r"^(<!-- generated: ([\w-]+) -->\n)(.*?)^(<!-- end generated -->)$",
-                    re.DOTALL | re.MULTILINE)
+REGION = re.compile(
+    r"^(<!-- generated: ([\w-]+) -->\n)(.*?)^(<!-- end generated -->)$", re.DOTALL | re.MULTILINE
+)
 COMMAND = "python -m tests.docs_tables"
 #: A coded column's values are listed in full up to this many; a longer list is counted.
 LISTED_VALUES = 8
@@ -51,8 +52,11 @@ def allowed_values(spec: ReturnSpec, column: str) -> str:
     choices = column_choices(spec)
     if column in choices:
         values, strict = choices[column][0](), choices[column][1]
-        listed = (", ".join(f"`{v}`" for v in values) if len(values) <= LISTED_VALUES
-                  else f"{len(values)} values (the template's drop-down)")
+        listed = (
+            ", ".join(f"`{v}`" for v in values)
+            if len(values) <= LISTED_VALUES
+            else f"{len(values)} values (the template's drop-down)"
+        )
         # A list that is not the whole rule guides the sender; the rules across columns decide.
         parts.append(f"one of {listed}" if strict else f"suggested: {listed}")
     for check in spec.model.to_schema().columns[column].checks:
@@ -88,24 +92,34 @@ def return_columns() -> str:
     its rules across columns, from the schemas and specs the validator uses."""
     specs = sorted(all_returns(), key=lambda s: s.return_type)
     kinds = sorted({kind_of(spec, name) for spec in specs for name in spec.columns})
-    blocks = ["| kind | a cell holds |\n|---|---|\n" + "\n".join(
-        f"| `{kind}` | {cell(kind_words(kind))} |" for kind in kinds)]
+    blocks = [
+        "| kind | a cell holds |\n|---|---|\n"
+        + "\n".join(f"| `{kind}` | {cell(kind_words(kind))} |" for kind in kinds)
+    ]
     for spec in specs:
         schema = spec.model.to_schema()
         row = (spec.model.__doc__ or "").strip().split("\n")[0]
-        lines = [f"### {spec.title} (`{spec.return_type}`)", "",
-                 f"{row} Sent {spec.frequency}; template version {spec.template_version}; "
-                 f"stored in `{spec.raw_table}`.", "",
-                 "| column | kind | required | allowed values | what it holds |",
-                 "|---|---|---|---|---|"]
+        lines = [
+            f"### {spec.title} (`{spec.return_type}`)",
+            "",
+            f"{row} Sent {spec.frequency}; template version {spec.template_version}; "
+            f"stored in `{spec.raw_table}`.",
+            "",
+            "| column | kind | required | allowed values | what it holds |",
+            "|---|---|---|---|---|",
+        ]
         for name, column in schema.columns.items():
             required = "no" if column.nullable else "yes"
-            lines.append(f"| `{name}` | `{kind_of(spec, name)}` | {required} | "
-                         f"{cell(allowed_values(spec, name))} | {cell(column.description)} |")
+            lines.append(
+                f"| `{name}` | `{kind_of(spec, name)}` | {required} | "
+                f"{cell(allowed_values(spec, name))} | {cell(column.description)} |"
+            )
         if spec.rules:
             lines += ["", "| column | checked across columns | what to do |", "|---|---|---|"]
-            lines += [f"| `{rule.column}` | {cell(rule_sentence(rule))} | {cell(rule.hint)} |"
-                      for rule in spec.rules]
+            lines += [
+                f"| `{rule.column}` | {cell(rule_sentence(rule))} | {cell(rule.hint)} |"
+                for rule in spec.rules
+            ]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
@@ -123,9 +137,12 @@ def default_words(setting: Setting) -> str:
 
 def settings() -> str:
     """Every setting of the registry, in its order: variable, default, unit and meaning."""
-    rows = [f"| `{s.env}` | {cell(default_words(s))} | {cell(s.unit)} | {cell(s.help)}"
-            + (f" Also `cmast {s.option}`, before the command." if s.option else "") + " |"
-            for s in SETTINGS]
+    rows = [
+        f"| `{s.env}` | {cell(default_words(s))} | {cell(s.unit)} | {cell(s.help)}"
+        + (f" Also `cmast {s.option}`, before the command." if s.option else "")
+        + " |"
+        for s in SETTINGS
+    ]
     return "\n".join(["| setting | default | unit | meaning |", "|---|---|---|---|", *rows])
 
 
@@ -149,8 +166,9 @@ def generated(root: Path = PROJECT_ROOT) -> dict[Path, str]:
     def table(match: re.Match) -> str:
         name = match.group(2)
         if name not in TABLES:
-            raise KeyError(f"no generated table called {name!r}; the tables are: "
-                           + ", ".join(sorted(TABLES)))
+            raise KeyError(
+                f"no generated table called {name!r}; the tables are: " + ", ".join(sorted(TABLES))
+            )
         if name not in made:
             made[name] = TABLES[name]()
         return f"{match.group(1)}{made[name]}\n{match.group(4)}"
@@ -160,8 +178,10 @@ def generated(root: Path = PROJECT_ROOT) -> dict[Path, str]:
         text = page.read_text()
         regions = len(REGION.findall(text))
         if len(OPENING.findall(text)) != regions:
-            raise ValueError(f"{page}: a '<!-- generated: NAME -->' marker has no "
-                             "'<!-- end generated -->' after it")
+            raise ValueError(
+                f"{page}: a '<!-- generated: NAME -->' marker has no "
+                "'<!-- end generated -->' after it"
+            )
         if regions:
             found[page] = REGION.sub(table, text)
     return found

@@ -29,13 +29,21 @@ def load_plans(settings: Settings, rows: list[dict], year: str = "2023-24") -> N
     load(settings, pd.DataFrame(rows).assign(period=year), "QYG", f"plans_{year}.csv")
 
 
-def plan(metric: str, scope: str, month: str, value: float, kind: str = "plan",
-         deadline: str = "", parameter: str = "") -> dict:
+def plan(
+    metric: str,
+    scope: str,
+    month: str,
+    value: float,
+    kind: str = "plan",
+    deadline: str = "",
+    parameter: str = "",
+) -> dict:
     return plan_row(metric, scope, month, value, kind, deadline, parameter)
 
 
-def headlines(settings: Settings, period: str, scope: str | None = None
-              ) -> tuple[dict[str, Headline], list[Headline], Inputs]:
+def headlines(
+    settings: Settings, period: str, scope: str | None = None
+) -> tuple[dict[str, Headline], list[Headline], Inputs]:
     """Build the marts, then the month's records: (records by id, all records, inputs)."""
     with connect(settings) as conn:
         build_marts(conn, settings)

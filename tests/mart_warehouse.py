@@ -21,11 +21,15 @@ def _insert(conn: duckdb.DuckDBPyConnection, table: str, rows: list[Mapping[str,
     columns = list(rows[0])
     conn.executemany(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-        [[row[column] for column in columns] for row in rows])
+        [[row[column] for column in columns] for row in rows],
+    )
 
 
-def build(settings: Settings, ledger: Iterable[Mapping[str, Any]],
-          raw: Mapping[str, list[Mapping[str, Any]]]) -> None:
+def build(
+    settings: Settings,
+    ledger: Iterable[Mapping[str, Any]],
+    raw: Mapping[str, list[Mapping[str, Any]]],
+) -> None:
     """Create the warehouse of ``settings`` (migrated, reference data loaded), record the ledger
     rows, insert each ``raw.<table>``'s rows and build every mart."""
     with connect(settings, create=True) as conn:
@@ -36,11 +40,13 @@ def build(settings: Settings, ledger: Iterable[Mapping[str, Any]],
         build_marts(conn, settings)
 
 
-def mart(settings: Settings, name: str, where: str = "TRUE", columns: str = "*",
-         order_by: str = "ALL") -> list[dict[str, Any]]:
+def mart(
+    settings: Settings, name: str, where: str = "TRUE", columns: str = "*", order_by: str = "ALL"
+) -> list[dict[str, Any]]:
     """Rows of ``marts.<name>`` (those matching ``where``), as dicts in a fixed order."""
     with connect(settings) as conn:
         cursor = conn.execute(
-            f"SELECT {columns} FROM marts.{name} WHERE {where} ORDER BY {order_by}")
+            f"SELECT {columns} FROM marts.{name} WHERE {where} ORDER BY {order_by}"
+        )
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

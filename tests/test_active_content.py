@@ -12,20 +12,30 @@ from pipeline.returns import get_return
 from pipeline.spreadsheet.template import build_template
 from tests.conftest import uec_rows
 
-EXTERNAL = ('<?xml version="1.0" encoding="UTF-8"?><externalLink xmlns="http://schemas.'
-            'openxmlformats.org/spreadsheetml/2006/main"><externalBook r:id="rId1" xmlns:r="'
-            'http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>'
-            '</externalLink>')
-DDE = ('<?xml version="1.0" encoding="UTF-8"?><externalLink xmlns="http://schemas.'
-       'openxmlformats.org/spreadsheetml/2006/main"><ddeLink ddeService="cmd" ddeTopic="/c '
-       'calc"/></externalLink>')
+EXTERNAL = (
+    '<?xml version="1.0" encoding="UTF-8"?><externalLink xmlns="http://schemas.'
+    'openxmlformats.org/spreadsheetml/2006/main"><externalBook r:id="rId1" xmlns:r="'
+    'http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>'
+    "</externalLink>"
+)
+DDE = (
+    '<?xml version="1.0" encoding="UTF-8"?><externalLink xmlns="http://schemas.'
+    'openxmlformats.org/spreadsheetml/2006/main"><ddeLink ddeService="cmd" ddeTopic="/c '
+    'calc"/></externalLink>'
+)
 
 
 def _workbook(settings, name: str, extra: dict[str, bytes | str]) -> object:
     """A valid UEC template filled in, with ``extra`` parts added to its zip."""
     plain = settings.data_dir / "plain.xlsx"
-    build_template(get_return("uec"), org_code="RJR", period="2023-10", sites=["RJR05"],
-                   path=plain, rows=uec_rows(days=2))
+    build_template(
+        get_return("uec"),
+        org_code="RJR",
+        period="2023-10",
+        sites=["RJR05"],
+        path=plain,
+        rows=uec_rows(days=2),
+    )
     path = settings.inbox / "RJR" / name
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
@@ -36,14 +46,29 @@ def _workbook(settings, name: str, extra: dict[str, bytes | str]) -> object:
     return path
 
 
-@pytest.mark.parametrize(("name", "extra", "rule", "hint"), [
-    ("macros.xlsm", {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 a VBA project"},
-     "holds macros", "Excel Workbook (*.xlsx)"),
-    ("linked.xlsx", {"xl/externalLinks/externalLink1.xml": EXTERNAL},
-     "links to 1 other workbook", "Break Link"),
-    ("dde.xlsx", {"xl/externalLinks/externalLink1.xml": DDE},
-     "DDE links", "Paste Special > Values"),
-])
+@pytest.mark.parametrize(
+    ("name", "extra", "rule", "hint"),
+    [
+        (
+            "macros.xlsm",
+            {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 a VBA project"},
+            "holds macros",
+            "Excel Workbook (*.xlsx)",
+        ),
+        (
+            "linked.xlsx",
+            {"xl/externalLinks/externalLink1.xml": EXTERNAL},
+            "links to 1 other workbook",
+            "Break Link",
+        ),
+        (
+            "dde.xlsx",
+            {"xl/externalLinks/externalLink1.xml": DDE},
+            "DDE links",
+            "Paste Special > Values",
+        ),
+    ],
+)
 def test_active_content_is_refused_with_how_to_save_plain(settings, name, extra, rule, hint):
     path = _workbook(settings, name, extra)
     outcome = process_file(path, settings)

@@ -16,12 +16,15 @@ from pipeline.ingest import process_file
 from tests.conftest import drop_bytes, drop_csv, uec_rows
 
 
-@pytest.mark.parametrize(("today", "day", "period"), [
-    (dt.date(2023, 11, 15), 15, "2023-09"),  # October's returns are due today, not late yet
-    (dt.date(2023, 11, 16), 15, "2023-10"),
-    (dt.date(2024, 1, 3), 15, "2023-11"),
-    (dt.date(2024, 3, 1), 31, "2024-01"),   # day 31 means the last day: 29 February 2024
-])
+@pytest.mark.parametrize(
+    ("today", "day", "period"),
+    [
+        (dt.date(2023, 11, 15), 15, "2023-09"),  # October's returns are due today, not late yet
+        (dt.date(2023, 11, 16), 15, "2023-10"),
+        (dt.date(2024, 1, 3), 15, "2023-11"),
+        (dt.date(2024, 3, 1), 31, "2024-01"),  # day 31 means the last day: 29 February 2024
+    ],
+)
 def test_the_latest_month_past_its_deadline(today, day, period):
     assert alerts.overdue_period(today, day) == period
 
@@ -32,52 +35,90 @@ def test_a_deadline_is_the_day_of_the_following_month_or_its_last():
 
 
 def test_each_trust_and_monthly_return_without_a_loaded_submission_is_missing():
-    ledger = pd.DataFrame([
-        {"org_code": "RJR", "return_type": "uec", "period": "2023-10", "status": "loaded"},
-        {"org_code": "RWW", "return_type": "uec", "period": "2023-10", "status": "superseded"},
-        {"org_code": "RBL", "return_type": "uec", "period": "2023-09", "status": "loaded"},
-        {"org_code": "REM", "return_type": "uec", "period": "2023-10", "status": "rejected"},
-    ])
-    found = alerts.missing_submissions(ledger, {"RJR", "RWW", "RBL", "REM", "QYG"},
-                                       {"uec": "Urgent and emergency care"}, "2023-10", 15)
+    ledger = pd.DataFrame(
+        [
+            {"org_code": "RJR", "return_type": "uec", "period": "2023-10", "status": "loaded"},
+            {"org_code": "RWW", "return_type": "uec", "period": "2023-10", "status": "superseded"},
+            {"org_code": "RBL", "return_type": "uec", "period": "2023-09", "status": "loaded"},
+            {"org_code": "REM", "return_type": "uec", "period": "2023-10", "status": "rejected"},
+        ]
+    )
+    found = alerts.missing_submissions(
+        ledger,
+        {"RJR", "RWW", "RBL", "REM", "QYG"},
+        {"uec": "Urgent and emergency care"},
+        "2023-10",
+        15,
+    )
     assert [(a.org_code, a.return_type, a.period) for a in found] == [
-        ("RBL", "uec", "2023-10"), ("REM", "uec", "2023-10"), ("RWW", "uec", "2023-10")]
+        ("RBL", "uec", "2023-10"),
+        ("REM", "uec", "2023-10"),
+        ("RWW", "uec", "2023-10"),
+    ]
     assert "by its deadline, 15 November 2023" in found[0].message
 
 
 def test_the_icb_is_expected_to_send_its_finance_return_only():
     ledger = pd.DataFrame(columns=["org_code", "return_type", "period", "status"])
-    found = alerts.missing_submissions(ledger, {"RJR", "QYG"},
-                                       {"uec": "Urgent and emergency care",
-                                        "finance": "Finance"}, "2023-10", 15)
+    found = alerts.missing_submissions(
+        ledger,
+        {"RJR", "QYG"},
+        {"uec": "Urgent and emergency care", "finance": "Finance"},
+        "2023-10",
+        15,
+    )
     assert [(a.org_code, a.return_type) for a in found] == [
-        ("QYG", "finance"), ("RJR", "finance"), ("RJR", "uec")]
+        ("QYG", "finance"),
+        ("RJR", "finance"),
+        ("RJR", "uec"),
+    ]
 
 
 def test_the_programme_return_is_expected_of_the_icb_alone():
     ledger = pd.DataFrame(columns=["org_code", "return_type", "period", "status"])
-    found = alerts.missing_submissions(ledger, {"RJR", "QYG"}, {"programme": "Programme"},
-                                       "2023-10", 15)
+    found = alerts.missing_submissions(
+        ledger, {"RJR", "QYG"}, {"programme": "Programme"}, "2023-10", 15
+    )
     assert [(a.org_code, a.return_type) for a in found] == [("QYG", "programme")]
 
 
 def test_an_alert_is_recorded_once_however_often_it_is_raised(settings):
-    first = Alert(kind="quarantined", org_code="RJR", return_type="uec", period="2023-10",
-                  file="quarantine/RJR/x.csv", message="x.csv was quarantined")
-    second = Alert(kind="quarantined", org_code="RJR", file="quarantine/RJR/y.csv",
-                   message="y.csv was quarantined")
+    first = Alert(
+        kind="quarantined",
+        org_code="RJR",
+        return_type="uec",
+        period="2023-10",
+        file="quarantine/RJR/x.csv",
+        message="x.csv was quarantined",
+    )
+    second = Alert(
+        kind="quarantined",
+        org_code="RJR",
+        file="quarantine/RJR/y.csv",
+        message="y.csv was quarantined",
+    )
     assert alerts.record(settings, [first, first]) == [first]
     assert alerts.record(settings, [first, second]) == [second]
     assert alerts.record(settings, [second]) == []
     lines = alerts.recorded(settings)
     assert [line["file"] for line in lines] == ["quarantine/RJR/x.csv", "quarantine/RJR/y.csv"]
-    assert set(lines[0]) == {"time", "kind", "org_code", "return_type", "period", "message",
-                             "file", "run", "measure", "run_id", "run_url"}
+    assert set(lines[0]) == {
+        "time",
+        "kind",
+        "org_code",
+        "return_type",
+        "period",
+        "message",
+        "file",
+        "run",
+        "measure",
+        "run_id",
+        "run_url",
+    }
 
 
 def test_a_quarantined_file_becomes_an_alert_naming_where_it_lies(settings):
-    outcome = process_file(drop_bytes(settings, b"not,a,return\n1,2,3\n", name="bad.csv"),
-                           settings)
+    outcome = process_file(drop_bytes(settings, b"not,a,return\n1,2,3\n", name="bad.csv"), settings)
     record = {**outcome.__dict__, "problems": [p.as_line() for p in outcome.problems]}
     [alert] = alerts.from_outcomes([record, {"status": "loaded", "org_code": "RJR"}])
     assert alert.kind == "quarantined" and alert.org_code == "RJR"
@@ -133,16 +174,17 @@ def webhook():
 
 
 @pytest.mark.prefect
-def test_alerts_go_through_the_notification_block_once(settings, prefect_harness, webhook,
-                                                       monkeypatch):
+def test_alerts_go_through_the_notification_block_once(
+    settings, prefect_harness, webhook, monkeypatch
+):
     from prefect.blocks.notifications import CustomWebhookNotificationBlock
 
     from flows.deadlines import check_submissions
 
     url, received = webhook
-    CustomWebhookNotificationBlock(name="cmast", url=url,
-                                   json_data={"text": "{{subject}}\n{{body}}"}
-                                   ).save("cmast-alerts", overwrite=True)
+    CustomWebhookNotificationBlock(
+        name="cmast", url=url, json_data={"text": "{{subject}}\n{{body}}"}
+    ).save("cmast-alerts", overwrite=True)
     monkeypatch.setenv("CMAST_ALERT_BLOCK", "custom-webhook/cmast-alerts")
     process_file(drop_csv(settings, uec_rows(org="RJR", period="2023-10", days=1)), settings)
 

@@ -44,12 +44,18 @@ def test_the_pack_is_written_in_four_forms_with_numbers_as_numbers(year_of_uec):
     assert workbook.sheetnames[:3] == ["Cover", "Board figures", "All figures"]
     assert "Provenance" in workbook.sheetnames
     sheet = workbook["All figures"]
-    row = next(r for r in range(4, sheet.max_row + 1)
-               if sheet.cell(row=r, column=3).value == "uec.four_hour_pct")
+    row = next(
+        r
+        for r in range(4, sheet.max_row + 1)
+        if sheet.cell(row=r, column=3).value == "uec.four_hour_pct"
+    )
     value = sheet.cell(row=row, column=5)
     assert isinstance(value.value, float) and value.number_format == '0.0"%"'
-    attendances = next(r for r in range(4, sheet.max_row + 1)
-                       if sheet.cell(row=r, column=3).value == "uec.attendances")
+    attendances = next(
+        r
+        for r in range(4, sheet.max_row + 1)
+        if sheet.cell(row=r, column=3).value == "uec.attendances"
+    )
     assert isinstance(sheet.cell(row=attendances, column=5).value, int)  # 8994, not 8994.0
     for name in workbook.sheetnames:  # every sheet prints landscape, one page wide
         setup = workbook[name].page_setup
@@ -58,8 +64,7 @@ def test_the_pack_is_written_in_four_forms_with_numbers_as_numbers(year_of_uec):
     assert provenance.max_row >= 2 and provenance.cell(row=2, column=4).value == "RJR"
 
 
-def test_the_pdf_is_a4_landscape_and_the_summary_matrix_holds_each_board_figure_once(
-        year_of_uec):
+def test_the_pdf_is_a4_landscape_and_the_summary_matrix_holds_each_board_figure_once(year_of_uec):
     from pipeline.briefing.pdf import chromium, page_count
 
     if chromium() is None:
@@ -70,11 +75,12 @@ def test_the_pdf_is_a4_landscape_and_the_summary_matrix_holds_each_board_figure_
     boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", written.pdf.read_bytes())
     # A4 landscape is 297 x 210 mm: 841.9 x 595.3 points (Chromium rounds to whole pixels).
     assert len(boxes) == pages and all(
-        abs(float(w) - 841.9) < 1 and abs(float(h) - 595.3) < 1 for w, h in boxes)
+        abs(float(w) - 841.9) < 1 and abs(float(h) - 595.3) < 1 for w, h in boxes
+    )
     # Cover, matrix, one page for the section's two board figures, two appendix pages.
     assert 4 <= pages <= 8, pages
     page = written.html.read_text()
-    matrix = page[page.index('id="summary"'):page.index("</section>", page.index('id="summary"'))]
+    matrix = page[page.index('id="summary"') : page.index("</section>", page.index('id="summary"'))]
     placed = re.findall(r'data-figure="([^"]+)"', matrix)
     panels = re.findall(r'<div class="panel" id="[^"]+" data-figure="([^"]+)"', page)
     assert sorted(placed) == sorted(panels) == ["uec.four_hour_pct", "uec.long_stay.over_21d_pct"]
@@ -110,7 +116,8 @@ def test_headline_records_carry_spc_icons_for_a_year_or_more(year_of_uec):
         # The same series computed straight from the staging rows, month by month.
         monthly = conn.execute(
             "SELECT period, 100.0 * sum(all_within_4h) / sum(all_attendances) AS pct "
-            "FROM staging.stg_uec_daily GROUP BY period ORDER BY period").df()
+            "FROM staging.stg_uec_daily GROUP BY period ORDER BY period"
+        ).df()
     record = next(r for r in build_headlines(inputs, "2023-10") if r.id == "uec.four_hour_pct")
     expected = analyse(monthly.set_index("period")["pct"], improvement="up")
     assert record.variation in VARIATION_CODES

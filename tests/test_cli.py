@@ -38,15 +38,17 @@ def test_validate_invalid_file_exits_1_with_the_report(settings, tmp_path):
 
 def test_status_json_lists_every_submission_with_where_it_lies(settings):
     process_file(drop_csv(settings, uec_rows(days=2), name="a.csv"), settings)
-    process_file(drop_csv(settings, uec_rows(days=2).assign(org_code="REM"), name="b.csv"),
-                 settings)
+    process_file(
+        drop_csv(settings, uec_rows(days=2).assign(org_code="REM"), name="b.csv"), settings
+    )
     result = _run(settings, "status", "--json")
     assert result.exit_code == 0, result.output
     records = json.loads(result.output)
     assert [r["status"] for r in records] == ["loaded", "rejected"]
     for record in records:
         assert {"org", "return_type", "period", "status", "received_at", "sha256", "path"} <= (
-            set(record) | {"org"})
+            set(record) | {"org"}
+        )
         assert record["org_code"] == "RJR"
         from pathlib import Path
 
@@ -55,8 +57,9 @@ def test_status_json_lists_every_submission_with_where_it_lies(settings):
 
 def test_template_is_written_and_a_filled_in_copy_loads(settings, tmp_path):
     template = tmp_path / "RJR_uec_2023-10.xlsx"
-    result = _run(settings, "template", "uec", "--org", "RJR", "--period", "2023-10",
-                  "-o", str(template))
+    result = _run(
+        settings, "template", "uec", "--org", "RJR", "--period", "2023-10", "-o", str(template)
+    )
     assert result.exit_code == 0, result.output
     workbook = openpyxl.load_workbook(template)
     assert workbook.sheetnames == ["Instructions", "Data", "Lists", "About"]

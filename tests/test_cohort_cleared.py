@@ -47,14 +47,21 @@ def loaded(tmp_path_factory) -> Settings:
     current = load_settings(tmp_path_factory.mktemp("cleared") / "data")
     current = Settings(**{**current.__dict__, "settle_seconds": 0.0})
     current.ensure_dirs()
-    files = [(plans("2023-24", [("65", "2024-03-31")]), "QYG", "plans_2023-24.csv"),
-             (plans("2022-23", [("104", "2023-03-31"), ("78", "2023-03-31")]), "QYG",
-              "plans_2022-23.csv")]
-    files += [(aggregate("RJR", day, rows), "RJR", f"rjr_{day}.csv")
-              for day, rows in SNAPSHOTS.items()]
+    files = [
+        (plans("2023-24", [("65", "2024-03-31")]), "QYG", "plans_2023-24.csv"),
+        (
+            plans("2022-23", [("104", "2023-03-31"), ("78", "2023-03-31")]),
+            "QYG",
+            "plans_2022-23.csv",
+        ),
+    ]
+    files += [
+        (aggregate("RJR", day, rows), "RJR", f"rjr_{day}.csv") for day, rows in SNAPSHOTS.items()
+    ]
     for frame, org, name in files:
-        outcome = process_file(drop_csv(current, frame, org=org, name=name), current,
-                               today=dt.date(2023, 11, 20))
+        outcome = process_file(
+            drop_csv(current, frame, org=org, name=name), current, today=dt.date(2023, 11, 20)
+        )
         assert outcome.status == "loaded", (name, [p.as_line() for p in outcome.problems])
     with connect(current) as conn:
         build_marts(conn, current)
@@ -71,21 +78,32 @@ def test_earlier_targets_cleared_by_their_deadline(loaded):
     found = month(loaded, "2023-10")
     over_104 = found["rtt.cohort.cleared_since.104w"]
     assert over_104.value == 9
-    assert {k: over_104.detail[k] for k in ("start", "end", "target_date", "cohort_at_start",
-                                            "cohort_at_end")} == {
-        "start": "2022-11-06", "end": "2023-03-26", "target_date": "2023-03-31",
-        "cohort_at_start": 9, "cohort_at_end": 0}
+    assert {
+        k: over_104.detail[k]
+        for k in ("start", "end", "target_date", "cohort_at_start", "cohort_at_end")
+    } == {
+        "start": "2022-11-06",
+        "end": "2023-03-26",
+        "target_date": "2023-03-31",
+        "cohort_at_start": 9,
+        "cohort_at_end": 0,
+    }
     assert over_104.detail["none_over_104w"] is True
     assert over_104.text.startswith(
         "Between 6 November 2022 and 26 March 2023 CMAST trusts eliminated the 104-week wait "
         "(the cohort to wait 104 weeks by 31 March 2023) for 9 people: from 9 to 0. "
-        "No patient is waiting over 104 weeks at 29 October 2023.")
+        "No patient is waiting over 104 weeks at 29 October 2023."
+    )
     over_78 = found["rtt.cohort.cleared_since.78w"]
-    assert (over_78.value, over_78.detail["cohort_at_start"], over_78.detail["cohort_at_end"]) \
-        == (44, 49, 5)
+    assert (over_78.value, over_78.detail["cohort_at_start"], over_78.detail["cohort_at_end"]) == (
+        44,
+        49,
+        5,
+    )
     assert over_78.text.startswith(
         "Between 6 November 2022 and 26 March 2023 CMAST trusts reduced the 78-week wait (the "
-        "cohort to wait 78 weeks by 31 March 2023) for 44 people: from 49 to 5.")
+        "cohort to wait 78 weeks by 31 March 2023) for 44 people: from 49 to 5."
+    )
     # Both rest on the two snapshots compared.
     assert {p["period"] for p in over_78.provenance} >= {"2022-11-06", "2023-03-26"}
 

@@ -33,10 +33,18 @@ def test_every_return_type_is_unique_and_columns_tell_them_apart():
 
 def test_every_sql_file_is_built_into_the_warehouse(settings):
     with connect(settings) as conn:
-        views = {f"{s}.{n}" for s, n in conn.execute(
-            "SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
-        tables = {f"{s}.{n}" for s, n in conn.execute(
-            "SELECT schema_name, table_name FROM duckdb_tables()").fetchall()}
+        views = {
+            f"{s}.{n}"
+            for s, n in conn.execute(
+                "SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal"
+            ).fetchall()
+        }
+        tables = {
+            f"{s}.{n}"
+            for s, n in conn.execute(
+                "SELECT schema_name, table_name FROM duckdb_tables()"
+            ).fetchall()
+        }
     for path in sorted((PROJECT_ROOT / "sql" / "staging").glob("*.sql")):
         assert f"staging.{path.stem}" in views
     for spec in all_returns():
@@ -61,8 +69,11 @@ def test_every_setting_is_documented():
     rows = re.findall(r"^\| `(CMAST_[A-Z_]+)` \|", region, flags=re.MULTILINE)
     declared = [s.env for s in SETTINGS]
     assert rows == declared and len(set(declared)) == len(declared) == 20
-    named = set(re.findall(r'"(CMAST_[A-Z_]+)"', (PROJECT_ROOT / "pipeline" /
-                                                   "settings_registry.py").read_text()))
+    named = set(
+        re.findall(
+            r'"(CMAST_[A-Z_]+)"', (PROJECT_ROOT / "pipeline" / "settings_registry.py").read_text()
+        )
+    )
     assert named == set(declared)
 
 

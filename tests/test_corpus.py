@@ -38,24 +38,33 @@ def _files(root: Path, skip: Path) -> dict[str, tuple[int, int]]:
 
 def _raw_rows(settings) -> int:
     with connect(settings) as conn:
-        tables = conn.execute("SELECT table_name FROM duckdb_tables() "
-                              "WHERE schema_name = 'raw'").fetchall()
-        return sum(conn.execute(f'SELECT count(*) FROM raw."{name}"').fetchall()[0][0]
-                   for (name,) in tables)
+        tables = conn.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw'"
+        ).fetchall()
+        return sum(
+            conn.execute(f'SELECT count(*) FROM raw."{name}"').fetchall()[0][0]
+            for (name,) in tables
+        )
 
 
 def _ledger(settings) -> list[dict]:
     with connect(settings) as conn:
-        result = conn.execute("SELECT status, row_count, path, feedback_path, message "
-                              "FROM ledger.submissions")
+        result = conn.execute(
+            "SELECT status, row_count, path, feedback_path, message FROM ledger.submissions"
+        )
         columns = [c[0] for c in result.description]
         return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
 
 
 def _workbook_text(path: Path) -> str:
     book = openpyxl.load_workbook(path)
-    return "\n".join(str(cell.value) for sheet in book for row in sheet.iter_rows()
-                     for cell in row if cell.value is not None)
+    return "\n".join(
+        str(cell.value)
+        for sheet in book
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    )
 
 
 def _settings_for(case: Case, settings):

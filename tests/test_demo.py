@@ -21,26 +21,44 @@ METRICS = PROJECT_ROOT.parent / "shared" / "METRICS.md"
 #: Ids METRICS.md writes in shorthand after a full id ("`rtt.waits_over.104w` / `.78w`"),
 #: spelled out by hand from the catalogue's text.
 SHORTHAND = [
-    "rtt.waits_over.78w", "rtt.waits_over.65w", "rtt.waits_over.52w",
-    "rtt.cohort.remaining.admitted", "rtt.cohort.remaining.non_admitted",
-    "diagnostics.waiting.over_13w", "diagnostics.waiting.over_26w",
-    "diagnostics.waiting.over_40w", "uec.long_stay.over_21d_pct", "finance.cash_support.amount",
-    "diagnostics.activity.vs_plan_ytd_pct.ct", "diagnostics.activity.vs_plan_ytd_pct.mri",
+    "rtt.waits_over.78w",
+    "rtt.waits_over.65w",
+    "rtt.waits_over.52w",
+    "rtt.cohort.remaining.admitted",
+    "rtt.cohort.remaining.non_admitted",
+    "diagnostics.waiting.over_13w",
+    "diagnostics.waiting.over_26w",
+    "diagnostics.waiting.over_40w",
+    "uec.long_stay.over_21d_pct",
+    "finance.cash_support.amount",
+    "diagnostics.activity.vs_plan_ytd_pct.ct",
+    "diagnostics.activity.vs_plan_ytd_pct.mri",
     "diagnostics.activity.vs_plan_ytd_pct.non_obstetric_ultrasound",
-    "procurement.savings.delivered_iye", "diagnostics.cdc.activity_vs_plan_pct",
-    "elective.alternative_choice.willing_to_travel", "uec.long_stay.over_21d_pct_at",
+    "procurement.savings.delivered_iye",
+    "diagnostics.cdc.activity_vs_plan_pct",
+    "elective.alternative_choice.willing_to_travel",
+    "uec.long_stay.over_21d_pct_at",
 ]
 #: "rtt.cohort.cleared_since (any target) ... 104 and 78 weeks by 31 March 2023": one figure
 #: for each target's threshold.
-EVERY_TARGET = ["rtt.cohort.cleared_since.104w", "rtt.cohort.cleared_since.78w",
-                "rtt.cohort.cleared_since.65w"]
+EVERY_TARGET = [
+    "rtt.cohort.cleared_since.104w",
+    "rtt.cohort.cleared_since.78w",
+    "rtt.cohort.cleared_since.65w",
+]
 #: The programme figures (METRICS.md, "Programme figures").
 PROGRAMME_IDS = [
-    "procurement.savings.pipeline", "procurement.savings.delivered_fye",
-    "procurement.savings.delivered_iye", "diagnostics.cdc.activity",
-    "diagnostics.cdc.activity_vs_plan_pct", "uec.opel.level", "uec.opel.trusts_at_3_plus",
-    "elective.alternative_choice.texts_sent", "elective.alternative_choice.willing_to_travel",
-    "outpatients.teledermatology.implementation_pct", "uec.long_stay.over_14d_pct_at",
+    "procurement.savings.pipeline",
+    "procurement.savings.delivered_fye",
+    "procurement.savings.delivered_iye",
+    "diagnostics.cdc.activity",
+    "diagnostics.cdc.activity_vs_plan_pct",
+    "uec.opel.level",
+    "uec.opel.trusts_at_3_plus",
+    "elective.alternative_choice.texts_sent",
+    "elective.alternative_choice.willing_to_travel",
+    "outpatients.teledermatology.implementation_pct",
+    "uec.long_stay.over_14d_pct_at",
     "uec.long_stay.over_21d_pct_at",
 ]
 #: Ids whose source is an NHS England publication the demo has no copy of for October 2023.
@@ -57,17 +75,27 @@ def contract_ids() -> set[str]:
 
 def _cmast(data_dir, *args, timeout=1500):
     env = {**os.environ, "CMAST_DATA_DIR": str(data_dir), "CMAST_SETTLE_SECONDS": "0"}
-    return subprocess.run([sys.executable, "-m", "cmast", *args], capture_output=True,
-                          text=True, env=env, timeout=timeout, cwd=PROJECT_ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "cmast", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        cwd=PROJECT_ROOT,
+    )
 
 
 def _counts(data_dir) -> dict[str, int]:
     conn = duckdb.connect(str(data_dir / "warehouse" / "cmast.duckdb"), read_only=True)
     try:
-        tables = conn.execute("SELECT schema_name, table_name FROM duckdb_tables() "
-                              "WHERE schema_name IN ('ledger', 'raw')").fetchall()
-        return {f"{s}.{t}": conn.execute(f'SELECT count(*) FROM "{s}"."{t}"').fetchall()[0][0]
-                for s, t in tables}
+        tables = conn.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() "
+            "WHERE schema_name IN ('ledger', 'raw')"
+        ).fetchall()
+        return {
+            f"{s}.{t}": conn.execute(f'SELECT count(*) FROM "{s}"."{t}"').fetchall()[0][0]
+            for s, t in tables
+        }
     finally:
         conn.close()
 
@@ -90,16 +118,27 @@ def test_demo_runs_end_to_end_and_again_changes_nothing(tmp_path):
     missing = contract_ids() - NOT_IN_DEMO_SOURCES - system
     assert not missing, f"contract ids without a system figure in the demo: {sorted(missing)}"
     for record in records:
-        assert {"id", "period", "scope", "value", "unit", "source", "text", "comparators",
-                "provenance"} <= set(record)
+        assert {
+            "id",
+            "period",
+            "scope",
+            "value",
+            "unit",
+            "source",
+            "text",
+            "comparators",
+            "provenance",
+        } <= set(record)
         assert record["values_are"] == "exact"
 
     # "This time last month" is one snapshot everywhere: the record's previous value is the
     # cohort four weekly snapshots earlier, the figure the sentence quotes.
     by_id = {r["id"]: r for r in records if r["scope"] == "QYG"}
     cohort = by_id["rtt.cohort.remaining"]
-    assert cohort["comparators"]["previous_period"]["value"] == \
-        by_id["rtt.cohort.remaining_prior"]["value"]
+    assert (
+        cohort["comparators"]["previous_period"]["value"]
+        == by_id["rtt.cohort.remaining_prior"]["value"]
+    )
     assert f"{by_id['rtt.cohort.remaining_prior']['value']:,}" in cohort["text"]
 
     # The programme figures each have a sentence of their own .
@@ -123,16 +162,23 @@ def _check_october_against_the_publication(markdown, data) -> None:
     if not SHARED_NHSE.is_dir():
         assert "Returns against NHS England's publication" not in text
         return
-    assert ("October performance was 69.7% compared to September 71.3% (NHS England's "
-            "published figure for Cheshire and Merseyside ICB)") in text
+    assert (
+        "October performance was 69.7% compared to September 71.3% (NHS England's "
+        "published figure for Cheshire and Merseyside ICB)"
+    ) in text
     assert "Performing better than the North West (69.0%)." in text
-    assert ("MCHT (RBT), A&E attendances, type 3: the trust's return gives 1,979, NHS "
-            "England published 1,859 (+120, +6.5% against a tolerance of 0.5%).") in text
-    lines = [json.loads(line) for line in
-             (data / "outputs" / "alerts" / "alerts.jsonl").read_text().splitlines()]
+    assert (
+        "MCHT (RBT), A&E attendances, type 3: the trust's return gives 1,979, NHS "
+        "England published 1,859 (+120, +6.5% against a tolerance of 0.5%)."
+    ) in text
+    lines = [
+        json.loads(line)
+        for line in (data / "outputs" / "alerts" / "alerts.jsonl").read_text().splitlines()
+    ]
     planted = [a for a in lines if a["kind"] == "reconciliation_differs"]
     assert [(a["org_code"], a["period"], a["measure"]) for a in planted] == [
-        ("RBT", "2023-10", "ae.attendances.type3")]
+        ("RBT", "2023-10", "ae.attendances.type3")
+    ]
 
 
 def _check_pack(folder, tmp_path) -> None:
@@ -146,7 +192,7 @@ def _check_pack(folder, tmp_path) -> None:
     assert 10 <= pages <= 20, pages
     page = (folder / "briefing.html").read_text()
     start = page.index('id="summary"')
-    matrix = page[start:page.index("</section>", start)]
+    matrix = page[start : page.index("</section>", start)]
     placed = re.findall(r'data-figure="([^"]+)"', matrix)
     board = {f.id for f in FIGURES.values() if f.board}
     assert len(placed) == len(set(placed)), "a figure sits in two cells of the matrix"
@@ -154,6 +200,9 @@ def _check_pack(folder, tmp_path) -> None:
     # Every table by trust ends on its system row, in bold.
     assert page.count('<tr class="system">') == page.count("by trust</h3>") >= 5
     dom, log = render(folder / "briefing.html", tmp_path / "pack.png", tmp_path / "profile")
-    errors = [line for line in log.splitlines()
-              if "CONSOLE" in line and ("error" in line.lower() or "Uncaught" in line)]
+    errors = [
+        line
+        for line in log.splitlines()
+        if "CONSOLE" in line and ("error" in line.lower() or "Uncaught" in line)
+    ]
     assert errors == [] and 'id="summary"' in dom

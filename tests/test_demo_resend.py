@@ -34,9 +34,11 @@ def test_a_changed_sample_replaces_the_one_received_and_an_unchanged_one_is_not_
     with connect(settings, read_only=True) as conn:
         current = conn.execute(
             "SELECT count(*), sum(type1_attendances) FROM raw.uec_daily JOIN "
-            "ledger.submissions USING (submission_id) WHERE status = 'loaded'").fetchone()
+            "ledger.submissions USING (submission_id) WHERE status = 'loaded'"
+        ).fetchone()
         superseded = conn.execute(
-            "SELECT count(*) FROM ledger.submissions WHERE status = 'superseded'").fetchone()
+            "SELECT count(*) FROM ledger.submissions WHERE status = 'superseded'"
+        ).fetchone()
     # One current return of 31 days (2 open, 29 closed with 0s): 150 + 250 = 400.
     assert current == (31, 400)
     assert superseded == (1,)

@@ -39,7 +39,8 @@ def test_valid_return_loads_with_the_right_figures(settings):
         ).fetchall()[0]
         activity = conn.execute(
             "SELECT modality, waiting_list_tests, planned_tests, unscheduled_tests, total_tests "
-            "FROM staging.stg_dm01_activity ORDER BY test_id").fetchall()
+            "FROM staging.stg_dm01_activity ORDER BY test_id"
+        ).fetchall()
     # Waiting: 10+4+3+1+2 = 20; under 6 weeks 10+4 = 14; 6+ 3+1+2 = 6; 13+ 1+2 = 3.
     assert waiting == (20, 14, 6, 3)
     # A test given by number (2) is CT; rows left out count as 0.
@@ -47,29 +48,45 @@ def test_valid_return_loads_with_the_right_figures(settings):
 
 
 BAD_CASES = {
-    "unknown test": (lambda f: f.assign(test=["xray", *f["test"][1:]]),
-                     "is not one of the 15 DM01 tests"),
-    "unknown measure": (lambda f: f.assign(measure=["done", *f["measure"][1:]]),
-                        "is not a DM01 measure"),
-    "weeks over 104": (lambda f: f.assign(weeks_waited=[0, 5, 6, 105, 13, *[None] * 4]),
-                       "Weeks waited must be 0 to 104"),
-    "waiting row without weeks": (lambda f: f.assign(weeks_waited=[None, 5, 6, 104, 13,
-                                                                   *[None] * 4]),
-                                  "A waiting row needs the weeks waited"),
-    "tests row with weeks": (lambda f: f.assign(weeks_waited=[0, 5, 6, 104, 13, 2, None, None,
-                                                              None]),
-                             "Tests done in the month have no weeks waited"),
-    "same test by number and key": (lambda f: f.assign(test=["mri", "mri", "mri", "1", "2",
-                                                             "mri", "mri", "mri", "2"],
-                                                       weeks_waited=[0, 5, 6, 0, 13,
-                                                                     *[None] * 4]),
-                                    "repeats a row already given for the same test, measure"),
-    "negative number": (lambda f: f.assign(number=[10, 4, 3, -1, 2, 20, 5, 7, 30]),
-                        "must be 0 or more"),
-    "suppressed count": (lambda f: f.astype({"number": object}).assign(
-        number=[10, 4, 3, "*", 2, 20, 5, 7, 30]), "not a suppression marker"),
-    "two months in one file": (lambda f: f.assign(period=["2023-09", *f["period"][1:]]),
-                               "The file covers more than one period"),
+    "unknown test": (
+        lambda f: f.assign(test=["xray", *f["test"][1:]]),
+        "is not one of the 15 DM01 tests",
+    ),
+    "unknown measure": (
+        lambda f: f.assign(measure=["done", *f["measure"][1:]]),
+        "is not a DM01 measure",
+    ),
+    "weeks over 104": (
+        lambda f: f.assign(weeks_waited=[0, 5, 6, 105, 13, *[None] * 4]),
+        "Weeks waited must be 0 to 104",
+    ),
+    "waiting row without weeks": (
+        lambda f: f.assign(weeks_waited=[None, 5, 6, 104, 13, *[None] * 4]),
+        "A waiting row needs the weeks waited",
+    ),
+    "tests row with weeks": (
+        lambda f: f.assign(weeks_waited=[0, 5, 6, 104, 13, 2, None, None, None]),
+        "Tests done in the month have no weeks waited",
+    ),
+    "same test by number and key": (
+        lambda f: f.assign(
+            test=["mri", "mri", "mri", "1", "2", "mri", "mri", "mri", "2"],
+            weeks_waited=[0, 5, 6, 0, 13, *[None] * 4],
+        ),
+        "repeats a row already given for the same test, measure",
+    ),
+    "negative number": (
+        lambda f: f.assign(number=[10, 4, 3, -1, 2, 20, 5, 7, 30]),
+        "must be 0 or more",
+    ),
+    "suppressed count": (
+        lambda f: f.astype({"number": object}).assign(number=[10, 4, 3, "*", 2, 20, 5, 7, 30]),
+        "not a suppression marker",
+    ),
+    "two months in one file": (
+        lambda f: f.assign(period=["2023-09", *f["period"][1:]]),
+        "The file covers more than one period",
+    ),
 }
 
 
@@ -85,16 +102,18 @@ def test_bad_return_is_quarantined_with_the_right_message(settings, case):
 
 
 def test_problem_names_the_cell(settings):
-    frame = dm01_rows().assign(test=["mri", "mri", "mri", "mri", "2", "mri", "mri", "mri",
-                                     "ultrasound"])
+    frame = dm01_rows().assign(
+        test=["mri", "mri", "mri", "mri", "2", "mri", "mri", "mri", "ultrasound"]
+    )
     outcome = process_file(drop_csv(settings, frame), settings)
     problem = next(p for p in outcome.problems if p.column == "test")
     assert (problem.location, problem.value) == ("line 10", "ULTRASOUND")
 
 
 def test_template_filled_in_by_hand_loads(settings, tmp_path):
-    path = build_template(get_return("dm01"), org_code="RJR", period="2023-10", sites=[],
-                          path=tmp_path / "dm01.xlsx")
+    path = build_template(
+        get_return("dm01"), org_code="RJR", period="2023-10", sites=[], path=tmp_path / "dm01.xlsx"
+    )
     book = openpyxl.load_workbook(path)
     sheet = book["Data"]
     header = [c.value for c in sheet[1]]
@@ -112,10 +131,14 @@ def test_template_filled_in_by_hand_loads(settings, tmp_path):
     outcome = process_file(drop, settings)
     assert outcome.status == "loaded", [p.as_line() for p in outcome.problems[:5]]
     with connect(settings) as conn:
-        assert conn.execute("SELECT sum(patients) FROM staging.stg_dm01_waiting"
-                            ).fetchall()[0][0] == 15 * 105 * 2
-        assert conn.execute("SELECT sum(total_tests) FROM staging.stg_dm01_activity"
-                            ).fetchall()[0][0] == 15 * 3 * 9
+        assert (
+            conn.execute("SELECT sum(patients) FROM staging.stg_dm01_waiting").fetchall()[0][0]
+            == 15 * 105 * 2
+        )
+        assert (
+            conn.execute("SELECT sum(total_tests) FROM staging.stg_dm01_activity").fetchall()[0][0]
+            == 15 * 3 * 9
+        )
 
 
 def test_sample_return_loads_and_is_repeatable(settings):
@@ -145,11 +168,18 @@ def test_reference_tests_are_the_dm01_workbooks():
     workbook = SHARED_NHSE / "dm01_2024-09_provider.xls"
     if not workbook.exists():
         pytest.skip(f"{workbook} not found")
-    sheet = fastexcel.read_excel(str(workbook)).load_sheet(
-        "Provider by Test", header_row=None, dtypes="string").to_pandas()
+    sheet = (
+        fastexcel.read_excel(str(workbook))
+        .load_sheet("Provider by Test", header_row=None, dtypes="string")
+        .to_pandas()
+    )
     header = sheet.index[sheet.iloc[:, 4].eq("Diagnostic ID")][0]
-    published = (sheet.iloc[header + 1:, [4, 5]].dropna().drop_duplicates()
-                 .set_axis(["test_id", "test_name"], axis=1))
+    published = (
+        sheet.iloc[header + 1 :, [4, 5]]
+        .dropna()
+        .drop_duplicates()
+        .set_axis(["test_id", "test_name"], axis=1)
+    )
     published = published.assign(test_id=published["test_id"].astype(int))
     published = published[published["test_id"] <= 15].sort_values("test_id")
     ours = dm01_tests()[["test_id", "test_name"]]

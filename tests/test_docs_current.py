@@ -22,32 +22,41 @@ def test_every_table_name_has_a_page():
     assert marked == set(docs_tables.TABLES)
 
 
-@pytest.mark.parametrize("page", list(docs_tables.generated()),
-                         ids=lambda p: str(p.relative_to(PROJECT_ROOT)))
+@pytest.mark.parametrize(
+    "page", list(docs_tables.generated()), ids=lambda p: str(p.relative_to(PROJECT_ROOT))
+)
 def test_the_committed_page_is_current(page: Path):
     assert page.read_text() == docs_tables.generated()[page], (
         f"{page.relative_to(PROJECT_ROOT)} is out of date with the code: run "
-        f"`{docs_tables.COMMAND}` and commit the result")
+        f"`{docs_tables.COMMAND}` and commit the result"
+    )
 
 
 def test_the_hostile_input_table_has_a_row_per_case():
     page = (PROJECT_ROOT / "docs" / "robustness.md").read_text()
     region = page.split("<!-- generated: hostile-inputs -->", 1)[1].split(
-        "<!-- end generated -->", 1)[0]
+        "<!-- end generated -->", 1
+    )[0]
     rows = [line for line in region.splitlines() if line.startswith("| ")][1:]
     assert len(rows) == len(CASES) >= 40
-    assert "| A zip bomb: 2 MB inflating to 2 GiB | Refused from the zip directory's sizes, " \
-           "before any reading |" in rows
+    assert (
+        "| A zip bomb: 2 MB inflating to 2 GiB | Refused from the zip directory's sizes, "
+        "before any reading |" in rows
+    )
 
 
 def test_the_return_columns_say_what_the_schema_checks():
     page = (PROJECT_ROOT / "docs" / "return-columns.md").read_text()
     # Worked out from schemas/rtt.py and the template's drop-downs by hand: a PTL's priority
     # may be blank, and takes one of four values.
-    assert ("| `priority` | `code` | no | one of `P1`, `P2`, `P3`, `P4` |" in page)
+    assert "| `priority` | `code` | no | one of `P1`, `P2`, `P3`, `P4` |" in page
     assert "| `type1_attendances` | `count` | yes | 0 or more |" in page
-    for title in ("Urgent and emergency care (`uec`)", "Theatre sessions (`theatres`)",
-                  "Programme (`programme`)", "Plans and targets (`plans`)"):
+    for title in (
+        "Urgent and emergency care (`uec`)",
+        "Theatre sessions (`theatres`)",
+        "Programme (`programme`)",
+        "Plans and targets (`plans`)",
+    ):
         assert f"### {title}" in page
 
 
@@ -55,8 +64,9 @@ def test_a_region_is_rewritten_and_an_unknown_name_refused(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "README.md").write_text("no tables here\n")
     page = tmp_path / "docs" / "page.md"
-    page.write_text("before\n<!-- generated: hostile-inputs -->\nstale\n<!-- end generated -->\n"
-                    "after\n")
+    page.write_text(
+        "before\n<!-- generated: hostile-inputs -->\nstale\n<!-- end generated -->\nafter\n"
+    )
     text = docs_tables.generated(tmp_path)[page]
     assert text.startswith("before\n<!-- generated: hostile-inputs -->\n| input |")
     assert "stale" not in text and text.endswith("|\n<!-- end generated -->\nafter\n")
@@ -83,8 +93,9 @@ def test_every_relative_link_resolves(page: Path):
             continue  # a web address
         path, _, anchor = target.partition("#")
         linked = (page.parent / path).resolve() if path else page
-        missing_heading = (anchor and linked.suffix == ".md" and linked.exists()
-                           and anchor not in _anchors(linked))
+        missing_heading = (
+            anchor and linked.suffix == ".md" and linked.exists() and anchor not in _anchors(linked)
+        )
         if not linked.exists() or missing_heading:
             broken.append(target)
     assert broken == []

@@ -21,14 +21,18 @@ runner = CliRunner()
 
 
 def _cmast(settings, *args, **env):
-    return subprocess.run([sys.executable, "-m", "cmast", "--data-dir", str(settings.data_dir),
-                           *args], capture_output=True, text=True, cwd=PROJECT_ROOT,
-                          timeout=300, env={**os.environ, "COLUMNS": "250", **env})
+    return subprocess.run(
+        [sys.executable, "-m", "cmast", "--data-dir", str(settings.data_dir), *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "250", **env},
+    )
 
 
 def _run(settings, *args):
-    return runner.invoke(app, ["--data-dir", str(settings.data_dir), *args],
-                         env={"COLUMNS": "250"})
+    return runner.invoke(app, ["--data-dir", str(settings.data_dir), *args], env={"COLUMNS": "250"})
 
 
 def test_a_setting_that_cannot_be_read_is_bad_usage(settings):
@@ -48,27 +52,40 @@ def test_a_writer_that_waits_too_long_is_refused(settings):
     finally:
         os.close(holder)
     assert result.returncode == 1
-    assert result.stderr.startswith("Not done: Another cmast process has been writing to the "
-                                    "warehouse for more than 0 s")
+    assert result.stderr.startswith(
+        "Not done: Another cmast process has been writing to the warehouse for more than 0 s"
+    )
     assert "CMAST_LOCK_WAIT_SECONDS" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.splitlines()) == 1
 
 
 def test_an_unknown_return_is_bad_usage_naming_the_returns(settings, tmp_path):
-    result = _run(settings, "template", "ambulance", "--org", "RJR", "--period", "2023-10",
-                  "-o", str(tmp_path / "t.xlsx"))
+    result = _run(
+        settings,
+        "template",
+        "ambulance",
+        "--org",
+        "RJR",
+        "--period",
+        "2023-10",
+        "-o",
+        str(tmp_path / "t.xlsx"),
+    )
     assert result.exit_code == 2
-    assert result.stderr == ("Bad usage: No return called 'ambulance'; the returns are: dm01, "
-                             "finance, plans, programme, rtt_aggregate, rtt_ptl, theatres, "
-                             "uec\n")
+    assert result.stderr == (
+        "Bad usage: No return called 'ambulance'; the returns are: dm01, "
+        "finance, plans, programme, rtt_aggregate, rtt_ptl, theatres, "
+        "uec\n"
+    )
     assert not (tmp_path / "t.xlsx").exists()
 
 
 def test_a_briefing_with_nothing_received_is_not_written(settings):
     result = _run(settings, "briefing", "--period", "2023-10")
     assert result.exit_code == 1
-    assert result.stderr == ("Briefing not written: No figures yet: nothing has been received "
-                             "(no warehouse yet).\n")
+    assert result.stderr == (
+        "Briefing not written: No figures yet: nothing has been received (no warehouse yet).\n"
+    )
     assert not (settings.outputs / "briefing").exists()
 
 
@@ -76,8 +93,10 @@ def test_a_query_before_anything_is_published(settings):
     result = _run(settings, "query", "SELECT 1")
     assert result.exit_code == 1
     snapshot = settings.outputs / "snapshot" / "cmast.duckdb"
-    assert result.stderr == (f"Error: No snapshot at {snapshot} yet: it is published after the "
-                             "first ingest that loads a file, or by `cmast snapshot`.\n")
+    assert result.stderr == (
+        f"Error: No snapshot at {snapshot} yet: it is published after the "
+        "first ingest that loads a file, or by `cmast snapshot`.\n"
+    )
 
 
 def test_a_rebuild_with_no_ledger_anywhere_is_refused(settings):
@@ -98,10 +117,13 @@ def test_no_lookup_in_the_package_is_hidden_behind_except_key_error():
     for package in ("cmast", "pipeline", "flows", "schemas"):
         for path in sorted((PROJECT_ROOT / package).rglob("*.py")):
             tree = ast.parse(path.read_text(), str(path))
-            found += [f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}"
-                      for node in ast.walk(tree)
-                      if isinstance(node, ast.ExceptHandler) and node.type is not None
-                      and _catches_key_error(node)]
+            found += [
+                f"{path.relative_to(PROJECT_ROOT)}:{node.lineno}"
+                for node in ast.walk(tree)
+                if isinstance(node, ast.ExceptHandler)
+                and node.type is not None
+                and _catches_key_error(node)
+            ]
     assert found == []
 
 

@@ -48,23 +48,30 @@ def _in_process(data_dir: Path, step: str | None) -> int:
 
 
 def _in_fresh_interpreter(data_dir: Path, step: str | None) -> int:
-    done = subprocess.run([sys.executable, "-m", "tests.fault_child", str(data_dir),
-                           step or "none"], cwd=PROJECT_ROOT, capture_output=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.fault_child", str(data_dir), step or "none"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        timeout=120,
+    )
     return done.returncode
 
 
 def _ledger(settings) -> list[tuple]:
     with connect(settings) as conn:
-        return conn.execute("SELECT file_name, status, row_count, path FROM ledger.submissions "
-                            "ORDER BY submission_id").fetchall()
+        return conn.execute(
+            "SELECT file_name, status, row_count, path FROM ledger.submissions "
+            "ORDER BY submission_id"
+        ).fetchall()
 
 
 def _warehouse(settings) -> tuple[int, int]:
     """Rows of every submission kept, and the current type 3 attendances."""
     with connect(settings) as conn:
         raw = conn.execute("SELECT count(*) FROM raw.uec_daily").fetchall()[0][0]
-        current = conn.execute("SELECT sum(type3_attendances) FROM staging.stg_uec_daily"
-                               ).fetchall()[0][0]
+        current = conn.execute(
+            "SELECT sum(type3_attendances) FROM staging.stg_uec_daily"
+        ).fetchall()[0][0]
     return raw, current
 
 
@@ -75,13 +82,16 @@ def _files(folder: Path) -> list[str]:
 @pytest.fixture
 def loaded_v1(settings):
     """v1 loaded and published, as it would be before the month's correction arrives."""
-    assert process_file(drop_csv(settings, uec_rows(days=2), name="v1.csv"), settings
-                        ).status == "loaded"
+    assert (
+        process_file(drop_csv(settings, uec_rows(days=2), name="v1.csv"), settings).status
+        == "loaded"
+    )
     return settings
 
 
-@pytest.mark.parametrize("step", ["after_read", "in_transaction", "after_commit", "during_move",
-                                  "after_move", "publish"])
+@pytest.mark.parametrize(
+    "step", ["after_read", "in_transaction", "after_commit", "during_move", "after_move", "publish"]
+)
 def test_killed_load_is_finished_exactly_once_by_the_next_run(loaded_v1, step):
     settings = loaded_v1
     drop_csv(settings, V2, name="v2.csv")
@@ -123,8 +133,9 @@ def _assert_v2_replaced_v1(settings) -> None:
     assert len(archived) == 2 and not any(".partial" in name for name in archived)
     assert all(settings.absolute(row[3]).exists() for row in ledger)
     assert _files(settings.inbox) == []
-    snapshot = read_snapshot(settings, "SELECT status FROM ledger.submissions "
-                                       "ORDER BY submission_id")
+    snapshot = read_snapshot(
+        settings, "SELECT status FROM ledger.submissions ORDER BY submission_id"
+    )
     assert list(snapshot["status"]) == ["superseded", "loaded"]
     leftovers = [p.name for p in settings.outputs.rglob("*.partial")]
     assert not leftovers, leftovers
@@ -132,10 +143,12 @@ def _assert_v2_replaced_v1(settings) -> None:
 
 # --- storage faults ---------------------------------------------------------------------------
 
+
 def _mount_tmpfs(folder: Path, options: str) -> bool:
     folder.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
-                          capture_output=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True
+    )
     return done.returncode == 0
 
 
@@ -169,8 +182,7 @@ def test_a_file_where_the_archive_folder_should_be_stops_the_load_cleanly(loaded
 
 @pytest.mark.parametrize("fault", ["full", "read_only"])
 @pytest.mark.parametrize("destination", ["archive", "quarantine"])
-def test_full_or_read_only_storage_stops_the_file_with_nothing_lost(loaded_v1, fault,
-                                                                    destination):
+def test_full_or_read_only_storage_stops_the_file_with_nothing_lost(loaded_v1, fault, destination):
     settings = loaded_v1
     folder = (settings.archive if destination == "archive" else settings.quarantine) / "RJR"
     # Mounted over the trust's folder (what was in it is hidden until the unmount, not lost).

@@ -49,14 +49,17 @@ def test_system_utilisation_by_hand_with_a_missing_trust(settings):
     assert (capped.numerator, capped.denominator) == (2270, 3120)
     assert uncapped.value == pytest.approx(100 * 2465 / 3120)
     assert capped.value == pytest.approx(100 * 2270 / 3120)
-    assert uncapped.coverage == {"trusts_submitted": 11, "trusts_expected": 12,
-                                 "missing": ["RET"]}
-    assert capped.comparators["target"] == {"value": 85, "deadline": "2024-03-31",
-                                            "parameter": "capped"}
+    assert uncapped.coverage == {"trusts_submitted": 11, "trusts_expected": 12, "missing": ["RET"]}
+    assert capped.comparators["target"] == {
+        "value": 85,
+        "deadline": "2024-03-31",
+        "parameter": "capped",
+    }
     assert uncapped.text == (
         "We reported 79.0% uncapped and 72.8% capped utilisation in October 2023, against the "
         "85% capped target. Figures are for 11 of 12 trusts: WCFT (RET) has not submitted for "
-        "October 2023.")
+        "October 2023."
+    )
     assert capped.text == ""  # quoted in the uncapped figure's sentence, not twice
     assert all(r.provenance for r in (capped, uncapped))
     check(records, inputs)
@@ -71,26 +74,28 @@ def test_one_trust_early_start_overrun_and_cancelled_list(settings):
     assert (found[CAPPED].numerator, found[CAPPED].denominator) == (470, 720)
     # The target row is the system's (scope QYG), so a trust's sentence has no target clause.
     assert found[UNCAPPED].text == (
-        "COCH reported 92.4% uncapped and 65.3% capped utilisation in October 2023.")
+        "COCH reported 92.4% uncapped and 65.3% capped utilisation in October 2023."
+    )
     assert [p["org"] for p in found[UNCAPPED].provenance] == ["RJR"]
     check(records, inputs)
 
 
 def test_measure_of_the_target_comes_from_the_plans_file(settings):
     load(settings, theatre_rows(), "RJR", "RJR_theatres_2023-10.csv")
-    load_plans(settings, [plan(UNCAPPED, "QYG", "2024-03", 85, "target", "2024-03-31",
-                               "uncapped")])
+    load_plans(settings, [plan(UNCAPPED, "QYG", "2024-03", 85, "target", "2024-03-31", "uncapped")])
     found, _, _ = headlines(settings, "2023-10")
     assert found[UNCAPPED].text.startswith(
         "We reported 92.4% uncapped and 65.3% capped utilisation in October 2023, against the "
-        "85% uncapped target. Figures are for 1 of 12 trusts: ")
+        "85% uncapped target. Figures are for 1 of 12 trusts: "
+    )
 
 
 def test_no_target_row_no_target_clause(settings):
     load(settings, theatre_rows(), "RJR", "RJR_theatres_2023-10.csv")
     found, _, _ = headlines(settings, "2023-10")
     assert found[UNCAPPED].text.startswith(
-        "We reported 92.4% uncapped and 65.3% capped utilisation in October 2023. Figures are")
+        "We reported 92.4% uncapped and 65.3% capped utilisation in October 2023. Figures are"
+    )
     assert "target" not in found[UNCAPPED].comparators
 
 
@@ -102,7 +107,9 @@ def test_checks_refuse_a_contradictory_record(settings):
     with pytest.raises(ConsistencyError, match="theatres.utilisation.capped_pct"):
         check(wrong, inputs)
     # A sentence quoting another figure than its record's.
-    misquoted = [dataclasses.replace(r, text=r.text.replace("79.0%", "97.0%"))
-                 if r.id == UNCAPPED else r for r in records]
+    misquoted = [
+        dataclasses.replace(r, text=r.text.replace("79.0%", "97.0%")) if r.id == UNCAPPED else r
+        for r in records
+    ]
     with pytest.raises(ConsistencyError, match="does not quote the figure 79.0%"):
         check(misquoted, inputs)

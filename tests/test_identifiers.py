@@ -50,21 +50,24 @@ def test_check_is_vectorised_over_many_numbers():
     assert check_digit_ok(many).tolist() == [True] * 3 + [False] * (len(INVALID))
 
 
-@pytest.mark.parametrize(("cell", "found"), [
-    ("9434765919", True),
-    ("943 476 5919", True),
-    ("943-476-5919", True),
-    (" 943 476 5919 ", True),
-    ("NHS no: 943 476 5919", True),  # written into text
-    ("9434765919,extra", True),
-    ("9434765918", False),  # check digit wrong
-    ("94347659190", False),  # eleven digits: some other number
-    ("a39434765919f", False),  # ten digits inside a hex pseudonym
-    ("943 4765 919", False),  # not grouped 3-3-4
-    ("2023-10-29", False),
-    ("", False),
-    (None, False),
-])
+@pytest.mark.parametrize(
+    ("cell", "found"),
+    [
+        ("9434765919", True),
+        ("943 476 5919", True),
+        ("943-476-5919", True),
+        (" 943 476 5919 ", True),
+        ("NHS no: 943 476 5919", True),  # written into text
+        ("9434765919,extra", True),
+        ("9434765918", False),  # check digit wrong
+        ("94347659190", False),  # eleven digits: some other number
+        ("a39434765919f", False),  # ten digits inside a hex pseudonym
+        ("943 4765 919", False),  # not grouped 3-3-4
+        ("2023-10-29", False),
+        ("", False),
+        (None, False),
+    ],
+)
 def test_what_counts_as_an_nhs_number(cell, found):
     assert looks_like_nhs_number(pd.Series([cell], dtype=object)).tolist() == [found]
 
@@ -75,17 +78,24 @@ def test_text_is_scrubbed_of_valid_numbers_only():
 
 
 def test_values_from_a_flagged_column_are_all_withheld():
-    problems = [Problem(rule="must be unique", column="pathway_id", value="AB12"),
-                Problem(rule="is not in the expected form", column="site_code", value="X"),
-                Problem(rule="header does not match", value="9434765919, 2023-10-01")]
+    problems = [
+        Problem(rule="must be unique", column="pathway_id", value="AB12"),
+        Problem(rule="is not in the expected form", column="site_code", value="X"),
+        Problem(rule="header does not match", value="9434765919, 2023-10-01"),
+    ]
     safe = withhold_identifiers(problems, ["pathway_id"])
     assert [p.value for p in safe] == [WITHHELD, "X", f"{WITHHELD}, 2023-10-01"]
 
 
 def _workbook_text(path) -> str:
     workbook = openpyxl.load_workbook(path)
-    return " ".join(str(cell.value) for sheet in workbook for row in sheet.iter_rows()
-                    for cell in row if cell.value is not None)
+    return " ".join(
+        str(cell.value)
+        for sheet in workbook
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    )
 
 
 def test_any_return_with_an_nhs_number_is_refused_without_echoing_it(settings):

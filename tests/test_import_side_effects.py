@@ -53,10 +53,17 @@ OTHERS = ("pandera.pandas",)
 def test_importing_every_module_changes_nothing():
     names = sorted(modules())
     assert {"flows.ingest", "flows.serve", "cmast.app", "schemas.reference"} <= set(names)
-    environment = {k: v for k, v in os.environ.items()
-                   if not k.startswith(("PREFECT_", "CMAST_"))}  # nothing set beforehand
-    done = subprocess.run([sys.executable, "-c", _CHILD, ",".join(OTHERS), *names],
-                          capture_output=True, text=True, cwd=PROJECT_ROOT, env=environment,
-                          timeout=600, check=False)
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CMAST_"))
+    }  # nothing set beforehand
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, ",".join(OTHERS), *names],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=environment,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == {}

@@ -16,8 +16,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("cmast", "pipeline", "flows", "schemas")
 #: What each floor may not import.
-FORBIDDEN = {"pipeline": {"cmast", "flows"}, "flows": {"cmast"}, "schemas": {"pipeline", "flows",
-                                                                          "cmast"}}
+FORBIDDEN = {
+    "pipeline": {"cmast", "flows"},
+    "flows": {"cmast"},
+    "schemas": {"pipeline", "flows", "cmast"},
+}
 
 
 def module_name(path: Path) -> str:
@@ -110,9 +113,12 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 
 
 def test_floors_only_point_down():
-    wrong = [f"{name} imports {target}" for name, targets in sorted(graph().items())
-             for target in sorted(targets)
-             if target.split(".")[0] in FORBIDDEN.get(name.split(".")[0], set())]
+    wrong = [
+        f"{name} imports {target}"
+        for name, targets in sorted(graph().items())
+        for target in sorted(targets)
+        if target.split(".")[0] in FORBIDDEN.get(name.split(".")[0], set())
+    ]
     assert wrong == []
 
 
@@ -122,8 +128,11 @@ def test_no_import_cycles():
 
 def test_the_contract_would_catch_a_cycle_and_an_upward_import():
     """The checks above can fail: a made-up graph with both faults."""
-    edges = {"pipeline.a": {"pipeline.b"}, "pipeline.b": {"pipeline.a", "flows.x"},
-             "flows.x": set()}
+    edges = {
+        "pipeline.a": {"pipeline.b"},
+        "pipeline.b": {"pipeline.a", "flows.x"},
+        "flows.x": set(),
+    }
     assert cycles(edges) == [["pipeline.a", "pipeline.b"]]
     upward = [t for t in edges["pipeline.b"] if t.split(".")[0] in FORBIDDEN["pipeline"]]
     assert upward == ["flows.x"]

@@ -23,20 +23,31 @@ runner = CliRunner()
 
 def _ledger(settings) -> list[tuple]:
     with connect(settings, read_only=True) as conn:
-        return conn.execute("SELECT submission_id, file_name, status, message "
-                            "FROM ledger.submissions ORDER BY submission_id").fetchall()
+        return conn.execute(
+            "SELECT submission_id, file_name, status, message "
+            "FROM ledger.submissions ORDER BY submission_id"
+        ).fetchall()
 
 
 def _current_type3(settings) -> list[int]:
     with connect(settings, read_only=True) as conn:
-        return [v for (v,) in conn.execute(
-            "SELECT type3_attendances FROM staging.stg_uec_daily WHERE org_code = 'RJR' "
-            "AND NOT site_closed ORDER BY date").fetchall()]  # the days with counts
+        return [
+            v
+            for (v,) in conn.execute(
+                "SELECT type3_attendances FROM staging.stg_uec_daily WHERE org_code = 'RJR' "
+                "AND NOT site_closed ORDER BY date"
+            ).fetchall()
+        ]  # the days with counts
 
 
 def test_files_that_are_not_returns_are_left_alone_without_a_word(settings):
-    for name in ("Thumbs.db", "desktop.ini", ".hidden.csv", "return.csv:Zone.Identifier",
-                 "~$return.xlsx"):
+    for name in (
+        "Thumbs.db",
+        "desktop.ini",
+        ".hidden.csv",
+        "return.csv:Zone.Identifier",
+        "~$return.xlsx",
+    ):
         drop_bytes(settings, b"\x00\x01 not a return", name=name)
     assert scan_inbox(settings) == []
     assert not_taken(settings) == []
@@ -86,10 +97,18 @@ def test_a_tie_is_never_decided_by_name(settings):
     base = time.time() - 3600
     process_file(drop_csv(settings, uec_rows(days=2), name="v0.csv", mtime=base), settings)
     tied = base + 60
-    final = drop_csv(settings, on_open_days(uec_rows(days=2), type3_attendances=60),
-                     name="RJR_uec_FINAL.csv", mtime=tied)
-    draft = drop_csv(settings, on_open_days(uec_rows(days=2), type3_attendances=70),
-                     name="RJR_uec_draft.csv", mtime=tied)
+    final = drop_csv(
+        settings,
+        on_open_days(uec_rows(days=2), type3_attendances=60),
+        name="RJR_uec_FINAL.csv",
+        mtime=tied,
+    )
+    draft = drop_csv(
+        settings,
+        on_open_days(uec_rows(days=2), type3_attendances=70),
+        name="RJR_uec_draft.csv",
+        mtime=tied,
+    )
     order = scan_inbox(settings)
     assert set(order) == {final, draft}
     outcomes = [process_file(path, settings) for path in order]
@@ -107,8 +126,15 @@ def test_a_revert_is_a_new_current_submission_and_says_so(settings):
     v1 = drop_csv(settings, uec_rows(days=2), name="uec.csv", mtime=base)
     content = v1.read_bytes()
     process_file(v1, settings)
-    process_file(drop_csv(settings, on_open_days(uec_rows(days=2), type3_attendances=60),
-                          name="uec v2.csv", mtime=base + 60), settings)
+    process_file(
+        drop_csv(
+            settings,
+            on_open_days(uec_rows(days=2), type3_attendances=60),
+            name="uec v2.csv",
+            mtime=base + 60,
+        ),
+        settings,
+    )
     assert _current_type3(settings) == [60, 60]
     # The first version dropped again by a copy that keeps its name and time (Explorer's).
     again = drop_bytes(settings, content, name="uec.csv")

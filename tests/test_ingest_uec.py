@@ -16,7 +16,8 @@ def _ledger(settings):
     with connect(settings) as conn:
         return conn.execute(
             "SELECT submission_id, org_code, status, period, row_count, error_count, path, "
-            "superseded_by, duplicate_of FROM ledger.submissions ORDER BY submission_id").df()
+            "superseded_by, duplicate_of FROM ledger.submissions ORDER BY submission_id"
+        ).df()
 
 
 def _raw_count(settings) -> int:
@@ -104,12 +105,15 @@ def test_problems_name_the_cell(settings):
     assert problem.value == "n/a"
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "The file is empty"),
-    (b"\x00\x01\x02\xff" * 200, "not a spreadsheet"),
-    (b"PK\x03\x04garbage that is not a zip", "could not be opened"),
-    (b"org_code,period\n", "does not match any CMAST return"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "The file is empty"),
+        (b"\x00\x01\x02\xff" * 200, "not a spreadsheet"),
+        (b"PK\x03\x04garbage that is not a zip", "could not be opened"),
+        (b"org_code,period\n", "does not match any CMAST return"),
+    ],
+)
 def test_unreadable_files_are_quarantined(settings, content, message):
     outcome = process_file(drop_bytes(settings, content, name="broken.xlsx"), settings)
     assert outcome.status == "rejected"
@@ -144,8 +148,9 @@ def test_resubmission_supersedes_and_keeps_history(settings):
     assert list(ledger["status"]) == ["superseded", "loaded"]
     assert ledger["superseded_by"][0] == ledger["submission_id"][1]
     with connect(settings) as conn:
-        current = conn.execute("SELECT sum(type3_attendances) FROM staging.stg_uec_daily"
-                               ).fetchall()[0][0]
+        current = conn.execute(
+            "SELECT sum(type3_attendances) FROM staging.stg_uec_daily"
+        ).fetchall()[0][0]
         history = conn.execute("SELECT count(*) FROM raw.uec_daily").fetchall()[0][0]
     assert current == 120  # 2 days x 60, from the resubmission only
     assert history == 62  # both versions' 31 rows are kept
@@ -165,8 +170,7 @@ class InjectedFault(RuntimeError):
 def test_failure_before_commit_leaves_the_warehouse_as_it_was(settings):
     process_file(drop_csv(settings, uec_rows(days=2), name="v1.csv"), settings)
     before = _ledger(settings)
-    path = drop_csv(settings, on_open_days(uec_rows(days=2), type3_attendances=60),
-                    name="v2.csv")
+    path = drop_csv(settings, on_open_days(uec_rows(days=2), type3_attendances=60), name="v2.csv")
 
     def fail() -> None:
         raise InjectedFault("power cut between insert and commit")
@@ -210,8 +214,9 @@ def test_unknown_site_and_future_period_are_rejected(settings):
     outcome = process_file(drop_csv(settings, frame), settings)
     assert any("is not a site of RJR" in p.rule for p in outcome.problems)
     future = uec_rows(period="2031-01", days=1)
-    outcome = process_file(drop_csv(settings, future, name="f.csv"), settings,
-                           today=dt.date(2026, 11, 23))
+    outcome = process_file(
+        drop_csv(settings, future, name="f.csv"), settings, today=dt.date(2026, 11, 23)
+    )
     assert any("in the future" in p.rule for p in outcome.problems)
 
 

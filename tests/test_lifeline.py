@@ -23,14 +23,26 @@ from pipeline.lifeline import descendants
 from pipeline.warehouse import connect
 from tests.conftest import uec_rows
 
-pytestmark = [pytest.mark.prefect, pytest.mark.slow,
-              pytest.mark.skipif(not sys.platform.startswith("linux"),
-                                 reason="processes are followed through Linux's /proc")]
+pytestmark = [
+    pytest.mark.prefect,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not sys.platform.startswith("linux"), reason="processes are followed through Linux's /proc"
+    ),
+]
 
 CMAST = str(Path(sys.executable).with_name("cmast"))
 DEADLINE_SECONDS = 240
-SITES = {"RBL": "RBL14", "RBN": "RBN01", "RBS": "RBS25", "RBT": "RBT20", "REM": "REM21",
-         "RJN": "RJN71", "RJR": "RJR05", "RWW": "RWW01"}
+SITES = {
+    "RBL": "RBL14",
+    "RBN": "RBN01",
+    "RBS": "RBS25",
+    "RBT": "RBT20",
+    "REM": "REM21",
+    "RJN": "RJN71",
+    "RJR": "RJR05",
+    "RWW": "RWW01",
+}
 
 
 def _settings(root: Path) -> Settings:
@@ -41,9 +53,15 @@ def _settings(root: Path) -> Settings:
 
 def _environment(settings: Settings, root: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CMAST_"))}
-    env.update(PREFECT_HOME=str(root / "prefect"), CMAST_DATA_DIR=str(settings.data_dir),
-               CMAST_SETTLE_SECONDS="0", CMAST_PREFECT_PORT="0", CMAST_WORKERS="2",
-               DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    env.update(
+        PREFECT_HOME=str(root / "prefect"),
+        CMAST_DATA_DIR=str(settings.data_dir),
+        CMAST_SETTLE_SECONDS="0",
+        CMAST_PREFECT_PORT="0",
+        CMAST_WORKERS="2",
+        DO_NOT_TRACK="1",
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+    )
     return env
 
 
@@ -61,7 +79,8 @@ def _drop_month(settings: Settings, month: int) -> dict[str, int]:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{name}.partial")
         uec_rows(org=org, site=site, period=f"2020-{month:02d}", days=days).to_csv(
-            partial, index=False)
+            partial, index=False
+        )
         os.replace(partial, path)
         files[name] = DAYS_IN_2020[month]
     return files
@@ -105,7 +124,8 @@ def _ledger(settings: Settings) -> list[tuple]:
         return conn.execute(
             "SELECT s.file_name, s.status, s.row_count, "
             "(SELECT count(*) FROM raw.uec_daily AS r WHERE r.submission_id = s.submission_id) "
-            "FROM ledger.submissions AS s ORDER BY s.file_name").fetchall()
+            "FROM ledger.submissions AS s ORDER BY s.file_name"
+        ).fetchall()
 
 
 def test_sigkill_of_serve_leaves_no_process_behind(tmp_path):
@@ -114,16 +134,24 @@ def test_sigkill_of_serve_leaves_no_process_behind(tmp_path):
     settings = _settings(tmp_path)
     env = _environment(settings, tmp_path)
     with (tmp_path / "serve.out").open("w") as out:
-        serve = subprocess.Popen([CMAST, "serve", "--interval", "30"], env=env, stdout=out,
-                                 stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
+        serve = subprocess.Popen(
+            [CMAST, "serve", "--interval", "30"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT,
+        )
     try:
         _wait_for(lambda: "Serving:" in (tmp_path / "serve.out").read_text(), "serve to start")
         for month in (1, 2, 3):
             _drop_month(settings, month)
         # A run with its worker pool up: forkserver, workers, resource tracker.
-        family = _wait_for(lambda: (lambda pids: pids if any(
-            "forkserver" in _command(p) for p in pids) else None)(descendants(serve.pid)),
-            "a run with its worker pool")
+        family = _wait_for(
+            lambda: (lambda pids: pids if any("forkserver" in _command(p) for p in pids) else None)(
+                descendants(serve.pid)
+            ),
+            "a run with its worker pool",
+        )
         family = descendants(serve.pid)  # everything started by now
         commands = " ".join(map(_command, family))
         assert "prefect" in commands and "flows.serve" in commands and "engine" in commands
@@ -142,8 +170,13 @@ def test_sigkill_of_ingest_leaves_no_process_and_the_next_takes_the_slot_at_once
     settings = _settings(tmp_path)
     env = _environment(settings, tmp_path)
     files = {**_drop_month(settings, 1), **_drop_month(settings, 2)}
-    ingest = subprocess.Popen([CMAST, "ingest", "--quiet"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, cwd=PROJECT_ROOT)
+    ingest = subprocess.Popen(
+        [CMAST, "ingest", "--quiet"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=PROJECT_ROOT,
+    )
     try:
         # Killed once it writes (the first file archived), its slot and lock held.
         _wait_for(lambda: any(settings.archive.rglob("*.csv")), "a first file to be loaded")
@@ -156,15 +189,22 @@ def test_sigkill_of_ingest_leaves_no_process_and_the_next_takes_the_slot_at_once
         if ingest.poll() is None:
             ingest.kill()
             ingest.wait()
-    again = subprocess.run([CMAST, "ingest", "--quiet"], env=env, capture_output=True,
-                           text=True, cwd=PROJECT_ROOT, timeout=DEADLINE_SECONDS)
+    again = subprocess.run(
+        [CMAST, "ingest", "--quiet"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=DEADLINE_SECONDS,
+    )
     assert again.returncode == 0, again.stdout + again.stderr
     assert "Traceback" not in again.stderr
     # The dead run's slot was found taken and freed, not waited out.
     assert "was held by a process that has stopped: freed" in again.stdout + again.stderr
     ledger = _ledger(settings)
     assert {name: (status, rows, raw) for name, status, rows, raw in ledger} == {
-        name: ("loaded", days, days) for name, days in files.items()}
+        name: ("loaded", days, days) for name, days in files.items()
+    }
 
 
 def test_sigterm_at_random_moments_of_a_busy_ingest(tmp_path):
@@ -177,21 +217,34 @@ def test_sigterm_at_random_moments_of_a_busy_ingest(tmp_path):
     expected: dict[str, int] = {}
     for month in range(1, 5):
         expected.update(_drop_month(settings, month))
-        ingest = subprocess.Popen([CMAST, "ingest", "--quiet"], env=env, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
+        ingest = subprocess.Popen(
+            [CMAST, "ingest", "--quiet"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=PROJECT_ROOT,
+        )
         time.sleep(chance.uniform(1.0, 12.0))
         family = descendants(ingest.pid)
         ingest.send_signal(signal.SIGTERM)
         out, err = ingest.communicate(timeout=120)
         assert "Traceback" not in out + err, out + err
         _all_gone(family, f"SIGTERM in round {month}")
-    final = subprocess.run([CMAST, "ingest", "--quiet"], env=env, capture_output=True,
-                           text=True, cwd=PROJECT_ROOT, timeout=DEADLINE_SECONDS)
+    final = subprocess.run(
+        [CMAST, "ingest", "--quiet"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=DEADLINE_SECONDS,
+    )
     assert final.returncode == 0, final.stdout + final.stderr
     assert not any(settings.inbox.rglob("*.csv"))
     ledger = _ledger(settings)
     assert {name: (status, rows, raw) for name, status, rows, raw in ledger} == {
-        name: ("loaded", days, days) for name, days in expected.items()}
+        name: ("loaded", days, days) for name, days in expected.items()
+    }
 
 
 def test_sigterm_ends_a_process_whose_handler_takes_too_long(tmp_path):
@@ -205,9 +258,15 @@ def test_sigterm_ends_a_process_whose_handler_takes_too_long(tmp_path):
         "assert bound_termination(2.0)\n"
         "signal.signal(signal.SIGTERM, lambda *_: time.sleep(300))\n"
         "print('ready', flush=True)\n"
-        "time.sleep(300)\n")
-    child = subprocess.Popen([sys.executable, str(script)], cwd=PROJECT_ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        "time.sleep(300)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, str(script)],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert child.stdout.readline().strip() == "ready"
     child.send_signal(signal.SIGTERM)
     out, err = child.communicate(timeout=DEADLINE_SECONDS)
@@ -217,11 +276,18 @@ def test_sigterm_ends_a_process_whose_handler_takes_too_long(tmp_path):
 
 def test_without_a_handler_sigterm_still_ends_the_process_at_once(tmp_path):
     script = tmp_path / "plain.py"
-    script.write_text("import time\nfrom pipeline.lifeline import bound_termination\n"
-                      "assert bound_termination(300.0)\nprint('ready', flush=True)\n"
-                      "time.sleep(300)\n")
-    child = subprocess.Popen([sys.executable, str(script)], cwd=PROJECT_ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    script.write_text(
+        "import time\nfrom pipeline.lifeline import bound_termination\n"
+        "assert bound_termination(300.0)\nprint('ready', flush=True)\n"
+        "time.sleep(300)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, str(script)],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert child.stdout.readline().strip() == "ready"
     child.send_signal(signal.SIGTERM)
     child.communicate(timeout=DEADLINE_SECONDS)
@@ -241,8 +307,14 @@ def test_the_guard_ends_a_child_started_just_before_its_parent_died(tmp_path):
         "                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,\n"
         "                         stderr=subprocess.DEVNULL, start_new_session=True)\n"
         "print(child.pid, flush=True)\n"
-        "os._exit(0)\n")
-    parent = subprocess.run([sys.executable, str(script)], cwd=PROJECT_ROOT,
-                            capture_output=True, text=True, timeout=DEADLINE_SECONDS)
+        "os._exit(0)\n"
+    )
+    parent = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE_SECONDS,
+    )
     child = int(parent.stdout.strip())
     _all_gone([child], "its parent's death")

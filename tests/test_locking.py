@@ -14,17 +14,22 @@ from pipeline.warehouse import connect
 from pipeline.warehouse.connection import WarehouseLocked
 from tests.conftest import drop_csv, uec_rows
 
-_HOLD_WAREHOUSE = ("import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-                   "print('holding', flush=True); time.sleep(float(sys.argv[2])); c.close()")
-_HOLD_LOCK = ("import sys; from pipeline.config import load_settings; "
-              "from pipeline.locking import writer_lock; from pathlib import Path\n"
-              "with writer_lock(load_settings(Path(sys.argv[1]))):\n"
-              "    print('holding', flush=True); sys.stdin.read()")
+_HOLD_WAREHOUSE = (
+    "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+    "print('holding', flush=True); time.sleep(float(sys.argv[2])); c.close()"
+)
+_HOLD_LOCK = (
+    "import sys; from pipeline.config import load_settings; "
+    "from pipeline.locking import writer_lock; from pathlib import Path\n"
+    "with writer_lock(load_settings(Path(sys.argv[1]))):\n"
+    "    print('holding', flush=True); sys.stdin.read()"
+)
 
 
 def _hold(*args: str, stdin=None) -> subprocess.Popen:
-    holder = subprocess.Popen([sys.executable, "-c", *args], stdout=subprocess.PIPE, text=True,
-                              stdin=stdin)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", *args], stdout=subprocess.PIPE, text=True, stdin=stdin
+    )
     assert holder.stdout.readline().strip() == "holding"
     return holder
 
@@ -45,8 +50,10 @@ def test_connect_gives_up_with_a_clear_message(settings):
         pass
     holder = _hold(_HOLD_WAREHOUSE, str(settings.warehouse_path), "120")
     try:
-        with pytest.raises(WarehouseLocked, match="locked by another process") as raised, \
-                connect(replace(settings, lock_wait_seconds=0.3)):
+        with (
+            pytest.raises(WarehouseLocked, match="locked by another process") as raised,
+            connect(replace(settings, lock_wait_seconds=0.3)),
+        ):
             pass
     finally:
         holder.kill()
@@ -57,8 +64,10 @@ def test_connect_gives_up_with_a_clear_message(settings):
 def test_the_writer_lock_keeps_other_processes_out_and_lets_its_holder_back_in(settings):
     holder = _hold(_HOLD_LOCK, str(settings.data_dir), stdin=subprocess.PIPE)
     try:
-        with pytest.raises(WriterBusy, match="CMAST_LOCK_WAIT_SECONDS"), \
-                writer_lock(settings, wait_seconds=0.2):
+        with (
+            pytest.raises(WriterBusy, match="CMAST_LOCK_WAIT_SECONDS"),
+            writer_lock(settings, wait_seconds=0.2),
+        ):
             pass
     finally:
         holder.communicate("")

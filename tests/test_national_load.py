@@ -21,8 +21,10 @@ WORKBOOK = "ae_2025-06_provider_workbook_with_system_mapping.xlsx"
 @pytest.fixture(scope="module")
 def nhse():
     if not SHARED_NHSE.is_dir():
-        pytest.skip(f"NHS England reference files not found at {SHARED_NHSE}; these tests need "
-                    "../shared beside the project")
+        pytest.skip(
+            f"NHS England reference files not found at {SHARED_NHSE}; these tests need "
+            "../shared beside the project"
+        )
     return SHARED_NHSE
 
 
@@ -40,45 +42,64 @@ def _load(settings, *paths):
 
 def test_workbook_icb_figures_reproduce_system_level_data(settings, nhse):
     _load(settings, nhse / WORKBOOK)
-    ours = _query(settings, "SELECT scope, attendances, within_4h, four_hour_pct, rank "
-                  "FROM marts.benchmark_four_hour WHERE scope_type = 'icb'")
-    published = _query(settings, "SELECT icb_code AS scope, attendances_total, over_4h_total, "
-                       "four_hour_fraction_published FROM raw.nhse_ae_systems")
+    ours = _query(
+        settings,
+        "SELECT scope, attendances, within_4h, four_hour_pct, rank "
+        "FROM marts.benchmark_four_hour WHERE scope_type = 'icb'",
+    )
+    published = _query(
+        settings,
+        "SELECT icb_code AS scope, attendances_total, over_4h_total, "
+        "four_hour_fraction_published FROM raw.nhse_ae_systems",
+    )
     both = ours.merge(published, on="scope", validate="one_to_one")
     assert len(both) == 42
     assert (both["attendances"] == both["attendances_total"]).all()
     assert (both["attendances"] - both["within_4h"] == both["over_4h_total"]).all()
-    assert ((both["four_hour_pct"] / 100 - both["four_hour_fraction_published"]).abs()
-            < 5e-5).all()  # published as a fraction rounded to 4 places
+    assert (
+        (both["four_hour_pct"] / 100 - both["four_hour_fraction_published"]).abs() < 5e-5
+    ).all()  # published as a fraction rounded to 4 places
     qyg = both.set_index("scope").loc["QYG"]
     assert qyg["attendances"] == 123_222 and round(qyg["four_hour_pct"], 2) == 73.02
-    assert sorted(both["rank"]) == sorted(both["four_hour_fraction_published"]
-                                          .rank(ascending=False, method="min").astype(int))
-    england = _query(settings, "SELECT attendances, within_4h FROM marts.benchmark_four_hour "
-                     "WHERE scope = 'ENG'").iloc[0]
+    assert sorted(both["rank"]) == sorted(
+        both["four_hour_fraction_published"].rank(ascending=False, method="min").astype(int)
+    )
+    england = _query(
+        settings, "SELECT attendances, within_4h FROM marts.benchmark_four_hour WHERE scope = 'ENG'"
+    ).iloc[0]
     total = _query(settings, "SELECT attendances_total FROM raw.nhse_ae_system_england").iloc[0, 0]
     assert england["attendances"] == total == 2_350_478
 
 
 def test_csv_england_equals_its_total_row(settings, nhse):
     _load(settings, nhse / "ae_2023-10_provider.csv")
-    ours = _query(settings, "SELECT attendances FROM marts.benchmark_four_hour "
-                  "WHERE scope = 'ENG'").iloc[0, 0]
-    total = _query(settings, "SELECT attendances_type1 + attendances_type2 + attendances_other "
-                   "+ attendances_booked_type1 + attendances_booked_type2 "
-                   "+ attendances_booked_other FROM raw.nhse_ae_england_total").iloc[0, 0]
+    ours = _query(
+        settings, "SELECT attendances FROM marts.benchmark_four_hour WHERE scope = 'ENG'"
+    ).iloc[0, 0]
+    total = _query(
+        settings,
+        "SELECT attendances_type1 + attendances_type2 + attendances_other "
+        "+ attendances_booked_type1 + attendances_booked_type2 "
+        "+ attendances_booked_other FROM raw.nhse_ae_england_total",
+    ).iloc[0, 0]
     assert ours == total
 
 
 def test_dm01_england_equals_its_england_row(settings, nhse):
     _load(settings, nhse / "dm01_2024-10_provider.xls")
-    ours = _query(settings, "SELECT waiting_total, over_6w, over_13w FROM "
-                  "marts.benchmark_diagnostics WHERE scope = 'ENG'").iloc[0]
-    row = _query(settings, "SELECT waiting_total, waiting_6w_plus, waiting_13w_plus "
-                 "FROM raw.nhse_dm01_england_total").iloc[0]
+    ours = _query(
+        settings,
+        "SELECT waiting_total, over_6w, over_13w FROM "
+        "marts.benchmark_diagnostics WHERE scope = 'ENG'",
+    ).iloc[0]
+    row = _query(
+        settings,
+        "SELECT waiting_total, waiting_6w_plus, waiting_13w_plus FROM raw.nhse_dm01_england_total",
+    ).iloc[0]
     assert list(ours) == list(row)
-    ranks = _query(settings, "SELECT rank FROM marts.benchmark_diagnostics "
-                   "WHERE scope_type = 'icb'")["rank"]
+    ranks = _query(
+        settings, "SELECT rank FROM marts.benchmark_diagnostics WHERE scope_type = 'icb'"
+    )["rank"]
     assert len(ranks) == 42 and ranks.min() == 1 and ranks.max() <= 42
 
 
@@ -91,11 +112,13 @@ def test_rtt_extract_loads_and_england_matches_its_total_rows(settings, nhse):
     with zipfile.ZipFile(nhse / "rtt_2026-04_full_extract.csv.zip") as archive:
         name = next(n for n in archive.namelist() if n.endswith(".csv") and "MACOSX" not in n)
         with archive.open(name) as handle:
-            frame = pd.read_csv(handle, usecols=["RTT Part Type", "Treatment Function Code",
-                                                 "Total All"])
+            frame = pd.read_csv(
+                handle, usecols=["RTT Part Type", "Treatment Function Code", "Total All"]
+            )
     # Incomplete pathways carry their count in "Total All" ("Total" is blank for Part_2).
-    published = frame[(frame["RTT Part Type"] == "Part_2")
-                      & (frame["Treatment Function Code"] == "C_999")]["Total All"].sum()
+    published = frame[
+        (frame["RTT Part Type"] == "Part_2") & (frame["Treatment Function Code"] == "C_999")
+    ]["Total All"].sum()
     assert ours.iloc[0, 0] == published
 
 
@@ -121,30 +144,45 @@ def test_a_revision_replaces_the_figures_and_keeps_the_earlier_version(settings,
     revised.write_bytes(b"\r\n".join(lines))
 
     _load(settings, original)
-    before = _query(settings, "SELECT attendances FROM marts.benchmark_four_hour "
-                    "WHERE scope = 'ENG'").iloc[0, 0]
+    before = _query(
+        settings, "SELECT attendances FROM marts.benchmark_four_hour WHERE scope = 'ENG'"
+    ).iloc[0, 0]
     outcome = _load(settings, revised)[0]
     assert outcome.status == "loaded"
-    after = _query(settings, "SELECT attendances FROM marts.benchmark_four_hour "
-                   "WHERE scope = 'ENG'").iloc[0, 0]
+    after = _query(
+        settings, "SELECT attendances FROM marts.benchmark_four_hour WHERE scope = 'ENG'"
+    ).iloc[0, 0]
     assert after == before + 1000
-    versions = _query(settings, "SELECT s.status, sum(p.attendances_type1) AS type1 "
-                      "FROM raw.nhse_ae_providers p JOIN ledger.submissions s "
-                      "USING (submission_id) GROUP BY s.status ORDER BY s.status")
+    versions = _query(
+        settings,
+        "SELECT s.status, sum(p.attendances_type1) AS type1 "
+        "FROM raw.nhse_ae_providers p JOIN ledger.submissions s "
+        "USING (submission_id) GROUP BY s.status ORDER BY s.status",
+    )
     assert list(versions["status"]) == ["loaded", "superseded"]
     assert versions["type1"][0] - versions["type1"][1] == 1000
     # Loading the original again changes nothing: the revision stays current.
     assert _load(settings, original)[0].status == "duplicate"
-    assert _query(settings, "SELECT attendances FROM marts.benchmark_four_hour "
-                  "WHERE scope = 'ENG'").iloc[0, 0] == after
+    assert (
+        _query(
+            settings, "SELECT attendances FROM marts.benchmark_four_hour WHERE scope = 'ENG'"
+        ).iloc[0, 0]
+        == after
+    )
 
 
 def test_unmapped_providers_are_listed_not_dropped(settings, nhse):
     _load(settings, nhse / "dm01_2024-10_provider.xls")
-    unmapped = _query(settings, "SELECT sum(volume) FROM marts.benchmark_unmapped_providers "
-                      "WHERE dataset = 'dm01' AND no_icb").iloc[0, 0]
-    parts = _query(settings, "SELECT scope_type, sum(waiting_total) AS w FROM "
-                   "marts.benchmark_diagnostics GROUP BY scope_type").set_index("scope_type")["w"]
+    unmapped = _query(
+        settings,
+        "SELECT sum(volume) FROM marts.benchmark_unmapped_providers "
+        "WHERE dataset = 'dm01' AND no_icb",
+    ).iloc[0, 0]
+    parts = _query(
+        settings,
+        "SELECT scope_type, sum(waiting_total) AS w FROM "
+        "marts.benchmark_diagnostics GROUP BY scope_type",
+    ).set_index("scope_type")["w"]
     assert parts["icb"] + unmapped == parts["england"]
     # Regions are the file's own: every provider is in one, so they add up to England, while the
     # ICBs (mapped by the reference data, the file giving none) miss the unmapped providers.
@@ -154,10 +192,14 @@ def test_unmapped_providers_are_listed_not_dropped(settings, nhse):
 
 # --- geography as published: regions add up to England in every kind of file ----------------
 
+
 def _regions_and_england(settings, mart, column, basis=None):
     where = f" AND basis = '{basis}'" if basis else ""
-    rows = _query(settings, f"SELECT period, scope_type, scope, {column} AS v FROM marts.{mart} "
-                  f"WHERE scope_type IN ('region', 'england'){where}")
+    rows = _query(
+        settings,
+        f"SELECT period, scope_type, scope, {column} AS v FROM marts.{mart} "
+        f"WHERE scope_type IN ('region', 'england'){where}",
+    )
     regions = rows[rows["scope_type"] == "region"]
     england = rows[rows["scope_type"] == "england"].set_index("period")["v"]
     return regions, england
@@ -172,13 +214,18 @@ def test_ae_regions_add_up_to_england_exactly(settings, nhse):
     # England is the file's own TOTAL row; North West is the sum of the 28 providers the file
     # puts under "NHS ENGLAND NORTH WEST" (69.0% in October 2023, the briefing's comparator).
     _, england = _regions_and_england(settings, "benchmark_four_hour", "attendances")
-    total = _query(settings, "SELECT period, attendances_type1 + attendances_type2 "
-                   "+ attendances_other + attendances_booked_type1 + attendances_booked_type2 "
-                   "+ attendances_booked_other AS a FROM raw.nhse_ae_england_total"
-                   ).set_index("period")["a"]
+    total = _query(
+        settings,
+        "SELECT period, attendances_type1 + attendances_type2 "
+        "+ attendances_other + attendances_booked_type1 + attendances_booked_type2 "
+        "+ attendances_booked_other AS a FROM raw.nhse_ae_england_total",
+    ).set_index("period")["a"]
     assert (england.sort_index() == total.sort_index()).all()
-    north_west = _query(settings, "SELECT four_hour_pct FROM marts.benchmark_four_hour "
-                        "WHERE scope = 'Y62' AND period = '2023-10'").iloc[0, 0]
+    north_west = _query(
+        settings,
+        "SELECT four_hour_pct FROM marts.benchmark_four_hour "
+        "WHERE scope = 'Y62' AND period = '2023-10'",
+    ).iloc[0, 0]
     assert round(north_west, 1) == 69.0
 
 
@@ -202,8 +249,11 @@ def test_rtt_regions_add_up_to_england_exactly(settings, nhse, rtt_extract):
     _, england = _regions_and_england(settings, "benchmark_rtt", "waiting_total", "provider")
     assert england.iloc[0] == rtt_extract["england"] == 7_123_980
     # The merged ICBs of 2026 take their region from their trusts, each all in one region.
-    found = _query(settings, "SELECT icb_code, region_code, region_source, regions_found "
-                   "FROM staging.stg_nhse_icb_regions").set_index("icb_code")
+    found = _query(
+        settings,
+        "SELECT icb_code, region_code, region_source, regions_found "
+        "FROM staging.stg_nhse_icb_regions",
+    ).set_index("icb_code")
     assert len(found) == 36 and (found["regions_found"] == 1).all()
     assert found.loc["D7T5G", "region_code"] == "Y61"  # NHS Essex: East of England
     assert found.loc["D7T5G", "region_source"] == "ods_trusts"
@@ -224,18 +274,28 @@ def rtt_extract(nhse, tmp_path_factory):
         (name,) = [n for n in archive.namelist() if not n.startswith("__MACOSX/")]
         csv_path = archive.extract(name, folder)
     con = duckdb.connect()
-    bands = [r[0] for r in con.execute("DESCRIBE SELECT * FROM read_csv(?)", [csv_path]).fetchall()
-             if r[0].startswith("Gt ")]
+    bands = [
+        r[0]
+        for r in con.execute("DESCRIBE SELECT * FROM read_csv(?)", [csv_path]).fetchall()
+        if r[0].startswith("Gt ")
+    ]
     every = " + ".join(f'coalesce("{b}", 0)' for b in bands)
     first18 = " + ".join(f'coalesce("{b}", 0)' for b in bands[:18])
     totals = {}
-    for basis, column in (("provider", "Provider Parent Org Code"),
-                          ("commissioner", "Commissioner Parent Org Code")):
-        totals[basis] = con.execute(
-            f'SELECT coalesce("{column}", \'NONE\') AS code, sum({every}) AS waiting, '
-            f"sum({first18}) AS within_18w FROM read_csv(?) WHERE \"RTT Part Type\" = 'Part_2' "
-            f"AND \"Treatment Function Code\" = 'C_999' GROUP BY 1", [csv_path]
-        ).df().set_index("code")
+    for basis, column in (
+        ("provider", "Provider Parent Org Code"),
+        ("commissioner", "Commissioner Parent Org Code"),
+    ):
+        totals[basis] = (
+            con.execute(
+                f"SELECT coalesce(\"{column}\", 'NONE') AS code, sum({every}) AS waiting, "
+                f"sum({first18}) AS within_18w FROM read_csv(?) WHERE \"RTT Part Type\" = 'Part_2' "
+                f"AND \"Treatment Function Code\" = 'C_999' GROUP BY 1",
+                [csv_path],
+            )
+            .df()
+            .set_index("code")
+        )
     con.close()
     return {**totals, "england": int(totals["provider"]["waiting"].sum())}
 
@@ -243,27 +303,37 @@ def rtt_extract(nhse, tmp_path_factory):
 def test_both_rtt_bases_reproduce_the_files_totals_per_parent_code(settings, nhse, rtt_extract):
     _load(settings, nhse / "rtt_2026-04_full_extract.csv.zip")
     for basis in ("provider", "commissioner"):
-        ours = _query(settings, "SELECT scope, waiting_total, within_18w, rank, ranked_of "
-                      "FROM marts.benchmark_rtt WHERE scope_type = 'icb' AND basis = ?",
-                      [basis]).set_index("scope")
+        ours = _query(
+            settings,
+            "SELECT scope, waiting_total, within_18w, rank, ranked_of "
+            "FROM marts.benchmark_rtt WHERE scope_type = 'icb' AND basis = ?",
+            [basis],
+        ).set_index("scope")
         theirs = rtt_extract[basis].drop(index="NONE", errors="ignore")
         assert sorted(ours.index) == sorted(theirs.index)
         assert (ours["waiting_total"] == theirs.loc[ours.index, "waiting"]).all()
         assert (ours["within_18w"] == theirs.loc[ours.index, "within_18w"]).all()
-        england = _query(settings, "SELECT waiting_total FROM marts.benchmark_rtt "
-                         "WHERE scope = 'ENG' AND basis = ?", [basis]).iloc[0, 0]
+        england = _query(
+            settings,
+            "SELECT waiting_total FROM marts.benchmark_rtt WHERE scope = 'ENG' AND basis = ?",
+            [basis],
+        ).iloc[0, 0]
         assert england == rtt_extract["england"]  # blank commissioner parents count in England
         # Ranks of N: N = the 36 ICBs of the 2026 file, ranked on the file's own counts.
         assert (ours["ranked_of"] == 36).all()
-        expected = (theirs["within_18w"] / theirs["waiting"]).rank(ascending=False,
-                                                                   method="min")
+        expected = (theirs["within_18w"] / theirs["waiting"]).rank(ascending=False, method="min")
         assert (ours["rank"] == expected.loc[ours.index].astype(int)).all()
     # The provider basis now keeps C&M's independent-sector providers (Spire Liverpool ...).
-    qyg = _query(settings, "SELECT waiting_total FROM marts.benchmark_rtt WHERE scope = 'QYG' "
-                 "AND basis = 'provider'").iloc[0, 0]
+    qyg = _query(
+        settings,
+        "SELECT waiting_total FROM marts.benchmark_rtt WHERE scope = 'QYG' AND basis = 'provider'",
+    ).iloc[0, 0]
     assert qyg == rtt_extract["provider"].loc["QYG", "waiting"]
-    spire = _query(settings, "SELECT count(*) FROM staging.stg_nhse_rtt_incomplete "
-                   "WHERE icb_code = 'QYG' AND provider_name ILIKE '%spire%'").iloc[0, 0]
+    spire = _query(
+        settings,
+        "SELECT count(*) FROM staging.stg_nhse_rtt_incomplete "
+        "WHERE icb_code = 'QYG' AND provider_name ILIKE '%spire%'",
+    ).iloc[0, 0]
     assert spire >= 2
 
 

@@ -127,5 +127,3 @@ def test_shape_and_labels(parsed) -> None:
     assert set(parsed.incomplete["pathway_type"]) == {"incomplete", "admitted", "non_admitted"}
     qyg = parsed.incomplete.query("provider_code == 'REM'")["provider_parent_code"]
     assert set(qyg) == {"QYG"}
-
-

@@ -21,16 +21,25 @@ TODAY = dt.date(2023, 11, 20)
 
 
 def plans_rows(year: str = "2023-24") -> pd.DataFrame:
-    return pd.DataFrame([
-        plan_row("rtt.cohort.remaining", "QYG", "2024-03", 0, "target", "2024-03-31", "65"),
-        plan_row("uec.four_hour_pct", "QYG", "2024-03", 76, "target", "2024-03-31"),
-        plan_row("theatres.utilisation.capped_pct", "QYG", "2024-03", 85, "target",
-                 "2024-03-31", "capped"),
-        plan_row("uec.four_hour_pct", "QYG", "2023-10", 73.1),
-        plan_row("rtt.cohort.remaining", "QYG", "2023-10", 6700, parameter="65"),
-        plan_row("diagnostics.activity.ct", "REM", "2023-10", 5200),
-        plan_row("uec.long_stay.over_21d_pct", "RVY", "2023-04", 15.5),
-    ]).assign(period=year)
+    return pd.DataFrame(
+        [
+            plan_row("rtt.cohort.remaining", "QYG", "2024-03", 0, "target", "2024-03-31", "65"),
+            plan_row("uec.four_hour_pct", "QYG", "2024-03", 76, "target", "2024-03-31"),
+            plan_row(
+                "theatres.utilisation.capped_pct",
+                "QYG",
+                "2024-03",
+                85,
+                "target",
+                "2024-03-31",
+                "capped",
+            ),
+            plan_row("uec.four_hour_pct", "QYG", "2023-10", 73.1),
+            plan_row("rtt.cohort.remaining", "QYG", "2023-10", 6700, parameter="65"),
+            plan_row("diagnostics.activity.ct", "REM", "2023-10", 5200),
+            plan_row("uec.long_stay.over_21d_pct", "RVY", "2023-04", 15.5),
+        ]
+    ).assign(period=year)
 
 
 def _raw_count(settings) -> int:
@@ -49,10 +58,12 @@ def test_plans_file_loads_for_its_financial_year(settings):
     with connect(settings) as conn:
         targets = conn.execute(
             "SELECT metric, value, deadline, parameter FROM staging.stg_plans_targets "
-            "WHERE kind = 'target' ORDER BY metric").fetchall()
+            "WHERE kind = 'target' ORDER BY metric"
+        ).fetchall()
         long_stay = conn.execute(
             "SELECT scope, submitted_scope FROM staging.stg_plans_targets "
-            "WHERE metric LIKE 'uec.long_stay.%'").fetchall()
+            "WHERE metric LIKE 'uec.long_stay.%'"
+        ).fetchall()
     assert targets == [
         ("rtt.cohort.remaining", 0.0, dt.date(2024, 3, 31), "65"),
         ("theatres.utilisation.capped_pct", 85.0, dt.date(2024, 3, 31), "capped"),
@@ -66,8 +77,12 @@ def test_new_file_for_the_year_replaces_the_old_one_whole(settings):
     revised = plans_rows().iloc[:3]
     process_file(_drop(settings, revised, "v2.csv"), settings, today=TODAY)
     with connect(settings) as conn:
-        statuses = [r[0] for r in conn.execute(
-            "SELECT status FROM ledger.submissions ORDER BY submission_id").fetchall()]
+        statuses = [
+            r[0]
+            for r in conn.execute(
+                "SELECT status FROM ledger.submissions ORDER BY submission_id"
+            ).fetchall()
+        ]
         current = conn.execute("SELECT count(*) FROM staging.stg_plans_targets").fetchall()
     assert statuses == ["superseded", "loaded"]
     assert current == [(3,)]
@@ -78,8 +93,9 @@ def test_next_years_plans_may_come_before_the_year_starts(settings):
     outcome = process_file(_drop(settings, next_year), settings, today=dt.date(2024, 2, 1))
     assert outcome.status == "loaded", [p.as_line() for p in outcome.problems]
     # A year ahead of that is too early: 2024-25 plans cannot come before April 2023.
-    too_early = process_file(_drop(settings, next_year.iloc[:2], "early.csv"), settings,
-                             today=dt.date(2023, 3, 1))
+    too_early = process_file(
+        _drop(settings, next_year.iloc[:2], "early.csv"), settings, today=dt.date(2023, 3, 1)
+    )
     assert any("in the future" in p.rule for p in too_early.problems)
 
 
@@ -92,25 +108,41 @@ def _with(row: int, **changes) -> pd.DataFrame:
 
 
 BAD_CASES = {
-    "target without a deadline": (_with(1, deadline=""),
-                                  "A target needs the date it must be met by"),
+    "target without a deadline": (
+        _with(1, deadline=""),
+        "A target needs the date it must be met by",
+    ),
     "plan with a deadline": (_with(3, deadline="2023-10-31"), "A plan value has no deadline"),
-    "deadline outside its month": (_with(1, deadline="2024-02-29"),
-                                   "The deadline is not in the month given"),
-    "month outside the year": (_with(5, month="2024-04"),
-                               "The month is outside the financial year"),
-    "year written wrongly": (plans_rows().assign(period="2023-25"),
-                             "must be a financial year written YYYY-YY"),
-    "percentage as a fraction of 100 gone wrong": (_with(3, value=731),
-                                                   "A percentage must be between 0 and 100"),
+    "deadline outside its month": (
+        _with(1, deadline="2024-02-29"),
+        "The deadline is not in the month given",
+    ),
+    "month outside the year": (
+        _with(5, month="2024-04"),
+        "The month is outside the financial year",
+    ),
+    "year written wrongly": (
+        plans_rows().assign(period="2023-25"),
+        "must be a financial year written YYYY-YY",
+    ),
+    "percentage as a fraction of 100 gone wrong": (
+        _with(3, value=731),
+        "A percentage must be between 0 and 100",
+    ),
     "metric not an id": (_with(5, metric="CT activity"), "is not a metric id"),
     "unknown kind": (_with(3, kind="goal"), "is not plan or target"),
-    "cohort without its weeks": (_with(4, parameter=""),
-                                 "A waiting-list cohort figure needs its threshold"),
-    "theatre target without its measure": (_with(2, parameter=""),
-                                           "A theatre utilisation target must say which measure"),
-    "the same figure twice": (pd.concat([plans_rows(), plans_rows().iloc[[3]]]),
-                              "repeats a row already given for the same key"),
+    "cohort without its weeks": (
+        _with(4, parameter=""),
+        "A waiting-list cohort figure needs its threshold",
+    ),
+    "theatre target without its measure": (
+        _with(2, parameter=""),
+        "A theatre utilisation target must say which measure",
+    ),
+    "the same figure twice": (
+        pd.concat([plans_rows(), plans_rows().iloc[[3]]]),
+        "repeats a row already given for the same key",
+    ),
 }
 
 
@@ -122,8 +154,9 @@ def test_bad_file_is_quarantined_with_the_right_message(settings, case):
     assert any(message in p.rule for p in outcome.problems), [p.rule for p in outcome.problems]
     assert _raw_count(settings) == 0
     sheet = openpyxl.load_workbook(settings.absolute(outcome.feedback_path))["Problems"]
-    assert any(message in (sheet.cell(row=r, column=4).value or "")
-               for r in range(6, sheet.max_row + 1))
+    assert any(
+        message in (sheet.cell(row=r, column=4).value or "") for r in range(6, sheet.max_row + 1)
+    )
 
 
 def test_plans_from_a_trust_are_refused(settings):
@@ -134,18 +167,36 @@ def test_plans_from_a_trust_are_refused(settings):
 
 
 def test_template_for_a_financial_year_filled_in_by_hand_loads(settings, tmp_path):
-    path = build_template(get_return("plans"), org_code="QYG", period="2023-24", sites=[],
-                          path=tmp_path / "plans.xlsx")
+    path = build_template(
+        get_return("plans"),
+        org_code="QYG",
+        period="2023-24",
+        sites=[],
+        path=tmp_path / "plans.xlsx",
+    )
     book = openpyxl.load_workbook(path)
     sheet = book["Data"]
     sheet.delete_rows(2, sheet.max_row)
     # A month typed as 2023-10 becomes a date in Excel; the deadline is a date cell.
-    sheet.append(["QYG", "2023-24", "uec.four_hour_pct", "QYG", dt.datetime(2024, 3, 1),
-                  "Target", 76, dt.datetime(2024, 3, 31), None])
-    sheet.append(["QYG", "2023-24", "diagnostics.activity.mri", "RJR", "2023-10", "plan", 1450,
-                  None, None])
-    sheet.append(["QYG", "2023-24", "rtt.cohort.remaining", "QYG", "2023-10", "plan", 6700,
-                  None, 65])
+    sheet.append(
+        [
+            "QYG",
+            "2023-24",
+            "uec.four_hour_pct",
+            "QYG",
+            dt.datetime(2024, 3, 1),
+            "Target",
+            76,
+            dt.datetime(2024, 3, 31),
+            None,
+        ]
+    )
+    sheet.append(
+        ["QYG", "2023-24", "diagnostics.activity.mri", "RJR", "2023-10", "plan", 1450, None, None]
+    )
+    sheet.append(
+        ["QYG", "2023-24", "rtt.cohort.remaining", "QYG", "2023-10", "plan", 6700, None, 65]
+    )
     book.save(path)
     drop = settings.inbox / "QYG" / "plans_filled.xlsx"
     drop.parent.mkdir(parents=True, exist_ok=True)
@@ -153,8 +204,9 @@ def test_template_for_a_financial_year_filled_in_by_hand_loads(settings, tmp_pat
     outcome = process_file(drop, settings, today=TODAY)
     assert outcome.status == "loaded", [p.as_line() for p in outcome.problems]
     with connect(settings) as conn:
-        assert conn.execute("SELECT metric, period, kind, parameter FROM "
-                            "staging.stg_plans_targets ORDER BY metric").fetchall() == [
+        assert conn.execute(
+            "SELECT metric, period, kind, parameter FROM staging.stg_plans_targets ORDER BY metric"
+        ).fetchall() == [
             ("diagnostics.activity.mri", "2023-10", "plan", None),
             ("rtt.cohort.remaining", "2023-10", "plan", "65"),
             ("uec.four_hour_pct", "2024-03", "target", None),
@@ -165,32 +217,55 @@ def test_sample_plans_load_and_carry_this_years_targets(settings):
     outcome = process_file(_drop(settings, sample_plans()), settings, today=TODAY)
     assert outcome.status == "loaded", [p.as_line() for p in outcome.problems[:5]]
     with connect(settings) as conn:
-        targets = dict(conn.execute(
-            "SELECT metric, value FROM staging.stg_plans_targets WHERE kind = 'target'"
-        ).fetchall())
+        targets = dict(
+            conn.execute(
+                "SELECT metric, value FROM staging.stg_plans_targets WHERE kind = 'target'"
+            ).fetchall()
+        )
         trusts = conn.execute(
             "SELECT count(DISTINCT scope) FROM staging.stg_plans_targets "
-            "WHERE metric LIKE 'diagnostics.activity.%'").fetchall()[0][0]
-    assert targets == {"rtt.cohort.remaining": 0, "uec.four_hour_pct": 76,
-                       "rtt.within_18w_pct": 92,
-                       "theatres.utilisation.capped_pct": 85,
-                       "outpatients.teledermatology.implementation_pct": 80}
+            "WHERE metric LIKE 'diagnostics.activity.%'"
+        ).fetchall()[0][0]
+    assert targets == {
+        "rtt.cohort.remaining": 0,
+        "uec.four_hour_pct": 76,
+        "rtt.within_18w_pct": 92,
+        "theatres.utilisation.capped_pct": 85,
+        "outpatients.teledermatology.implementation_pct": 80,
+    }
     assert trusts == 12
 
 
-@pytest.mark.parametrize(("return_type", "org", "period"), [
-    ("dm01", "REM", "2023-10"), ("theatres", "REM", "2023-10"), ("finance", "QYG", "2023-10"),
-    ("plans", "QYG", "2023-24"),
-])
+@pytest.mark.parametrize(
+    ("return_type", "org", "period"),
+    [
+        ("dm01", "REM", "2023-10"),
+        ("theatres", "REM", "2023-10"),
+        ("finance", "QYG", "2023-10"),
+        ("plans", "QYG", "2023-24"),
+    ],
+)
 def test_cli_writes_the_template_of_each_return(tmp_path, return_type, org, period):
     from typer.testing import CliRunner
 
     from cmast.app import app
 
     out = tmp_path / f"{return_type}.xlsx"
-    result = CliRunner().invoke(app, ["--data-dir", str(tmp_path / "data"), "template",
-                                      return_type, "--org", org, "--period", period, "-o",
-                                      str(out)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "--data-dir",
+            str(tmp_path / "data"),
+            "template",
+            return_type,
+            "--org",
+            org,
+            "--period",
+            period,
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
     assert [c.value for c in book["Data"][1]] == get_return(return_type).columns

@@ -26,28 +26,38 @@ def _inbox(settings):
     drop_csv(settings, uec_rows(days=2), name="a.csv", mtime=base)
     corrected = on_open_days(uec_rows(days=2), type3_attendances=60, type3_within_4h=55)
     drop_csv(settings, corrected, name="b.csv", mtime=base + 1)
-    drop_csv(settings, on_open_days(uec_rows(days=2), type1_within_4h=[999, 999]), name="c.csv",
-             mtime=base + 2)
+    drop_csv(
+        settings,
+        on_open_days(uec_rows(days=2), type1_within_4h=[999, 999]),
+        name="c.csv",
+        mtime=base + 2,
+    )
     drop_csv(settings, corrected, name="d.csv", mtime=base + 3)
-    drop_csv(settings, uec_rows(org="RBL", site="RBL14", days=3), org="RBL", name="e.csv",
-             mtime=base + 4)
+    drop_csv(
+        settings, uec_rows(org="RBL", site="RBL14", days=3), org="RBL", name="e.csv", mtime=base + 4
+    )
 
 
 def _ingest(settings):
     files = scan_inbox(settings)
     with held_open(settings), prechecks.checking_ahead(files, settings, TODAY):
-        return [(o.file_name, o.status, o.row_count, o.message, len(o.problems))
-                for o in (process_file(p, settings, today=TODAY) for p in files)]
+        return [
+            (o.file_name, o.status, o.row_count, o.message, len(o.problems))
+            for o in (process_file(p, settings, today=TODAY) for p in files)
+        ]
 
 
 def _warehouse(settings):
     with connect(settings) as conn:
         ledger = conn.execute(
             "SELECT org_code, file_name, status, period, row_count, error_count, superseded_by, "
-            "duplicate_of FROM ledger.submissions ORDER BY submission_id").fetchall()
-        rows = conn.execute("SELECT org_code, site_code, sum(type1_attendances), "
-                            "sum(type3_attendances) FROM staging.stg_uec_daily "
-                            "GROUP BY ALL ORDER BY ALL").fetchall()
+            "duplicate_of FROM ledger.submissions ORDER BY submission_id"
+        ).fetchall()
+        rows = conn.execute(
+            "SELECT org_code, site_code, sum(type1_attendances), "
+            "sum(type3_attendances) FROM staging.stg_uec_daily "
+            "GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
     return ledger, rows
 
 
@@ -58,15 +68,21 @@ def two_workers(settings):
 
 def test_checking_ahead_finds_and_loads_exactly_what_checking_in_turn_does(settings, tmp_path):
     one = replace(settings, workers=1)
-    two = replace(settings, data_dir=tmp_path / "two", warehouse_path=tmp_path / "two.duckdb",
-                  workers=2)
+    two = replace(
+        settings, data_dir=tmp_path / "two", warehouse_path=tmp_path / "two.duckdb", workers=2
+    )
     two.ensure_dirs()
     _inbox(one)
     _inbox(two)
     in_turn, ahead = _ingest(one), _ingest(two)
     assert ahead == in_turn
     assert [status for _, status, *_ in ahead] == [
-        "loaded", "loaded", "rejected", "duplicate", "loaded"]
+        "loaded",
+        "loaded",
+        "rejected",
+        "duplicate",
+        "loaded",
+    ]
     assert _warehouse(two) == _warehouse(one)
     # Worked by hand: RJR's current return is the correction (2 days of type 3 = 60 each);
     # RBL's three days of type 1 are 100 + 200 + 300.
@@ -76,8 +92,12 @@ def test_checking_ahead_finds_and_loads_exactly_what_checking_in_turn_does(setti
 def test_a_file_changed_after_its_check_ahead_is_checked_again(two_workers):
     settings = two_workers
     first = drop_csv(settings, uec_rows(days=2), name="a.csv", mtime=time.time() - 60)
-    second = drop_csv(settings, on_open_days(uec_rows(days=2), type1_within_4h=[999, 999]),
-                      name="b.csv", mtime=time.time() - 30)
+    second = drop_csv(
+        settings,
+        on_open_days(uec_rows(days=2), type1_within_4h=[999, 999]),
+        name="b.csv",
+        mtime=time.time() - 30,
+    )
     files = scan_inbox(settings)
     with prechecks.checking_ahead(files, settings, TODAY):
         _wait_until_checked(second)
@@ -86,8 +106,9 @@ def test_a_file_changed_after_its_check_ahead_is_checked_again(two_workers):
         outcomes = [process_file(p, settings, today=TODAY) for p in (first, second)]
     assert [o.status for o in outcomes] == ["loaded", "loaded"]
     with connect(settings) as conn:  # the replacement's 3 days: 100 + 200 + 300 type 1
-        assert conn.execute("SELECT sum(type1_attendances) FROM staging.stg_uec_daily"
-                            ).fetchall() == [(600,)]
+        assert conn.execute(
+            "SELECT sum(type1_attendances) FROM staging.stg_uec_daily"
+        ).fetchall() == [(600,)]
 
 
 def test_a_check_ahead_is_used_only_for_the_same_bytes_and_day(two_workers):
@@ -130,7 +151,8 @@ def test_run_all_keeps_the_order_of_the_calls(two_workers):
     calls = [(n,) for n in range(20)]
     assert workers.run_all(two_workers, _square, calls) == [n * n for n in range(20)]
     assert workers.run_all(replace(two_workers, workers=1), _square, calls) == [
-        n * n for n in range(20)]
+        n * n for n in range(20)
+    ]
 
 
 def test_a_return_spec_travels_by_name():
@@ -160,7 +182,6 @@ def _wait_until_checked(path, timeout: float = 120.0) -> None:
     raise AssertionError(f"{path.name} was not checked ahead within {timeout:.0f} s")
 
 
-
 def test_duplicates_do_not_use_up_the_window_of_checks_ahead(two_workers):
     # More exact copies than the window holds: each is recorded as a duplicate without being
     # checked, and the files after them are still checked ahead.
@@ -170,8 +191,13 @@ def test_duplicates_do_not_use_up_the_window_of_checks_ahead(two_workers):
     drop_csv(settings, uec_rows(days=2), name="first.csv", mtime=base)
     for n in range(window + 2):
         drop_csv(settings, uec_rows(days=2), name=f"copy{n:02d}.csv", mtime=base + 1 + n)
-    drop_csv(settings, uec_rows(org="RBL", site="RBL14", days=3), org="RBL", name="last.csv",
-             mtime=base + window + 10)
+    drop_csv(
+        settings,
+        uec_rows(org="RBL", site="RBL14", days=3),
+        org="RBL",
+        name="last.csv",
+        mtime=base + window + 10,
+    )
     files = scan_inbox(settings)
     used = []
     with held_open(settings), prechecks.checking_ahead(files, settings, TODAY):

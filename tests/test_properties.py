@@ -27,16 +27,18 @@ from tests.workbooks import Sheet, xlsx_bytes
 SITES = {"RJR": frozenset({"RJR05"})}
 CONTEXT = Context(org_code="RJR", sites=SITES, today=dt.date(2024, 1, 15))
 VALID_CSV = uec_rows(days=3).to_csv(index=False).encode()
-VALID_XLSX = xlsx_bytes([Sheet("Data", [list(uec_rows().columns),
-                                        *uec_rows().astype(object).values.tolist()])])
+VALID_XLSX = xlsx_bytes(
+    [Sheet("Data", [list(uec_rows().columns), *uec_rows().astype(object).values.tolist()])]
+)
 SUFFIXES = st.sampled_from([".csv", ".xlsx"])
 FEW = settings(max_examples=60, deadline=None)
 
 
 def _damaged(original: bytes) -> st.SearchStrategy[bytes]:
     """``original`` with a few bytes overwritten, or cut short."""
-    flips = st.lists(st.tuples(st.integers(0, len(original) - 1), st.integers(0, 255)),
-                     min_size=1, max_size=8)
+    flips = st.lists(
+        st.tuples(st.integers(0, len(original) - 1), st.integers(0, 255)), min_size=1, max_size=8
+    )
 
     def flip(changes: list[tuple[int, int]]) -> bytes:
         damaged = bytearray(original)
@@ -44,8 +46,7 @@ def _damaged(original: bytes) -> st.SearchStrategy[bytes]:
             damaged[at] = value
         return bytes(damaged)
 
-    return st.one_of(flips.map(flip), st.integers(1, len(original) - 1).map(
-        lambda n: original[:n]))
+    return st.one_of(flips.map(flip), st.integers(1, len(original) - 1).map(lambda n: original[:n]))
 
 
 ANY_CONTENT = st.one_of(
@@ -81,9 +82,14 @@ def test_any_bytes_get_an_answer(content, suffix):
 
 
 @FEW
-@given(cells=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 16),
-                                st.text(max_size=40)), min_size=1, max_size=6),
-       workbook=st.booleans())
+@given(
+    cells=st.lists(
+        st.tuples(st.integers(0, 2), st.integers(0, 16), st.text(max_size=40)),
+        min_size=1,
+        max_size=6,
+    ),
+    workbook=st.booleans(),
+)
 def test_random_text_in_random_cells_gets_an_answer(cells, workbook):
     frame = uec_rows(days=3).astype(object)
     for row, column, text in cells:
@@ -110,16 +116,18 @@ def _printable(value: object) -> object:
 @pytest.fixture(scope="module")
 def shared_settings(tmp_path_factory):
     """One data root for every example (a warehouse per example would cost 0.5 s each)."""
-    current = replace(load_settings(tmp_path_factory.mktemp("properties") / "data"),
-                      settle_seconds=0.0)
+    current = replace(
+        load_settings(tmp_path_factory.mktemp("properties") / "data"), settle_seconds=0.0
+    )
     current.ensure_dirs()
     return current
 
 
 @settings(max_examples=40, deadline=None)
 @given(content=ANY_CONTENT, suffix=SUFFIXES)
-def test_process_file_always_returns_an_outcome_and_empties_the_inbox(shared_settings, content,
-                                                                      suffix):
+def test_process_file_always_returns_an_outcome_and_empties_the_inbox(
+    shared_settings, content, suffix
+):
     path = shared_settings.inbox / "RJR" / f"return{suffix}"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)

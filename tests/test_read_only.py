@@ -26,8 +26,19 @@ def test_headlines_with_marts_out_of_date_read_a_private_copy(settings):
     with connect(settings, read_only=True) as conn:
         assert not marts_are_current(conn)
     before = _sha(settings.warehouse_path)
-    result = runner.invoke(app, ["--data-dir", str(settings.data_dir), "headlines", "--period",
-                                 "2023-10", "--scope", "RJR", "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "--data-dir",
+            str(settings.data_dir),
+            "headlines",
+            "--period",
+            "2023-10",
+            "--scope",
+            "RJR",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     records = {r["id"]: r["value"] for r in json.loads(result.output)}
     # Three days of 3*d type 1 patients over 12 hours (by hand: 3 + 6 + 9).

@@ -34,8 +34,12 @@ COUNTS = [c for c in CSV_COLUMNS if c not in ("Org Code", "Parent Org", "Org nam
 
 
 def _provider(code: str, name: str, **counts: int) -> dict:
-    row = {"Period": "MSitAE-OCTOBER-2023", "Org Code": code,
-           "Parent Org": "NHS ENGLAND NORTH WEST ", "Org name": name}
+    row = {
+        "Period": "MSitAE-OCTOBER-2023",
+        "Org Code": code,
+        "Parent Org": "NHS ENGLAND NORTH WEST ",
+        "Org name": name,
+    }
     row.update({c: 0 for c in COUNTS})
     row.update({CSV_COLUMNS_BY_NAME[k]: v for k, v in counts.items()})
     return row
@@ -45,19 +49,39 @@ CSV_COLUMNS_BY_NAME = {tidy: header for header, tidy in CSV_COLUMNS.items()}
 
 
 def publication(tmp_path) -> pd.DataFrame:
-    rjr = _provider("RJR", "COUNTESS OF CHESTER HOSPITAL NHS FOUNDATION TRUST",
-                    attendances_type1=300, over_4h_type1=90, attendances_other=100,
-                    over_4h_other=1, attendances_booked_type1=10, over_4h_booked_type1=2,
-                    dta_4_to_12h=5, dta_over_12h=9)
-    rem = _provider("REM", "LIVERPOOL UNIVERSITY HOSPITALS NHS FOUNDATION TRUST",
-                    attendances_type1=300, over_4h_type1=90, attendances_other=100,
-                    over_4h_other=2, attendances_booked_type1=8, dta_over_12h=4)
-    other = _provider("R0A", "MANCHESTER UNIVERSITY NHS FOUNDATION TRUST",
-                      attendances_type1=1000, over_4h_type1=500)
+    rjr = _provider(
+        "RJR",
+        "COUNTESS OF CHESTER HOSPITAL NHS FOUNDATION TRUST",
+        attendances_type1=300,
+        over_4h_type1=90,
+        attendances_other=100,
+        over_4h_other=1,
+        attendances_booked_type1=10,
+        over_4h_booked_type1=2,
+        dta_4_to_12h=5,
+        dta_over_12h=9,
+    )
+    rem = _provider(
+        "REM",
+        "LIVERPOOL UNIVERSITY HOSPITALS NHS FOUNDATION TRUST",
+        attendances_type1=300,
+        over_4h_type1=90,
+        attendances_other=100,
+        over_4h_other=2,
+        attendances_booked_type1=8,
+        dta_over_12h=4,
+    )
+    other = _provider(
+        "R0A",
+        "MANCHESTER UNIVERSITY NHS FOUNDATION TRUST",
+        attendances_type1=1000,
+        over_4h_type1=500,
+    )
     frame = pd.DataFrame([rjr, rem, other])
     total = {c: frame[c].sum() for c in COUNTS}
-    total.update({"Period": "TOTAL", "Org Code": "TOTAL", "Parent Org": "TOTAL",
-                  "Org name": "TOTAL"})
+    total.update(
+        {"Period": "TOTAL", "Org Code": "TOTAL", "Parent Org": "TOTAL", "Org name": "TOTAL"}
+    )
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
     path = tmp_path / "Monthly-AE-October-2023.csv"
     frame.to_csv(path, index=False)
@@ -78,8 +102,9 @@ def reconciled(settings, tmp_path):
 
 
 def _row(rows, org, measure, breakdown):
-    found = rows[(rows["org_code"] == org) & (rows["measure"] == measure)
-                 & (rows["breakdown"] == breakdown)]
+    found = rows[
+        (rows["org_code"] == org) & (rows["measure"] == measure) & (rows["breakdown"] == breakdown)
+    ]
     assert len(found) == 1, (org, measure, breakdown)
     return found.iloc[0]
 
@@ -88,8 +113,12 @@ def test_each_outcome_as_worked_out_by_hand(reconciled):
     _, rows, _ = reconciled
     assert set(rows["org_code"]) == {"RJR", "REM"}  # CMAST trusts only: R0A is not compared
     equal = _row(rows, "RJR", "ae.within_4h", "type1")
-    assert (equal["return_value"], equal["published_value"], equal["difference"],
-            equal["status"]) == (210, 210, 0, "agrees")
+    assert (
+        equal["return_value"],
+        equal["published_value"],
+        equal["difference"],
+        equal["status"],
+    ) == (210, 210, 0, "agrees")
     close = _row(rows, "RJR", "ae.within_4h", "type3")
     assert (close["return_value"], close["published_value"], close["difference"]) == (98, 99, -1)
     assert close["relative_difference_pct"] == pytest.approx(-100 / 99)
@@ -112,8 +141,11 @@ def test_one_alert_beyond_tolerance_and_only_once(reconciled):
     first = alerts.record(settings, reconcile.check(settings))
     assert len(first) == 1
     (alert,) = first
-    assert (alert.kind, alert.org_code, alert.period) == ("reconciliation_differs", "RJR",
-                                                          "2023-10")
+    assert (alert.kind, alert.org_code, alert.period) == (
+        "reconciliation_differs",
+        "RJR",
+        "2023-10",
+    )
     assert alert.measure == "ae.attendances.booked"
     assert "8" in alert.message and "10" in alert.message and "-20.0%" in alert.message
     # Checking again, and after the marts are rebuilt, records nothing new.
@@ -130,9 +162,15 @@ def test_headline_records_carry_the_outcome(reconciled):
     assert four_hour["status"] == "differs"
     assert four_hour["trusts_compared"] == ["REM", "RJR"]
     assert four_hour["differing_trusts"] == ["RJR"]
-    assert four_hour["differences"] == [{"trust": "RJR", "measure": "ae.attendances",
-                                         "breakdown": "booked", "return_value": 8,
-                                         "published_value": 10}]
+    assert four_hour["differences"] == [
+        {
+            "trust": "RJR",
+            "measure": "ae.attendances",
+            "breakdown": "booked",
+            "return_value": 8,
+            "published_value": 10,
+        }
+    ]
     # 12-hour waits rest on a measure the two sources define differently: never compared.
     twelve = by_id["uec.type1_over_12h"].reconciliation
     assert twelve["status"] == "not_compared" and twelve["differing_trusts"] == []
@@ -178,12 +216,14 @@ def test_demo_returns_agree_with_the_publication_except_the_planted_one(settings
                 "type3_attendances": row["attendances_other"],
                 "type3_within_4h": row["attendances_other"] - row["over_4h_other"],
                 "booked_attendances": row["attendances_booked_type1"]
-                + row["attendances_booked_type2"] + row["attendances_booked_other"],
+                + row["attendances_booked_type2"]
+                + row["attendances_booked_other"],
             }
             for column, value in expected.items():
                 if frame[column].sum() != value:
-                    differing.append((org, month.period, column, int(frame[column].sum()),
-                                      int(value)))
+                    differing.append(
+                        (org, month.period, column, int(frame[column].sum()), int(value))
+                    )
     assert differing == [(PLANTED.org_code, PLANTED.period, "type3_attendances", 1_979, 1_859)]
 
 
@@ -193,8 +233,10 @@ def test_the_uec_lead_is_the_icbs_published_figure_when_the_month_is_published(r
     two trusts' returns: 632 of 816 = 77.5%, labelled beside it."""
     _, _, by_id = reconciled
     lead = by_id["uec.four_hour_pct"]
-    assert lead.text.startswith("October performance was 77.4% (NHS England's published "
-                                "figure for Cheshire and Merseyside ICB).")
+    assert lead.text.startswith(
+        "October performance was 77.4% (NHS England's published "
+        "figure for Cheshire and Merseyside ICB)."
+    )
     assert "Performing better than the North West (62.3%)." in lead.text
     assert "The 2 CMAST trusts' own returns give 77.5%." in lead.text
     assert lead.value == pytest.approx(100 * 632 / 816)  # the record keeps the returns' value
@@ -209,8 +251,7 @@ def test_the_uec_lead_is_the_trusts_returns_otherwise_and_says_so(settings):
         assert process_file(path, settings).status == "loaded"
     by_id, _, _ = headlines(settings, "2023-10")
     lead = by_id["uec.four_hour_pct"]
-    assert lead.text.startswith("October performance was 77.5% (the 2 CMAST trusts' own "
-                                "returns).")
+    assert lead.text.startswith("October performance was 77.5% (the 2 CMAST trusts' own returns).")
     assert "North West" not in lead.text and "no regional comparison" in lead.text
     assert lead.detail["sentence_basis"] == "trust_returns"
     assert lead.reconciliation is None  # no publication for the month: nothing to compare

@@ -22,19 +22,28 @@ from tests.conftest import drop_bytes, drop_csv, on_open_days, uec_rows
 
 def _cmast(settings, *args):
     env = {**os.environ, "CMAST_SETTLE_SECONDS": "0", "COLUMNS": "250"}
-    return subprocess.run([sys.executable, "-m", "cmast", "--data-dir",
-                           str(settings.data_dir), *args], capture_output=True, text=True,
-                          env=env, cwd=PROJECT_ROOT, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "cmast", "--data-dir", str(settings.data_dir), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=PROJECT_ROOT,
+        timeout=600,
+    )
 
 
 def _contents(settings) -> dict:
     """The ledger and every raw table, row for row, in a stable order."""
     conn = duckdb.connect(str(settings.warehouse_path), read_only=True)
     try:
-        tables = conn.execute("SELECT schema_name, table_name FROM duckdb_tables() "
-                              "WHERE schema_name IN ('ledger', 'raw') ORDER BY ALL").fetchall()
-        return {f"{s}.{t}": sorted(map(repr, conn.execute(f'SELECT * FROM "{s}"."{t}"')
-                                       .fetchall())) for s, t in tables}
+        tables = conn.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() "
+            "WHERE schema_name IN ('ledger', 'raw') ORDER BY ALL"
+        ).fetchall()
+        return {
+            f"{s}.{t}": sorted(map(repr, conn.execute(f'SELECT * FROM "{s}"."{t}"').fetchall()))
+            for s, t in tables
+        }
     finally:
         conn.close()
 
@@ -45,11 +54,15 @@ def received(settings):
     new current submission), a rejected file; the marts built and the snapshot published, as
     after an ingest run. Four submissions have rows: v1 and v2 (superseded), v1 again, b."""
     process_file(drop_csv(settings, uec_rows(days=3), name="v1.csv"), settings)
-    process_file(drop_csv(settings, on_open_days(uec_rows(days=3), type3_attendances=60),
-                          name="v2.csv"), settings)
+    process_file(
+        drop_csv(settings, on_open_days(uec_rows(days=3), type3_attendances=60), name="v2.csv"),
+        settings,
+    )
     process_file(drop_csv(settings, uec_rows(days=3), name="v1 again.csv"), settings)
-    process_file(drop_csv(settings, uec_rows(org="RWW", site="RWW01", days=2), org="RWW",
-                          name="b.csv"), settings)
+    process_file(
+        drop_csv(settings, uec_rows(org="RWW", site="RWW01", days=2), org="RWW", name="b.csv"),
+        settings,
+    )
     process_file(drop_bytes(settings, b"not,a,return\n1,2,3\n", name="bad.csv"), settings)
     refresh_marts(settings)
     publish_snapshot(settings)
@@ -68,8 +81,7 @@ def test_a_deleted_warehouse_is_refused_then_rebuilt_as_it_was(received):
     assert status.returncode == 1
     assert "cmast rebuild" in status.stderr and "archive/" in status.stderr
     assert not settings.warehouse_path.exists()  # a read never creates it
-    waiting = drop_csv(settings, uec_rows(org="RWW", site="RWW01", days=4), org="RWW",
-                       name="c.csv")
+    waiting = drop_csv(settings, uec_rows(org="RWW", site="RWW01", days=4), org="RWW", name="c.csv")
     with pytest.raises(WarehouseMissing, match="cmast rebuild"):
         process_file(waiting, settings)
     assert waiting.exists() and not settings.warehouse_path.exists()
@@ -95,8 +107,10 @@ def test_a_truncated_warehouse_is_refused_and_rebuilt(received):
     assert "damaged" in status.stderr and "cmast rebuild" in status.stderr
     assert "Traceback" not in status.stderr
     with pytest.raises(Exception, match="damaged"):
-        process_file(drop_csv(settings, uec_rows(org="RWW", site="RWW01", days=4), org="RWW",
-                              name="c.csv"), settings)
+        process_file(
+            drop_csv(settings, uec_rows(org="RWW", site="RWW01", days=4), org="RWW", name="c.csv"),
+            settings,
+        )
 
     rebuilt = _cmast(settings, "rebuild")
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
@@ -116,8 +130,10 @@ def test_a_snapshot_is_never_replaced_by_one_with_fewer_submissions(received):
     settings.warehouse_path.unlink()
     with connect(settings, create=True):  # an empty warehouse put in its place by hand
         pass
-    process_file(drop_csv(settings, uec_rows(org="RWW", site="RWW01", days=4), org="RWW",
-                          name="c.csv"), settings)
+    process_file(
+        drop_csv(settings, uec_rows(org="RWW", site="RWW01", days=4), org="RWW", name="c.csv"),
+        settings,
+    )
     with pytest.raises(SnapshotRefused, match="holds 1 submissions .* holds 5"):
         publish_snapshot(settings)
     assert snapshot_path(settings).read_bytes() == published

@@ -22,19 +22,24 @@ TARGET = "2024-03-31"  # the 65-week cohort's date, 22 weeks after the snapshot
 
 def waiting_list_figures(settings, snapshot: str = SNAPSHOT) -> dict:
     with connect(settings) as conn:
-        by_weeks = conn.execute("""
+        by_weeks = conn.execute(
+            """
             SELECT sum(pathways), sum(pathways) FILTER (weeks_waited < 18),
                    sum(pathways) FILTER (weeks_waited >= 52),
                    sum(pathways) FILTER (weeks_waited >= 65),
                    sum(pathways) FILTER (weeks_waited >= 78),
                    sum(pathways) FILTER (weeks_waited >= 104)
             FROM staging.stg_rtt_pathways WHERE snapshot_date = CAST(? AS DATE)""",
-            [snapshot]).fetchall()[0]
-        cohort = conn.execute("""
+            [snapshot],
+        ).fetchall()[0]
+        cohort = conn.execute(
+            """
             SELECT pathway_type, sum(pathways) FROM staging.stg_rtt_clock_starts
             WHERE snapshot_date = CAST(? AS DATE)
               AND clock_start_date <= CAST(? AS DATE) - INTERVAL 65 WEEK
-            GROUP BY ALL ORDER BY ALL""", [snapshot, TARGET]).fetchall()
+            GROUP BY ALL ORDER BY ALL""",
+            [snapshot, TARGET],
+        ).fetchall()
     names = ["total", "under_18", "over_52", "over_65", "over_78", "over_104"]
     return {**dict(zip(names, by_weeks, strict=True)), "cohort": dict(cohort)}
 
@@ -44,8 +49,14 @@ def test_valid_aggregate_loads_with_the_right_figures(settings):
     assert outcome.status == "loaded", [p.as_line() for p in outcome.problems]
     assert outcome.period == SNAPSHOT and outcome.row_count == 8
     assert waiting_list_figures(settings) == {
-        "total": 90, "under_18": 75, "over_52": 10, "over_65": 7, "over_78": 5, "over_104": 4,
-        "cohort": {"admitted": 4, "non_admitted": 6}}
+        "total": 90,
+        "under_18": 75,
+        "over_52": 10,
+        "over_65": 7,
+        "over_78": 5,
+        "over_104": 4,
+        "cohort": {"admitted": 4, "non_admitted": 6},
+    }
 
 
 def test_clock_starts_are_estimated_from_weeks_waited(settings):
@@ -66,8 +77,10 @@ def test_case_of_codes_and_types_does_not_matter(settings):
     frame.loc[frame["treatment_function_code"] == "X02", "treatment_function_code"] = "x02"
     assert process_file(drop_csv(settings, frame), settings).status == "loaded"
     with connect(settings) as conn:
-        kinds = conn.execute("SELECT DISTINCT pathway_type, treatment_function_code "
-                             "FROM raw.rtt_aggregate ORDER BY ALL").fetchall()
+        kinds = conn.execute(
+            "SELECT DISTINCT pathway_type, treatment_function_code "
+            "FROM raw.rtt_aggregate ORDER BY ALL"
+        ).fetchall()
     assert ("admitted", "X02") in kinds and ("non_admitted", "110") in kinds
 
 
@@ -132,8 +145,7 @@ def test_bad_aggregate_is_quarantined_with_the_right_message(settings, case):
     change, message = BAD_CASES[case]
     outcome = process_file(drop_csv(settings, change(aggregate_rows())), settings)
     assert outcome.status == "rejected"
-    assert any(message in p.rule for p in outcome.problems), [p.as_line() for p in
-                                                               outcome.problems]
+    assert any(message in p.rule for p in outcome.problems), [p.as_line() for p in outcome.problems]
     assert all(p.location for p in outcome.problems)  # every problem says where it is
     with connect(settings) as conn:
         assert conn.execute("SELECT count(*) FROM raw.rtt_aggregate").fetchall()[0][0] == 0
@@ -149,12 +161,18 @@ def test_a_wrong_snapshot_is_reported_once_not_on_every_row(settings):
 
 
 def test_snapshot_in_the_future_is_refused_until_the_day_is_over(settings):
-    early = process_file(drop_csv(settings, aggregate_rows(), name="early.csv"), settings,
-                         today=dt.date(2023, 10, 28))
+    early = process_file(
+        drop_csv(settings, aggregate_rows(), name="early.csv"),
+        settings,
+        today=dt.date(2023, 10, 28),
+    )
     assert any("in the future" in p.rule for p in early.problems)
     # The snapshot's own month is not the future for a weekly return.
-    on_time = process_file(drop_csv(settings, aggregate_rows(), name="on_time.csv"), settings,
-                           today=dt.date(2023, 10, 30))
+    on_time = process_file(
+        drop_csv(settings, aggregate_rows(), name="on_time.csv"),
+        settings,
+        today=dt.date(2023, 10, 30),
+    )
     assert on_time.status == "loaded"
 
 
@@ -168,21 +186,48 @@ def test_resubmission_for_the_same_snapshot_replaces_the_first(settings):
 
 def test_template_filled_in_by_hand_loads(settings, tmp_path):
     template = tmp_path / "RJR_rtt_2023-10-29.xlsx"
-    result = CliRunner().invoke(app, ["--data-dir", str(settings.data_dir), "template",
-                                      "rtt_aggregate", "--org", "RJR", "--period", SNAPSHOT,
-                                      "-o", str(template)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "--data-dir",
+            str(settings.data_dir),
+            "template",
+            "rtt_aggregate",
+            "--org",
+            "RJR",
+            "--period",
+            SNAPSHOT,
+            "-o",
+            str(template),
+        ],
+    )
     assert result.exit_code == 0, result.output
     workbook = openpyxl.load_workbook(template)
     sheet = workbook["Data"]
     headers = [cell.value for cell in sheet[1]]
-    assert headers == ["org_code", "period", "treatment_function_code", "pathway_type",
-                       "weeks_waited", "pathways"]
+    assert headers == [
+        "org_code",
+        "period",
+        "treatment_function_code",
+        "pathway_type",
+        "weeks_waited",
+        "pathways",
+    ]
     # As a person types them: Excel turns the date into a date cell and codes into numbers.
     for r, row in enumerate(aggregate_rows().itertuples(index=False), start=2):
-        tfc = int(row.treatment_function_code) if row.treatment_function_code.isdigit() \
+        tfc = (
+            int(row.treatment_function_code)
+            if row.treatment_function_code.isdigit()
             else row.treatment_function_code
-        values = ["RJR", dt.datetime(2023, 10, 29), tfc, row.pathway_type, row.weeks_waited,
-                  row.pathways]
+        )
+        values = [
+            "RJR",
+            dt.datetime(2023, 10, 29),
+            tfc,
+            row.pathway_type,
+            row.weeks_waited,
+            row.pathways,
+        ]
         for c, value in enumerate(values, start=1):
             sheet.cell(row=r, column=c, value=value)
     path = settings.inbox / "RJR" / template.name

@@ -59,9 +59,13 @@ def test_the_aggregate_is_the_ptl_counted(walton):
     snapshot, waiting = walton[-1]
     ptl = rtt.ptl_table("RET", snapshot, waiting).to_pandas()
     weeks = (snapshot - pd.to_datetime(ptl["clock_start_date"])).dt.days // 7
-    counted = ptl.assign(weeks_waited=weeks.clip(upper=104)).groupby(
-        ["treatment_function_code", "pathway_type", "weeks_waited"]).size()
+    counted = (
+        ptl.assign(weeks_waited=weeks.clip(upper=104))
+        .groupby(["treatment_function_code", "pathway_type", "weeks_waited"])
+        .size()
+    )
     aggregate = rtt.aggregate_rows("RET", snapshot, waiting).set_index(
-        ["treatment_function_code", "pathway_type", "weeks_waited"])["pathways"]
+        ["treatment_function_code", "pathway_type", "weeks_waited"]
+    )["pathways"]
     assert counted.sort_index().to_dict() == aggregate.sort_index().to_dict()
     assert aggregate.sum() == waiting.clock_start.size

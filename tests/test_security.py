@@ -29,14 +29,24 @@ from pipeline.warehouse.snapshot import QueryRefused, publish_snapshot, read_sna
 from tests.conftest import drop_csv, on_open_days, uec_rows
 
 #: Text that a spreadsheet program would run, one per starting character it watches for.
-FORMULAS = ['=HYPERLINK("http://example.invalid","Open")', "+SUM(1,2)", "-2+3",
-            "@cmd|' /C calc'!A0", "=1+1"]
+FORMULAS = [
+    '=HYPERLINK("http://example.invalid","Open")',
+    "+SUM(1,2)",
+    "-2+3",
+    "@cmd|' /C calc'!A0",
+    "=1+1",
+]
 
 
 def _cells(path) -> list[openpyxl.cell.Cell]:
     book = openpyxl.load_workbook(path)
-    return [cell for sheet in book for row in sheet.iter_rows() for cell in row
-            if cell.value is not None]
+    return [
+        cell
+        for sheet in book
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
 
 
 def _assert_never_a_formula(path, texts) -> None:
@@ -44,13 +54,13 @@ def _assert_never_a_formula(path, texts) -> None:
     assert not [c.coordinate for c in cells if c.data_type == "f"], "no cell may be a formula"
     for text in texts:
         # (Codes are compared, and so reported, in upper case.)
-        holding = [c for c in cells if isinstance(c.value, str)
-                   and text.upper() in c.value.upper()]
+        holding = [c for c in cells if isinstance(c.value, str) and text.upper() in c.value.upper()]
         assert holding, f"{text!r} should be shown, as text"
         assert all(c.data_type == "s" for c in holding)
 
 
 # --- submitting ------------------------------------------------------------------------------
+
 
 def test_a_trust_submits_only_for_itself(settings):
     outcome = process_file(drop_csv(settings, uec_rows(org="REM", site="REM21")), settings)
@@ -96,6 +106,7 @@ def _submissions(settings) -> int:
 
 # --- formulas in what we write ---------------------------------------------------------------
 
+
 def test_safe_text_keeps_text_text_and_numbers_numbers():
     assert [safe_text(t) for t in FORMULAS] == ["'" + t for t in FORMULAS]
     assert safe_text("Theatre 1") == "Theatre 1"
@@ -111,31 +122,77 @@ def test_the_feedback_workbook_never_holds_a_formula(settings, tmp_path):
 
 
 def test_write_feedback_survives_control_characters(tmp_path):
-    path = write_feedback(tmp_path / "f.xlsx", file_name="a\x01.csv", org_code="RJR",
-                          summary="1 problem", problems=[Problem(rule="r", value="\x00\x1f")])
+    path = write_feedback(
+        tmp_path / "f.xlsx",
+        file_name="a\x01.csv",
+        org_code="RJR",
+        summary="1 problem",
+        problems=[Problem(rule="r", value="\x00\x1f")],
+    )
     assert "\ufffd" in "".join(str(c.value) for c in _cells(path))
 
 
 def _briefing(file_name: str, label: str) -> Briefing:
     record = Headline(
-        id="uec.four_hour_all_types", period="2023-10", scope="QYG", value=76.5, unit="percent",
-        source="trust_returns", section="uec", text="76.5% were seen within 4 hours.",
+        id="uec.four_hour_all_types",
+        period="2023-10",
+        scope="QYG",
+        value=76.5,
+        unit="percent",
+        source="trust_returns",
+        section="uec",
+        text="76.5% were seen within 4 hours.",
         patients=5000,
-        provenance=[{"org": "RJR", "submission_id": 1, "return_type": "uec", "period": "2023-10",
-                     "file_name": file_name, "received_at": "2023-11-03T09:00:00",
-                     "sha256": "0" * 64}])
-    small = Headline(id="uec.twelve_hour_waits", period="2023-10", scope="RJR", value=3,
-                     unit="count", source="trust_returns", section="uec",
-                     text="3 patients waited 12 hours.", patients=3)
-    table = TrustTable(ids=["uec.four_hour_pct"], units=["percent"],
-                       headers=["Within 4 hours (%)"], rows=[label],
-                       published=pd.DataFrame({"uec.four_hour_pct": [76.5]}, index=["RJR"]))
-    section = Section(key="uec", title="Urgent and emergency care", sentences=[record.text],
-                      panels=[], detail=[record, small], table=table, records=[record, small])
+        provenance=[
+            {
+                "org": "RJR",
+                "submission_id": 1,
+                "return_type": "uec",
+                "period": "2023-10",
+                "file_name": file_name,
+                "received_at": "2023-11-03T09:00:00",
+                "sha256": "0" * 64,
+            }
+        ],
+    )
+    small = Headline(
+        id="uec.twelve_hour_waits",
+        period="2023-10",
+        scope="RJR",
+        value=3,
+        unit="count",
+        source="trust_returns",
+        section="uec",
+        text="3 patients waited 12 hours.",
+        patients=3,
+    )
+    table = TrustTable(
+        ids=["uec.four_hour_pct"],
+        units=["percent"],
+        headers=["Within 4 hours (%)"],
+        rows=[label],
+        published=pd.DataFrame({"uec.four_hour_pct": [76.5]}, index=["RJR"]),
+    )
+    section = Section(
+        key="uec",
+        title="Urgent and emergency care",
+        sentences=[record.text],
+        panels=[],
+        detail=[record, small],
+        table=table,
+        records=[record, small],
+    )
     coverage = pd.DataFrame({"A&E and beds": [file_name]}, index=pd.Index([label], name="Trust"))
-    cover = Cover(title="CMAST Integrated Performance Report", month="October 2023",
-                  cut_off="03 November 2023 09:00", published="02 December 2026",
-                  author="CMAST", contact="", reference="CMAST-IPR-2023-10-0", coverage=coverage)
+    cover = Cover(
+        title="CMAST Integrated Performance Report",
+        month="October 2023",
+        cut_off="03 November 2023 09:00",
+        published="02 December 2026",
+        author="CMAST",
+        contact="",
+        reference="CMAST-IPR-2023-10-0",
+        coverage=coverage,
+    )
     return Briefing(period="2023-10", records=[record, small], sections=[section], cover=cover)
 
 
@@ -143,8 +200,10 @@ def test_briefing_xlsx_never_holds_a_formula_and_suppresses_small_numbers(tmp_pa
     path = write_excel(_briefing(FORMULAS[0], FORMULAS[3]), tmp_path / "briefing.xlsx")
     _assert_never_a_formula(path, [FORMULAS[0], FORMULAS[3]])
     figures = openpyxl.load_workbook(path)["All figures"]
-    values = {figures.cell(row=r, column=3).value: figures.cell(row=r, column=5).value
-              for r in range(4, figures.max_row + 1)}
+    values = {
+        figures.cell(row=r, column=3).value: figures.cell(row=r, column=5).value
+        for r in range(4, figures.max_row + 1)
+    }
     assert values == {"uec.four_hour_all_types": 76.5, "uec.twelve_hour_waits": SUPPRESSED}
     sentences = [figures.cell(row=r, column=14).value for r in range(4, figures.max_row + 1)]
     assert not any("3 patients" in s for s in sentences)
@@ -152,9 +211,24 @@ def test_briefing_xlsx_never_holds_a_formula_and_suppresses_small_numbers(tmp_pa
 
 def test_small_numbers_are_suppressed_in_published_values():
     assert [published_count(v) for v in (0, 1, 7, 8, 1250, None)] == [
-        0, SUPPRESSED, SUPPRESSED, 8, 1250, None]
-    record = Headline(id="x", period="2023-10", scope="RJR", value=2, unit="count",
-                      source="trust_returns", section="uec", text="2 patients.", patients=2)
+        0,
+        SUPPRESSED,
+        SUPPRESSED,
+        8,
+        1250,
+        None,
+    ]
+    record = Headline(
+        id="x",
+        period="2023-10",
+        scope="RJR",
+        value=2,
+        unit="count",
+        source="trust_returns",
+        section="uec",
+        text="2 patients.",
+        patients=2,
+    )
     assert "fewer than 8 patients" in published_text(record)
 
 
@@ -162,9 +236,16 @@ def test_csv_output_of_cmast_query_never_holds_a_formula(settings):
     path = drop_csv(settings, uec_rows(), name="=HYPERLINK(1).csv")
     assert process_file(path, settings).status == "loaded"
     publish_snapshot(settings)
-    result = CliRunner().invoke(app, ["--data-dir", str(settings.data_dir), "query",
-                                      "SELECT file_name, row_count FROM ledger.submissions",
-                                      "--csv"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "--data-dir",
+            str(settings.data_dir),
+            "query",
+            "SELECT file_name, row_count FROM ledger.submissions",
+            "--csv",
+        ],
+    )
     assert result.exit_code == 0, result.output
     rows = pd.read_csv(io.StringIO(result.output), dtype=str)
     assert list(rows["file_name"]) == ["'=HYPERLINK(1).csv"]
@@ -174,14 +255,18 @@ def test_csv_output_of_cmast_query_never_holds_a_formula(settings):
 
 # --- reading --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("sql", [
-    "DROP TABLE raw.uec_daily",
-    "INSERT INTO ledger.submissions (submission_id) VALUES (99)",
-    "UPDATE ledger.submissions SET status = 'loaded'",
-    "COPY ledger.submissions TO '/tmp/stolen.csv'",
-    "ATTACH '/tmp/other.duckdb' AS other",
-    "SELECT 1; DROP TABLE raw.uec_daily",
-])
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "DROP TABLE raw.uec_daily",
+        "INSERT INTO ledger.submissions (submission_id) VALUES (99)",
+        "UPDATE ledger.submissions SET status = 'loaded'",
+        "COPY ledger.submissions TO '/tmp/stolen.csv'",
+        "ATTACH '/tmp/other.duckdb' AS other",
+        "SELECT 1; DROP TABLE raw.uec_daily",
+    ],
+)
 def test_report_writers_cannot_write(settings, sql):
     process_file(drop_csv(settings, uec_rows()), settings)
     publish_snapshot(settings)

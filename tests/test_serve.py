@@ -31,8 +31,16 @@ CMAST = str(Path(sys.executable).with_name("cmast"))
 #: Generous: a loaded two-core machine takes 30 s or more to start a server and a run.
 DEADLINE_SECONDS = 240
 #: One trust's type 1 site each, so every file is a distinct, valid return.
-SITES = {"RBL": "RBL14", "RBN": "RBN01", "RBS": "RBS25", "RBT": "RBT20", "REM": "REM21",
-         "RJN": "RJN71", "RJR": "RJR05", "RWW": "RWW01"}
+SITES = {
+    "RBL": "RBL14",
+    "RBN": "RBN01",
+    "RBS": "RBS25",
+    "RBT": "RBT20",
+    "REM": "REM21",
+    "RJN": "RJN71",
+    "RJR": "RJR05",
+    "RWW": "RWW01",
+}
 
 #: Days in the months of 2023 the files of eight trusts cover: a return covers its whole month.
 DAYS_IN_2023 = {1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31}
@@ -41,13 +49,19 @@ _runner = CliRunner()
 
 
 def _environment(settings: Settings, prefect_home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PREFECT_", "CMAST_"))}  # nothing from this test process
-    env.update(PREFECT_HOME=str(prefect_home), CMAST_DATA_DIR=str(settings.data_dir),
-               CMAST_SETTLE_SECONDS="0", CMAST_PREFECT_PORT="0", DO_NOT_TRACK="1",
-               PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               # Look for due runs every 2 s rather than 10: only the wait gets shorter.
-               PREFECT_RUNNER_POLL_FREQUENCY="2")
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CMAST_"))
+    }  # nothing from this test process
+    env.update(
+        PREFECT_HOME=str(prefect_home),
+        CMAST_DATA_DIR=str(settings.data_dir),
+        CMAST_SETTLE_SECONDS="0",
+        CMAST_PREFECT_PORT="0",
+        DO_NOT_TRACK="1",
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        # Look for due runs every 2 s rather than 10: only the wait gets shorter.
+        PREFECT_RUNNER_POLL_FREQUENCY="2",
+    )
     return env
 
 
@@ -87,6 +101,7 @@ def _loaded(settings: Settings, names: list[str]):
             return None
         loaded = {r["file_name"] for r in rows if r["status"] == "loaded"}
         return rows if set(names) <= loaded else None
+
     return check
 
 
@@ -99,10 +114,17 @@ def served(tmp_path_factory):
     env = _environment(settings, root / "prefect")
     stdout, stderr = root / "serve.out", root / "serve.err"
     with stdout.open("w") as out, stderr.open("w") as err:
-        process = subprocess.Popen([CMAST, "serve", "--interval", "5"], env=env, stdout=out,
-                                   stderr=err, cwd=PROJECT_ROOT)
-    state = {"process": process, "settings": settings, "env": env, "stdout": stdout,
-             "stderr": stderr, "started": time.monotonic()}
+        process = subprocess.Popen(
+            [CMAST, "serve", "--interval", "5"], env=env, stdout=out, stderr=err, cwd=PROJECT_ROOT
+        )
+    state = {
+        "process": process,
+        "settings": settings,
+        "env": env,
+        "stdout": stdout,
+        "stderr": stderr,
+        "started": time.monotonic(),
+    }
     yield state
     if process.poll() is None:  # a test failed before the one that stops it
         process.terminate()  # as an operator would: serve then stops its server
@@ -114,17 +136,24 @@ def served(tmp_path_factory):
 
 
 def _ingest_runs(served) -> list[dict]:
-    return _post(_api_url(served) + "/flow_runs/filter",
-                 {"flow_runs": {"deployment_id": {"is_null_": False}},
-                  "flows": {"name": {"any_": ["ingest-inbox"]}}})
+    return _post(
+        _api_url(served) + "/flow_runs/filter",
+        {
+            "flow_runs": {"deployment_id": {"is_null_": False}},
+            "flows": {"name": {"any_": ["ingest-inbox"]}},
+        },
+    )
 
 
 def test_no_run_while_the_inbox_stays_empty(served):
     """Three full looks over an empty inbox (--interval 5) and a file that never settles
     (hidden, as a sender's partial file is): no run at all."""
     settings = served["settings"]
-    _wait_for(lambda: served["stdout"].exists() and "Serving:" in served["stdout"].read_text(),
-              "serve to start", served)
+    _wait_for(
+        lambda: served["stdout"].exists() and "Serving:" in served["stdout"].read_text(),
+        "serve to start",
+        served,
+    )
     hidden = settings.inbox / "RJR" / ".half-written.csv"
     hidden.parent.mkdir(parents=True, exist_ok=True)
     hidden.write_text("org_code,site_code\n")
@@ -136,15 +165,21 @@ def test_no_run_while_the_inbox_stays_empty(served):
 def test_a_dropped_file_is_loaded_while_report_writers_read_the_snapshot(served):
     settings = served["settings"]
     reader = subprocess.Popen(
-        [sys.executable, "-c", _READER, str(settings.data_dir)], env=served["env"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
+        [sys.executable, "-c", _READER, str(settings.data_dir)],
+        env=served["env"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=PROJECT_ROOT,
+    )
     try:
         _drop(settings, "RJR", uec_rows(org="RJR", site="RJR05", days=3), "first.csv")
         _wait_for(_loaded(settings, ["first.csv"]), "first.csv to be loaded", served)
         # A second load publishes a new snapshot over the one being read.
         _drop(settings, "RWW", uec_rows(org="RWW", site="RWW01", days=2), "second.csv")
-        rows = _wait_for(_loaded(settings, ["first.csv", "second.csv"]),
-                         "second.csv to be loaded", served)
+        rows = _wait_for(
+            _loaded(settings, ["first.csv", "second.csv"]), "second.csv to be loaded", served
+        )
     finally:
         (settings.outputs / "stop-reading").touch()
         out, err = reader.communicate(timeout=120)
@@ -154,11 +189,16 @@ def test_a_dropped_file_is_loaded_while_report_writers_read_the_snapshot(served)
     assert reading["reads"] > 0 and reading["most_submissions_seen"] == 2
     assert {r["file_name"] for r in rows} == {"first.csv", "second.csv"}
     assert not any(settings.inbox.rglob("*.csv"))
-    daily = _query(settings, "SELECT org_code, count(*) AS days, sum(type1_attendances) AS t1 "
-                   "FROM staging.stg_uec_daily WHERE NOT site_closed "
-                   "GROUP BY org_code ORDER BY org_code")
-    assert daily == [{"org_code": "RJR", "days": 3, "t1": 600},
-                     {"org_code": "RWW", "days": 2, "t1": 300}]
+    daily = _query(
+        settings,
+        "SELECT org_code, count(*) AS days, sum(type1_attendances) AS t1 "
+        "FROM staging.stg_uec_daily WHERE NOT site_closed "
+        "GROUP BY org_code ORDER BY org_code",
+    )
+    assert daily == [
+        {"org_code": "RJR", "days": 3, "t1": 600},
+        {"org_code": "RWW", "days": 2, "t1": 300},
+    ]
 
 
 _READER = r"""
@@ -198,15 +238,19 @@ def test_a_quarantined_file_shows_in_its_runs_state_and_artifact(served):
     def quarantined_run():
         runs = [r for r in _ingest_runs(served) if r["state_name"] == "Quarantined"]
         return runs or None
+
     runs = _wait_for(quarantined_run, "a Quarantined run", served)
     assert len(runs) == 1 and "quarantined" in runs[0]["tags"]
     assert runs[0]["state_type"] == "COMPLETED"
-    artifacts = _post(_api_url(served) + "/artifacts/filter",
-                      {"artifacts": {"flow_run_id": {"any_": [runs[0]["id"]]}}})
+    artifacts = _post(
+        _api_url(served) + "/artifacts/filter",
+        {"artifacts": {"flow_run_id": {"any_": [runs[0]["id"]]}}},
+    )
     table = next(a for a in artifacts if a["key"] == "inbox-outcomes")["data"]
     rows = json.loads(table) if isinstance(table, str) else table
     assert [(r["trust"], r["file"], r["outcome"]) for r in rows] == [
-        ("RBT", "wrong.csv", "rejected")]
+        ("RBT", "wrong.csv", "rejected")
+    ]
     # The earlier runs, which only loaded files, are named so.
     assert {r["state_name"] for r in _ingest_runs(served)} == {"Loaded", "Quarantined"}
 
@@ -218,13 +262,19 @@ def test_runs_started_together_load_each_file_exactly_once(served):
     files = {}
     for days, (org, site) in enumerate(SITES.items(), start=1):
         name = f"together_{org}.csv"
-        _drop(settings, org, uec_rows(org=org, site=site, period=f"2023-0{days}", days=days),
-              name)
+        _drop(settings, org, uec_rows(org=org, site=site, period=f"2023-0{days}", days=days), name)
         files[name] = DAYS_IN_2023[days]  # rows: every day of the month
-    runs = [subprocess.Popen([CMAST, "ingest", "--quiet"], env=served["env"],
-                             stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
-            for _ in range(2)]
+    runs = [
+        subprocess.Popen(
+            [CMAST, "ingest", "--quiet"],
+            env=served["env"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=PROJECT_ROOT,
+        )
+        for _ in range(2)
+    ]
     for run in runs:
         out, err = run.communicate(timeout=DEADLINE_SECONDS)
         assert run.returncode == 0, out + err
@@ -232,25 +282,36 @@ def test_runs_started_together_load_each_file_exactly_once(served):
     _wait_for(_loaded(settings, list(files)), "every file to be loaded", served)
     _wait_for(lambda: not any(settings.inbox.rglob("*.csv")), "an empty inbox", served)
 
-    ledger = _query(settings, "SELECT file_name, status, row_count, sha256 "
-                    "FROM ledger.submissions WHERE file_name LIKE 'together_%'")
+    ledger = _query(
+        settings,
+        "SELECT file_name, status, row_count, sha256 "
+        "FROM ledger.submissions WHERE file_name LIKE 'together_%'",
+    )
     assert sorted(r["file_name"] for r in ledger) == sorted(files)  # one row per file: no
-    assert {r["status"] for r in ledger} == {"loaded"}               # duplicates recorded
-    raw = _query(settings, "SELECT s.file_name, count(*) AS n FROM raw.uec_daily "
-                 "JOIN ledger.submissions AS s USING (submission_id) "
-                 "WHERE s.file_name LIKE 'together_%' GROUP BY s.file_name")
+    assert {r["status"] for r in ledger} == {"loaded"}  # duplicates recorded
+    raw = _query(
+        settings,
+        "SELECT s.file_name, count(*) AS n FROM raw.uec_daily "
+        "JOIN ledger.submissions AS s USING (submission_id) "
+        "WHERE s.file_name LIKE 'together_%' GROUP BY s.file_name",
+    )
     assert {r["file_name"]: r["n"] for r in raw} == files
     assert {r["file_name"]: r["row_count"] for r in ledger} == files
     # Both commands ran on serve's server (not temporary ones of their own): their runs, the
     # only ones there not from a deployment, are in its history.
-    by_hand = _post(_api_url(served) + "/flow_runs/filter",
-                    {"flow_runs": {"deployment_id": {"is_null_": True}}})
+    by_hand = _post(
+        _api_url(served) + "/flow_runs/filter", {"flow_runs": {"deployment_id": {"is_null_": True}}}
+    )
     assert [r["flow_id"] for r in by_hand] and len(by_hand) == 2
 
 
 def _post(url: str, body: dict) -> list[dict]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
 
@@ -276,6 +337,9 @@ def test_sigterm_stops_serve_and_its_server_cleanly(served):
     assert not healthy(api_url)
     # Stopping is not a failure: no run ended by it raises an alert.
     alerts = served["settings"].outputs / "alerts" / "alerts.jsonl"
-    kinds = [json.loads(line)["kind"] for line in alerts.read_text().splitlines()] \
-        if alerts.exists() else []
+    kinds = (
+        [json.loads(line)["kind"] for line in alerts.read_text().splitlines()]
+        if alerts.exists()
+        else []
+    )
     assert "run_failed" not in kinds

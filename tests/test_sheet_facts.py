@@ -20,12 +20,14 @@ def _sheet(prefix: str, formula: bool = False) -> bytes:
     declared = f'xmlns:{prefix}="{MAIN}"' if prefix else f'xmlns="{MAIN}"'
     value = f"<{p}f>1+1</{p}f><{p}v>2</{p}v>" if formula else f"<{p}v>2</{p}v>"
     # Values at B3, D3 and C5; an empty styled cell at F9 does not count.
-    return (f'<?xml version="1.0"?><{p}worksheet {declared}><{p}sheetData>'
-            f'<{p}row r="3"><{p}c r="B3" t="inlineStr"><{p}is><{p}t>a</{p}t></{p}is></{p}c>'
-            f'<{p}c r="D3"><{p}v>1</{p}v></{p}c></{p}row>'
-            f'<{p}row r="5"><{p}c r="C5">{value}</{p}c></{p}row>'
-            f'<{p}row r="9"><{p}c r="F9" s="1"/></{p}row>'
-            f"</{p}sheetData></{p}worksheet>").encode()
+    return (
+        f'<?xml version="1.0"?><{p}worksheet {declared}><{p}sheetData>'
+        f'<{p}row r="3"><{p}c r="B3" t="inlineStr"><{p}is><{p}t>a</{p}t></{p}is></{p}c>'
+        f'<{p}c r="D3"><{p}v>1</{p}v></{p}c></{p}row>'
+        f'<{p}row r="5"><{p}c r="C5">{value}</{p}c></{p}row>'
+        f'<{p}row r="9"><{p}c r="F9" s="1"/></{p}row>'
+        f"</{p}sheetData></{p}worksheet>"
+    ).encode()
 
 
 def _facts(xml: bytes) -> inspect.SheetFacts:
@@ -48,5 +50,6 @@ def test_used_range_of_value_cells(prefix):
 def test_a_formula_is_noticed(prefix):
     assert _facts(_sheet(prefix, formula=True)).uncalculated_count == 0  # it has a value
     without_value = _sheet(prefix, formula=True).replace(
-        f"<{prefix + ':' if prefix else ''}v>2</{prefix + ':' if prefix else ''}v>".encode(), b"")
+        f"<{prefix + ':' if prefix else ''}v>2</{prefix + ':' if prefix else ''}v>".encode(), b""
+    )
     assert _facts(without_value).uncalculated_count == 1

@@ -31,8 +31,10 @@ def _query(settings, *args):
 def published(settings):
     """Two trusts' returns loaded, one file rejected, and the snapshot published."""
     process_file(drop_csv(settings, uec_rows(days=3), name="a.csv"), settings)
-    process_file(drop_csv(settings, uec_rows(org="RWW", site="RWW01", days=2), org="RWW",
-                          name="b.csv"), settings)
+    process_file(
+        drop_csv(settings, uec_rows(org="RWW", site="RWW01", days=2), org="RWW", name="b.csv"),
+        settings,
+    )
     process_file(drop_bytes(settings, b"not,a,return\n1,2,3\n", name="bad.csv"), settings)
     publish_snapshot(settings)
     return settings
@@ -47,10 +49,14 @@ def test_the_snapshot_holds_every_reporting_relation_as_the_warehouse_has_it(pub
         assert {p.stem for p in parquet.glob("*.parquet")} == set(relations)
         for name in relations:
             # Same rows both ways round, duplicates counted: the Parquet file is the relation.
-            for first, second in ((f"read_parquet('{parquet / name}.parquet')", name),
-                                  (name, f"read_parquet('{parquet / name}.parquet')")):
-                extra = conn.execute(f"SELECT count(*) FROM (SELECT * FROM {first} "
-                                     f"EXCEPT ALL SELECT * FROM {second})").fetchall()[0][0]
+            for first, second in (
+                (f"read_parquet('{parquet / name}.parquet')", name),
+                (name, f"read_parquet('{parquet / name}.parquet')"),
+            ):
+                extra = conn.execute(
+                    f"SELECT count(*) FROM (SELECT * FROM {first} "
+                    f"EXCEPT ALL SELECT * FROM {second})"
+                ).fetchall()[0][0]
                 assert extra == 0, name
     manifest = json.loads((snapshot_path(settings).parent / "manifest.json").read_text())
     assert manifest["submissions"] == 3
@@ -68,33 +74,44 @@ def test_a_relation_dropped_since_the_last_snapshot_leaves_no_parquet_behind(pub
 
 
 def test_query_prints_a_table_csv_or_json(published):
-    sql = ("SELECT org_code, count(*) AS days FROM staging.stg_uec_daily "
-           "WHERE NOT site_closed GROUP BY org_code ORDER BY org_code")
+    sql = (
+        "SELECT org_code, count(*) AS days FROM staging.stg_uec_daily "
+        "WHERE NOT site_closed GROUP BY org_code ORDER BY org_code"
+    )
     table = _query(published, sql)
     assert table.exit_code == 0, table.output
     assert "RJR" in table.output and "RWW" in table.output and "2 rows" in table.output
     as_csv = _query(published, "--csv", sql)
     assert as_csv.stdout.splitlines() == ["org_code,days", "RJR,3", "RWW,2"]
     as_json = _query(published, "--json", sql)
-    assert json.loads(as_json.stdout) == [{"org_code": "RJR", "days": 3},
-                                          {"org_code": "RWW", "days": 2}]
+    assert json.loads(as_json.stdout) == [
+        {"org_code": "RJR", "days": 3},
+        {"org_code": "RWW", "days": 2},
+    ]
 
 
-@pytest.mark.parametrize("sql", [
-    "DELETE FROM ledger.submissions",
-    "INSERT INTO ledger.submissions SELECT * FROM ledger.submissions",
-    "CREATE TABLE mine AS SELECT 1",
-    "DROP VIEW staging.stg_uec_daily",
-    "COPY ledger.submissions TO 'copy.csv'",
-    "ATTACH 'other.duckdb' AS other",
-    "SELECT 1; SELECT 2",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "DELETE FROM ledger.submissions",
+        "INSERT INTO ledger.submissions SELECT * FROM ledger.submissions",
+        "CREATE TABLE mine AS SELECT 1",
+        "DROP VIEW staging.stg_uec_daily",
+        "COPY ledger.submissions TO 'copy.csv'",
+        "ATTACH 'other.duckdb' AS other",
+        "SELECT 1; SELECT 2",
+    ],
+)
 def test_query_refuses_anything_but_one_read(published, sql):
     result = _query(published, sql)
     assert result.exit_code == 2
     assert "Refused" in result.stderr
-    assert _query(published, "--json", "SELECT count(*) AS n FROM ledger.submissions"
-                  ).stdout.count('"n":3') == 1
+    assert (
+        _query(published, "--json", "SELECT count(*) AS n FROM ledger.submissions").stdout.count(
+            '"n":3'
+        )
+        == 1
+    )
 
 
 def test_query_cannot_reach_other_files(published, tmp_path):
@@ -113,9 +130,17 @@ def test_query_before_anything_is_published_says_so(settings):
 
 def test_query_reads_while_another_process_holds_the_live_warehouse(published):
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
-         "print('holding', flush=True); sys.stdin.read()", str(published.warehouse_path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
+            "print('holding', flush=True); sys.stdin.read()",
+            str(published.warehouse_path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "holding"
         result = _query(published, "--csv", "SELECT count(*) AS n FROM ledger.submissions")

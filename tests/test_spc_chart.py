@@ -107,9 +107,7 @@ def test_format_value(value, text):
 
 
 def _texts(fig) -> list[str]:
-    return [t.get_text() for t in fig.texts] + [
-        t.get_text() for ax in fig.axes for t in ax.texts
-    ]
+    return [t.get_text() for t in fig.texts] + [t.get_text() for ax in fig.axes for t in ax.texts]
 
 
 def test_no_variation_chart_has_a_note_and_no_limits_or_icons(tmp_path):

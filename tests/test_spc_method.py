@@ -641,19 +641,31 @@ def test_a_series_with_variation_has_no_note():
 @pytest.mark.parametrize(
     ("values", "kwargs", "note"),
     [
-        (BASE_LOW_LAST[:8], {"target": 92.0, "unit": "percent"},
-         "target 92%: too few points for assurance"),
-        (BASE_LOW_LAST[:8], {"target": 92.5, "unit": "percent"},
-         "target 92.5%: too few points for assurance"),
+        (
+            BASE_LOW_LAST[:8],
+            {"target": 92.0, "unit": "percent"},
+            "target 92%: too few points for assurance",
+        ),
+        (
+            BASE_LOW_LAST[:8],
+            {"target": 92.5, "unit": "percent"},
+            "target 92.5%: too few points for assurance",
+        ),
         (BASE_LOW_LAST[:8], {}, "no target set"),
         (BASE_LOW_LAST, {}, "no target set"),
         (BASE_LOW_LAST, {"target": 4.0}, "target 4: consistently passes"),
         (BASE_LOW_LAST, {"target": 16.0}, "target 16: consistently fails"),
         (BASE_LOW_LAST, {"target": 10.0, "unit": "count"}, "target 10: hit and miss"),
-        (BASE_LOW_LAST, {"target": 4.0, "improvement": "neither"},
-         "target 4: no assurance, as neither direction is better"),
-        ([-42489.6 + v for v in BASE_LOW_LAST], {"target": -40000.0, "unit": "gbp_thousands"},
-         "target -£40.0m: consistently fails"),
+        (
+            BASE_LOW_LAST,
+            {"target": 4.0, "improvement": "neither"},
+            "target 4: no assurance, as neither direction is better",
+        ),
+        (
+            [-42489.6 + v for v in BASE_LOW_LAST],
+            {"target": -40000.0, "unit": "gbp_thousands"},
+            "target -£40.0m: consistently fails",
+        ),
     ],
 )
 def test_assurance_note(values, kwargs, note):

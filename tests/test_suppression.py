@@ -70,7 +70,9 @@ def pinned_down_by_any_combination(published, lines):
     """Suppressed cells that some combination of the sums fixes: exact row reduction by
     fractions of the sums' coefficients on the suppressed cells."""
     hidden = [
-        (r, c) for r in published.index for c in published.columns
+        (r, c)
+        for r in published.index
+        for c in published.columns
         if published.at[r, c] == SUPPRESSED
     ]
     where = {cell: i for i, cell in enumerate(hidden)}
@@ -116,7 +118,9 @@ def assert_nothing_recoverable(published, *, additive, total_row=None, row_whole
 
 def stars(published):
     return {
-        (r, c) for r in published.index for c in published.columns
+        (r, c)
+        for r in published.index
+        for c in published.columns
         if published.at[r, c] == SUPPRESSED
     }
 
@@ -190,12 +194,12 @@ def test_a_row_whole_and_a_column_total_both_hide_their_small_cell():
     # has one hidden cell and hides 60; RBL's row (100 = 40 + 60) now holds two. Nothing is
     # left with a single unknown.
     assert stars(published) == {
-        ("LWH", "admitted"), ("LWH", "non_admitted"), ("RBL", "admitted"),
+        ("LWH", "admitted"),
+        ("LWH", "non_admitted"),
+        ("RBL", "admitted"),
         ("RBL", "non_admitted"),
     }
-    assert_nothing_recoverable(
-        published, additive=ADDITIVE, total_row="CMAST", row_wholes=WHOLES
-    )
+    assert_nothing_recoverable(published, additive=ADDITIVE, total_row="CMAST", row_wholes=WHOLES)
 
 
 def test_percentages_are_never_used_to_recover_but_follow_their_counts():
@@ -204,8 +208,12 @@ def test_percentages_are_never_used_to_recover_but_follow_their_counts():
     hide["pct_admitted"] = small_cells(COHORT["admitted"], COHORT["remaining"])
     assert list(hide["pct_admitted"]) == [True, False, False, False]
     mask = suppression_mask(
-        COHORT, additive_columns=ADDITIVE, total_row="CMAST", row_wholes=WHOLES,
-        also_suppress=hide, derived={"pct_admitted": ["admitted", "remaining"]},
+        COHORT,
+        additive_columns=ADDITIVE,
+        total_row="CMAST",
+        row_wholes=WHOLES,
+        also_suppress=hide,
+        derived={"pct_admitted": ["admitted", "remaining"]},
     )
     # LWH's percentage rests on 3 patients; RBL's 40.0% with its shown 100 would give the
     # hidden 40 back, so it goes with its count. RBN's and the system's stay.
@@ -213,8 +221,9 @@ def test_percentages_are_never_used_to_recover_but_follow_their_counts():
     # The percentage column never takes part in the sums: 40.0 is not a count of 1 to 7 and is
     # not a complement, whatever its size.
     small_pct = COHORT.assign(pct_admitted=[5.0, 6.0, 7.0, 4.0])
-    mask = suppression_mask(small_pct, additive_columns=ADDITIVE, total_row="CMAST",
-                            row_wholes=WHOLES)
+    mask = suppression_mask(
+        small_pct, additive_columns=ADDITIVE, total_row="CMAST", row_wholes=WHOLES
+    )
     assert list(mask["pct_admitted"]) == [False] * 4
 
 
@@ -225,11 +234,13 @@ def test_two_small_cells_in_a_table_with_row_wholes_and_a_total_row():
         {"p1": [2, 50, 52], "p2": [40, 3, 43], "whole": [42, 53, 95]}, index=["A", "B", "T"]
     )
     wholes = {"whole": ["p1", "p2"]}
-    published = suppress_table(table, additive_columns={"p1", "p2", "whole"}, total_row="T",
-                               row_wholes=wholes)
+    published = suppress_table(
+        table, additive_columns={"p1", "p2", "whole"}, total_row="T", row_wholes=wholes
+    )
     assert ("A", "p1") in stars(published) and ("B", "p2") in stars(published)
-    assert_nothing_recoverable(published, additive=["p1", "p2", "whole"], total_row="T",
-                               row_wholes=wholes)
+    assert_nothing_recoverable(
+        published, additive=["p1", "p2", "whole"], total_row="T", row_wholes=wholes
+    )
 
 
 def test_determined_cells_sees_a_combination_that_no_single_line_gives():
@@ -301,7 +312,13 @@ def test_settings_that_do_not_fit_the_table_are_refused(kwargs, message):
 
 def test_the_helpers_of_one_figure_are_unchanged():
     assert [is_small(v) for v in (None, float("nan"), 0, 1, 7, 7.5, 8)] == [
-        False, False, False, True, True, True, False,
+        False,
+        False,
+        False,
+        True,
+        True,
+        True,
+        False,
     ]
     assert published_count(3) == SUPPRESSED and published_count(0) == 0
 
@@ -320,9 +337,7 @@ def tables(draw):
     n_trusts = draw(st.integers(min_value=1, max_value=6))
     n_parts = draw(st.integers(min_value=1, max_value=3))
     parts = [f"p{i}" for i in range(n_parts)]
-    rows = {
-        f"T{t}": {p: draw(counts) for p in parts} for t in range(n_trusts)
-    }
+    rows = {f"T{t}": {p: draw(counts) for p in parts} for t in range(n_trusts)}
     table = pd.DataFrame.from_dict(rows, orient="index")
     table["whole"] = table[parts].sum(axis=1)
     table.loc["SYSTEM"] = table.sum()
@@ -341,8 +356,12 @@ def test_no_suppressed_cell_can_be_recovered(drawn):
     hide = pd.DataFrame(False, index=table.index, columns=table.columns)
     hide["pct"] = table["p0"].map(is_small) | table["whole"].map(is_small)
     published = suppress_table(
-        table, additive_columns=additive, total_row="SYSTEM", row_wholes=wholes,
-        also_suppress=hide, derived={"pct": ["p0", "whole"]},
+        table,
+        additive_columns=additive,
+        total_row="SYSTEM",
+        row_wholes=wholes,
+        also_suppress=hide,
+        derived={"pct": ["p0", "whole"]},
     )
     hidden = stars(published)
     # Every count of 1 to 7 is hidden; every shown cell is the exact value.
@@ -361,8 +380,12 @@ def test_no_suppressed_cell_can_be_recovered(drawn):
     )
     # The same table gives the same answer.
     again = suppress_table(
-        table, additive_columns=additive, total_row="SYSTEM", row_wholes=wholes,
-        also_suppress=hide, derived={"pct": ["p0", "whole"]},
+        table,
+        additive_columns=additive,
+        total_row="SYSTEM",
+        row_wholes=wholes,
+        also_suppress=hide,
+        derived={"pct": ["p0", "whole"]},
     )
     assert stars(again) == hidden
 
@@ -370,8 +393,9 @@ def test_no_suppressed_cell_can_be_recovered(drawn):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(counts, min_size=1, max_size=8))
 def test_a_column_and_its_total_alone(column):
-    table = pd.DataFrame({"n": [*column, sum(column)]},
-                         index=[*(f"T{i}" for i in range(len(column))), "SYSTEM"])
+    table = pd.DataFrame(
+        {"n": [*column, sum(column)]}, index=[*(f"T{i}" for i in range(len(column))), "SYSTEM"]
+    )
     published = suppress_table(table, additive_columns={"n"}, total_row="SYSTEM")
     hidden = stars(published)
     # A single-column table needs at most one complement.
@@ -390,7 +414,8 @@ def test_a_missing_cell_is_never_the_complement():
     # A hidden part whose whole and other part are missing: nothing to subtract from, so
     # nothing more is hidden (and the function ends).
     table = pd.DataFrame({"a": [3.0], "b": [None], "w": [None]}, index=["A"])
-    published = suppress_table(table, additive_columns={"a", "b", "w"},
-                               row_wholes={"w": ["a", "b"]})
+    published = suppress_table(
+        table, additive_columns={"a", "b", "w"}, row_wholes={"w": ["a", "b"]}
+    )
     assert published.at["A", "a"] == SUPPRESSED
     assert pd.isna(published.at["A", "b"]) and pd.isna(published.at["A", "w"])

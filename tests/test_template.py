@@ -14,11 +14,18 @@ from pipeline.validation.validate import Context, check_file
 
 
 def _theatres(settings, tmp_path, **kwargs):
-    settings = replace(settings, report_contact="cmast.returns@example.nhs.uk",
-                       submission_deadline_day=12)
-    return build_template(get_return("theatres"), org_code="RJR", period="2023-10",
-                          sites=["RJR05", "RJR06"], path=tmp_path / "theatres.xlsx",
-                          settings=settings, **kwargs)
+    settings = replace(
+        settings, report_contact="cmast.returns@example.nhs.uk", submission_deadline_day=12
+    )
+    return build_template(
+        get_return("theatres"),
+        org_code="RJR",
+        period="2023-10",
+        sites=["RJR05", "RJR06"],
+        path=tmp_path / "theatres.xlsx",
+        settings=settings,
+        **kwargs,
+    )
 
 
 def _validation(sheet, column_letter: str):
@@ -34,8 +41,7 @@ def _listed(book, formula: str) -> list[str]:
     return [c.value for row in book[sheet_name][first:last] for c in row]
 
 
-def test_every_column_is_editable_below_the_header_and_rows_can_be_inserted(settings,
-                                                                          tmp_path):
+def test_every_column_is_editable_below_the_header_and_rows_can_be_inserted(settings, tmp_path):
     book = openpyxl.load_workbook(_theatres(settings, tmp_path))
     data = book["Data"]
     columns = get_return("theatres").columns
@@ -69,8 +75,7 @@ def test_coded_columns_have_drop_downs(settings, tmp_path):
     assert book["Lists"].sheet_state == "hidden"
 
 
-def test_instructions_give_the_trusts_codes_every_rule_the_due_date_and_contact(settings,
-                                                                              tmp_path):
+def test_instructions_give_the_trusts_codes_every_rule_the_due_date_and_contact(settings, tmp_path):
     book = openpyxl.load_workbook(_theatres(settings, tmp_path))
     sheet = book["Instructions"]
     text = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
@@ -92,13 +97,30 @@ def test_a_month_of_3000_sessions_typed_into_the_template_is_valid(settings, tmp
     written = 0
     for day in range(1, 32):
         for theatre in range(1, 50):
-            for session, start, end in (("AM", dt.time(8, 30), dt.time(12, 30)),
-                                        ("PM", dt.time(13, 30), dt.time(17, 30))):
+            for session, start, end in (
+                ("AM", dt.time(8, 30), dt.time(12, 30)),
+                ("PM", dt.time(13, 30), dt.time(17, 30)),
+            ):
                 if written == 3000:
                     break
-                data.append(["RJR", "2023-10", "RJR05", f"Theatre {theatre}",
-                             dt.datetime(2023, 10, day), session, 110, start, end, start, end,
-                             "Held", None, 2])
+                data.append(
+                    [
+                        "RJR",
+                        "2023-10",
+                        "RJR05",
+                        f"Theatre {theatre}",
+                        dt.datetime(2023, 10, day),
+                        session,
+                        110,
+                        start,
+                        end,
+                        start,
+                        end,
+                        "Held",
+                        None,
+                        2,
+                    ]
+                )
                 written += 1
     book.save(path)
     checked = check_file(path, Context(org_code="RJR", sites={"RJR": {"RJR05", "RJR06"}}))
@@ -119,12 +141,18 @@ def _filled_uec(settings, tmp_path, org="RJR"):
 
     frame = uec_rows(days=3)
     frame["date"] = frame["date"].astype("datetime64[s]")
-    return build_template(get_return("uec"), org_code=org, period="2023-10", sites=["RJR05"],
-                          path=tmp_path / "uec.xlsx", rows=frame, settings=settings)
+    return build_template(
+        get_return("uec"),
+        org_code=org,
+        period="2023-10",
+        sites=["RJR05"],
+        path=tmp_path / "uec.xlsx",
+        rows=frame,
+        settings=settings,
+    )
 
 
-def test_validate_takes_the_trust_from_the_workbook_and_refuses_a_mismatch(settings,
-                                                                          tmp_path):
+def test_validate_takes_the_trust_from_the_workbook_and_refuses_a_mismatch(settings, tmp_path):
     path = _filled_uec(settings, tmp_path)
     result = _validate(settings, str(path))
     assert result.exit_code == 0, result.output
@@ -137,8 +165,7 @@ def test_validate_takes_the_trust_from_the_workbook_and_refuses_a_mismatch(setti
     assert _validate(settings, str(csv)).exit_code == 2  # a CSV does not say whose it is
 
 
-def test_the_same_problem_on_many_rows_is_one_line_and_a_csv_line_names_its_key(settings,
-                                                                              tmp_path):
+def test_the_same_problem_on_many_rows_is_one_line_and_a_csv_line_names_its_key(settings, tmp_path):
     from tests.conftest import uec_rows
 
     frame = uec_rows(days=31)
@@ -147,7 +174,9 @@ def test_the_same_problem_on_many_rows_is_one_line_and_a_csv_line_names_its_key(
     result = _validate(settings, str(tmp_path / "rjr.csv"), "--org", "REM")
     assert result.exit_code == 1
     lines = [line.strip() for line in result.output.splitlines()]
-    assert "31 rows [site_code]: is not a site of REM (found: RJR05): lines 2 to 32. Use one " \
+    assert (
+        "31 rows [site_code]: is not a site of REM (found: RJR05): lines 2 to 32. Use one "
         "of: REM21, REM22, REM23." in lines
+    )
     within = next(line for line in lines if "[type1_within_4h]" in line)
     assert within.startswith("line 6 (RJR05, 2023-10-05) [type1_within_4h]")

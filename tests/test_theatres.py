@@ -31,10 +31,12 @@ def test_valid_return_loads_with_utilisation_minutes_by_hand(settings):
         rows = conn.execute(
             "SELECT session, status, planned_minutes, touch_minutes, capped_touch_minutes, "
             "early_start_minutes, overrun_minutes, actual_end FROM staging.stg_theatre_sessions "
-            "ORDER BY planned_start").fetchall()
+            "ORDER BY planned_start"
+        ).fetchall()
         totals = conn.execute(
             "SELECT sum(planned_minutes), sum(touch_minutes), sum(capped_touch_minutes) "
-            "FROM staging.stg_theatre_sessions").fetchall()[0]
+            "FROM staging.stg_theatre_sessions"
+        ).fetchall()[0]
     assert [r[:7] for r in rows] == [
         ("AM", "held", 240, 275, 240, 15, 20),
         ("PM", "cancelled", 240, 0, 0, 0, 0),
@@ -46,13 +48,22 @@ def test_valid_return_loads_with_utilisation_minutes_by_hand(settings):
 
 
 def test_full_dates_and_times_are_accepted(settings):
-    frame = pd.DataFrame([session(start="2023-10-02 08:30", end="2023-10-02 12:30",
-                                  actual_start="02/10/2023 08:40", actual_end="12:10")])
+    frame = pd.DataFrame(
+        [
+            session(
+                start="2023-10-02 08:30",
+                end="2023-10-02 12:30",
+                actual_start="02/10/2023 08:40",
+                actual_end="12:10",
+            )
+        ]
+    )
     outcome = process_file(drop_csv(settings, frame), settings)
     assert outcome.status == "loaded", [p.as_line() for p in outcome.problems]
     with connect(settings) as conn:
-        assert conn.execute("SELECT touch_minutes, capped_touch_minutes FROM "
-                            "staging.stg_theatre_sessions").fetchall() == [(210, 210)]
+        assert conn.execute(
+            "SELECT touch_minutes, capped_touch_minutes FROM staging.stg_theatre_sessions"
+        ).fetchall() == [(210, 210)]
 
 
 def _one(**changes) -> pd.DataFrame:
@@ -60,32 +71,51 @@ def _one(**changes) -> pd.DataFrame:
 
 
 BAD_CASES = {
-    "actual end before actual start": (_one(actual_end="08:00"),
-                                       "The actual end is before the actual start"),
-    "a day list past midnight": (_one(session="PM", start="13:30", end="17:30",
-                                      actual_start="13:40", actual_end="00:30"),
-                                 "The actual end is before the actual start"),
-    "planned end before planned start": (_one(start="12:30", end="08:30"),
-                                         "The planned end is not after the planned start"),
-    "session over 24 hours": (_one(session="EVE", start="18:00", end="22:00",
-                                   actual_start="2023-10-02 18:00",
-                                   actual_end="2023-10-03 19:00"),
-                              "A session cannot last more than 24 hours"),
-    "held with no actual times": (_one(actual_start="", actual_end=""),
-                                  "A held session needs its actual start time"),
-    "cancelled with actual times": (_one(status="cancelled", reason="No beds", cases=0),
-                                    "A cancelled session cannot have actual start or end times"),
-    "cancelled with cases": (_one(status="cancelled", reason="No beds", actual_start="",
-                                  actual_end="", cases=2),
-                             "A cancelled session cannot have cases"),
-    "cancelled with no reason": (_one(status="cancelled", actual_start="", actual_end="",
-                                      cases=0),
-                                 "A cancelled session needs its cancellation reason"),
+    "actual end before actual start": (
+        _one(actual_end="08:00"),
+        "The actual end is before the actual start",
+    ),
+    "a day list past midnight": (
+        _one(session="PM", start="13:30", end="17:30", actual_start="13:40", actual_end="00:30"),
+        "The actual end is before the actual start",
+    ),
+    "planned end before planned start": (
+        _one(start="12:30", end="08:30"),
+        "The planned end is not after the planned start",
+    ),
+    "session over 24 hours": (
+        _one(
+            session="EVE",
+            start="18:00",
+            end="22:00",
+            actual_start="2023-10-02 18:00",
+            actual_end="2023-10-03 19:00",
+        ),
+        "A session cannot last more than 24 hours",
+    ),
+    "held with no actual times": (
+        _one(actual_start="", actual_end=""),
+        "A held session needs its actual start time",
+    ),
+    "cancelled with actual times": (
+        _one(status="cancelled", reason="No beds", cases=0),
+        "A cancelled session cannot have actual start or end times",
+    ),
+    "cancelled with cases": (
+        _one(status="cancelled", reason="No beds", actual_start="", actual_end="", cases=2),
+        "A cancelled session cannot have cases",
+    ),
+    "cancelled with no reason": (
+        _one(status="cancelled", actual_start="", actual_end="", cases=0),
+        "A cancelled session needs its cancellation reason",
+    ),
     "time not on the clock": (_one(actual_start="8.15am"), "must be a time written HH:MM"),
     "unknown session": (_one(session="NIGHT"), "is not a session type"),
     "site of another trust": (_one().assign(site_code="REM21"), "is not a site of RJR"),
-    "the same session twice": (pd.DataFrame([session(), session(cases=4)]),
-                               "repeats a row already given for the same key"),
+    "the same session twice": (
+        pd.DataFrame([session(), session(cases=4)]),
+        "repeats a row already given for the same key",
+    ),
 }
 
 
@@ -97,8 +127,9 @@ def test_bad_return_is_quarantined_with_the_right_message(settings, case):
     assert any(message in p.rule for p in outcome.problems), [p.rule for p in outcome.problems]
     assert _raw_count(settings) == 0
     sheet = openpyxl.load_workbook(settings.absolute(outcome.feedback_path))["Problems"]
-    assert any(message in (sheet.cell(row=r, column=4).value or "")
-               for r in range(6, sheet.max_row + 1))
+    assert any(
+        message in (sheet.cell(row=r, column=4).value or "") for r in range(6, sheet.max_row + 1)
+    )
 
 
 def test_problem_shows_the_time_as_typed(settings):
@@ -108,20 +139,71 @@ def test_problem_shows_the_time_as_typed(settings):
 
 
 def test_template_filled_in_by_hand_loads(settings, tmp_path):
-    path = build_template(get_return("theatres"), org_code="RJR", period="2023-10",
-                          sites=["RJR05"], path=tmp_path / "theatres.xlsx")
+    path = build_template(
+        get_return("theatres"),
+        org_code="RJR",
+        period="2023-10",
+        sites=["RJR05"],
+        path=tmp_path / "theatres.xlsx",
+    )
     book = openpyxl.load_workbook(path)
     assert "one row per planned theatre session" in book["Instructions"]["A3"].value
     sheet = book["Data"]
     # Typed as a person would: real dates and times, the specialty as a number.
-    sheet.append(["RJR", "2023-10", "RJR05", "Theatre 1", dt.datetime(2023, 10, 2), "AM", 110,
-                  dt.time(8, 30), dt.time(12, 30), dt.time(8, 15), dt.time(12, 50), "Held",
-                  None, 3])
-    sheet.append(["RJR", "2023-10", "RJR05", "Theatre 1", dt.datetime(2023, 10, 2), "EVE", 110,
-                  dt.time(18, 0), dt.time(22, 0), dt.time(18, 10), dt.time(0, 40), "Held",
-                  None, 2])
-    sheet.append(["RJR", "2023-10", "RJR05", "Theatre 2", dt.datetime(2023, 10, 3), "PM", 100,
-                  dt.time(13, 30), dt.time(17, 30), None, None, "Cancelled", "No beds", 0])
+    sheet.append(
+        [
+            "RJR",
+            "2023-10",
+            "RJR05",
+            "Theatre 1",
+            dt.datetime(2023, 10, 2),
+            "AM",
+            110,
+            dt.time(8, 30),
+            dt.time(12, 30),
+            dt.time(8, 15),
+            dt.time(12, 50),
+            "Held",
+            None,
+            3,
+        ]
+    )
+    sheet.append(
+        [
+            "RJR",
+            "2023-10",
+            "RJR05",
+            "Theatre 1",
+            dt.datetime(2023, 10, 2),
+            "EVE",
+            110,
+            dt.time(18, 0),
+            dt.time(22, 0),
+            dt.time(18, 10),
+            dt.time(0, 40),
+            "Held",
+            None,
+            2,
+        ]
+    )
+    sheet.append(
+        [
+            "RJR",
+            "2023-10",
+            "RJR05",
+            "Theatre 2",
+            dt.datetime(2023, 10, 3),
+            "PM",
+            100,
+            dt.time(13, 30),
+            dt.time(17, 30),
+            None,
+            None,
+            "Cancelled",
+            "No beds",
+            0,
+        ]
+    )
     # append() writes below the template's spare rows; move the three rows up to row 2.
     data = list(sheet.iter_rows(min_row=sheet.max_row - 2, values_only=True))
     sheet.delete_rows(2, sheet.max_row)
@@ -136,7 +218,8 @@ def test_template_filled_in_by_hand_loads(settings, tmp_path):
     with connect(settings) as conn:
         assert conn.execute(
             "SELECT sum(planned_minutes), sum(touch_minutes), sum(capped_touch_minutes) "
-            "FROM staging.stg_theatre_sessions").fetchall()[0] == (720, 665, 470)
+            "FROM staging.stg_theatre_sessions"
+        ).fetchall()[0] == (720, 665, 470)
 
 
 def test_samples_load_with_utilisation_near_80_percent(settings):

@@ -22,8 +22,9 @@ from tests.headline_fixtures import headlines
 
 def _ledger(settings) -> list[tuple]:
     with connect(settings, read_only=True) as conn:
-        return conn.execute("SELECT file_name, status, row_count FROM ledger.submissions "
-                            "ORDER BY submission_id").fetchall()
+        return conn.execute(
+            "SELECT file_name, status, row_count FROM ledger.submissions ORDER BY submission_id"
+        ).fetchall()
 
 
 def _current(settings) -> tuple[int, int, int]:
@@ -31,7 +32,8 @@ def _current(settings) -> tuple[int, int, int]:
     with connect(settings, read_only=True) as conn:
         return conn.execute(
             "SELECT sum(type1_attendances), sum(all_attendances), count(*) FILTER (site_closed) "
-            "FROM staging.stg_uec_daily WHERE org_code = 'RJR'").fetchall()[0]
+            "FROM staging.stg_uec_daily WHERE org_code = 'RJR'"
+        ).fetchall()[0]
 
 
 def _figures(settings) -> list[tuple]:
@@ -69,10 +71,12 @@ def test_the_same_days_with_the_rest_marked_closed_load(settings):
     assert _current(settings) == (21_000, 22_080, 11)
     headlines(settings, "2023-10")  # builds the marts
     with connect(settings, read_only=True) as conn:
-        closed = conn.execute("SELECT min(date)::VARCHAR, max(date)::VARCHAR FROM raw.uec_daily "
-                              "WHERE site_closed").fetchall()[0]
-        beds = conn.execute("SELECT beds_occupied FROM marts.uec_monthly "
-                            "WHERE scope = 'RJR'").fetchall()
+        closed = conn.execute(
+            "SELECT min(date)::VARCHAR, max(date)::VARCHAR FROM raw.uec_daily WHERE site_closed"
+        ).fetchall()[0]
+        beds = conn.execute(
+            "SELECT beds_occupied FROM marts.uec_monthly WHERE scope = 'RJR'"
+        ).fetchall()
     assert closed == ("2023-10-21", "2023-10-31")
     assert beds == [(500,)]  # the last open day's beds (20 October), not a closed day's 0
 
@@ -85,7 +89,10 @@ def test_a_closed_day_with_attendances_is_refused(settings):
     [problem] = outcome.problems
     assert problem.rule == "A day marked closed cannot have attendances or occupied beds"
     assert (problem.location, problem.line_key, problem.value) == (
-        "line 3", "RJR05, 2023-10-02", "YES")
+        "line 3",
+        "RJR05, 2023-10-02",
+        "YES",
+    )
     assert _ledger(settings) == [("return.csv", "rejected", 0)]
 
 
@@ -95,20 +102,25 @@ def test_a_closed_marker_other_than_yes_is_refused(settings):
     outcome = process_file(drop_csv(settings, frame), settings)
     assert outcome.status == "rejected"
     assert [(p.rule, p.location) for p in outcome.problems] == [
-        ("must be yes (the site was closed all day) or blank", "line 32")]
+        ("must be yes (the site was closed all day) or blank", "line 32")
+    ]
 
 
 def test_a_template_filled_with_a_closed_day_loads(settings, tmp_path):
     template = settings.inbox / "RJR" / "RJR_uec_2023-10.xlsx"
     template.parent.mkdir(parents=True)
-    build_template(get_return("uec"), org_code="RJR", period="2023-10", sites=["RJR05"],
-                   path=template)
+    build_template(
+        get_return("uec"), org_code="RJR", period="2023-10", sites=["RJR05"], path=template
+    )
     workbook = openpyxl.load_workbook(template)
     data = workbook["Data"]
     headers = [c.value for c in data[1]]
     closed_column = headers.index("site_closed") + 1
-    choices = [v for v in data.data_validations.dataValidation
-               if openpyxl.utils.get_column_letter(closed_column) in str(v.sqref)]
+    choices = [
+        v
+        for v in data.data_validations.dataValidation
+        if openpyxl.utils.get_column_letter(closed_column) in str(v.sqref)
+    ]
     assert choices and choices[0].type == "list"
     for row in range(2, 33):  # 1 to 31 October; the 25th (row 26) the site was closed
         for column, header in enumerate(headers, start=1):
@@ -132,16 +144,21 @@ def test_a_whole_month_without_the_closed_column_loads(settings):
 
 
 def test_each_site_is_complete_on_its_own():
-    two_sites = pd.concat([uec_rows(site="RJR05", days=31).drop(index=[4, 5, 6, 9]),
-                           uec_rows(site="RJR06", days=31).iloc[:30]], ignore_index=True)
+    two_sites = pd.concat(
+        [
+            uec_rows(site="RJR05", days=31).drop(index=[4, 5, 6, 9]),
+            uec_rows(site="RJR06", days=31).iloc[:30],
+        ],
+        ignore_index=True,
+    )
     assert [p.rule for p in missing_days(_typed(two_sites), "site_code")] == [
         "site RJR05: 4 days missing: 5 to 7 and 10 October 2023",
-        "site RJR06: 1 day missing: 31 October 2023"]
+        "site RJR06: 1 day missing: 31 October 2023",
+    ]
 
 
 def test_day_ranges_are_compact():
-    days = pd.DatetimeIndex(["2024-02-01", "2024-02-03", "2024-02-04", "2024-02-05",
-                             "2024-02-29"])
+    days = pd.DatetimeIndex(["2024-02-01", "2024-02-03", "2024-02-04", "2024-02-05", "2024-02-29"])
     assert day_ranges(days) == "1, 3 to 5 and 29 February 2024"
 
 

@@ -58,8 +58,10 @@ def test_a_change_wakes_the_watch_and_a_new_trust_folder_is_watched(settled):
         # A folder created after the watch started, and a file written into it afterwards.
         (settled.inbox / "RWW").mkdir()
         assert watch.notifier.wait(30)
-        threading.Timer(0.2, lambda: drop_csv(settled, uec_rows(org="RWW", site="RWW01"),
-                                              org="RWW", name="b.csv")).start()
+        threading.Timer(
+            0.2,
+            lambda: drop_csv(settled, uec_rows(org="RWW", site="RWW01"), org="RWW", name="b.csv"),
+        ).start()
         assert watch.notifier.wait(30)
         assert [p.name for p in watch.arrived_new()[0]] == ["b.csv"]
     finally:

@@ -5,16 +5,19 @@ import pytest
 from pipeline.metrics import words
 
 
-@pytest.mark.parametrize(("value", "phrase"), [
-    (55_123, "over 55,000"),  # 55,123 > 55,000 and within 10% of it
-    (39_700, "nearly 40,000"),  # 300 below 40,000: 0.75%
-    (55_000, "55,000"),  # exactly round: neither "over" nor "nearly" is true
-    (38_000, "38,000"),  # round at the thousand: exact
-    (38_950, "nearly 39,000"),
-    (38_999, "nearly 39,000"),
-    (250, "250"),
-    (57, "57"),
-])
+@pytest.mark.parametrize(
+    ("value", "phrase"),
+    [
+        (55_123, "over 55,000"),  # 55,123 > 55,000 and within 10% of it
+        (39_700, "nearly 40,000"),  # 300 below 40,000: 0.75%
+        (55_000, "55,000"),  # exactly round: neither "over" nor "nearly" is true
+        (38_000, "38,000"),  # round at the thousand: exact
+        (38_950, "nearly 39,000"),
+        (38_999, "nearly 39,000"),
+        (250, "250"),
+        (57, "57"),
+    ],
+)
 def test_approximate_phrases_are_true(value, phrase):
     assert words.approximately(value) == phrase
     if phrase.startswith("over "):

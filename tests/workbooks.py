@@ -67,18 +67,25 @@ def _cell_xml(ref: str, value: object) -> str:
 
 
 def _sheet_xml(sheet: Sheet) -> Iterable[str]:
-    yield ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-           '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+    yield (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    )
     for offset, row in enumerate(sheet.rows):
         number = sheet.first_row + offset
-        cells = "".join(_cell_xml(f"{get_column_letter(c)}{number}" if sheet.references
-                                  else "", v) for c, v in enumerate(row, start=1))
+        cells = "".join(
+            _cell_xml(f"{get_column_letter(c)}{number}" if sheet.references else "", v)
+            for c, v in enumerate(row, start=1)
+        )
         yield f'<row r="{number}">{cells}</row>'
     yield from sheet.tail
     yield "</sheetData>"
     if sheet.merged:
-        yield (f'<mergeCells count="{len(sheet.merged)}">'
-               + "".join(f'<mergeCell ref="{r}"/>' for r in sheet.merged) + "</mergeCells>")
+        yield (
+            f'<mergeCells count="{len(sheet.merged)}">'
+            + "".join(f'<mergeCell ref="{r}"/>' for r in sheet.merged)
+            + "</mergeCells>"
+        )
     yield "</worksheet>"
 
 
@@ -103,7 +110,8 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     sheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
     overrides = "".join(
         f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{sheet_type}"/>'
-        for i in range(1, len(sheets) + 1))
+        for i in range(1, len(sheets) + 1)
+    )
     content_types = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -113,26 +121,34 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
         '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
         'officedocument.spreadsheetml.sheet.main+xml"/>'
         '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
-        f'officedocument.spreadsheetml.styles+xml"/>{overrides}</Types>')
+        f'officedocument.spreadsheetml.styles+xml"/>{overrides}</Types>'
+    )
     root_rels = (
         f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}">'
         f'<Relationship Id="rId1" Type="{main}/officeDocument" Target="xl/workbook.xml"/>'
-        "</Relationships>")
+        "</Relationships>"
+    )
     hidden = ' state="hidden"'
     entries = "".join(
         f'<sheet name="{escape(s.name)}" sheetId="{i}" r:id="rId{i}"{hidden if s.hidden else ""}/>'
-        for i, s in enumerate(sheets, start=1))
+        for i, s in enumerate(sheets, start=1)
+    )
     workbook = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        f'xmlns:r="{main}"><sheets>{entries}</sheets></workbook>')
+        f'xmlns:r="{main}"><sheets>{entries}</sheets></workbook>'
+    )
     links = "".join(
         f'<Relationship Id="rId{i}" Type="{main}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-        for i in range(1, len(sheets) + 1))
-    style_link = (f'<Relationship Id="rId{len(sheets) + 1}" Type="{main}/styles" '
-                  'Target="styles.xml"/>')
-    workbook_rels = (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}">'
-                     f"{links}{style_link}</Relationships>")
+        for i in range(1, len(sheets) + 1)
+    )
+    style_link = (
+        f'<Relationship Id="rId{len(sheets) + 1}" Type="{main}/styles" Target="styles.xml"/>'
+    )
+    workbook_rels = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}">'
+        f"{links}{style_link}</Relationships>"
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         archive.writestr("[Content_Types].xml", content_types)
@@ -154,24 +170,31 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
 
 def ods_bytes(rows: Sequence[Sequence[object]], sheet_name: str = "Data") -> bytes:
     """A minimal OpenDocument spreadsheet (what LibreOffice saves) with one sheet."""
+
     def cell(value: object) -> str:
         if value is None:
             return "<table:table-cell/>"
         if isinstance(value, int | float):
-            return (f'<table:table-cell office:value-type="float" office:value="{value}">'
-                    f"<text:p>{value}</text:p></table:table-cell>")
-        return (f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}'
-                "</text:p></table:table-cell>")
+            return (
+                f'<table:table-cell office:value-type="float" office:value="{value}">'
+                f"<text:p>{value}</text:p></table:table-cell>"
+            )
+        return (
+            f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}'
+            "</text:p></table:table-cell>"
+        )
 
-    body = "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>"
-                   for row in rows)
+    body = "".join(
+        "<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows
+    )
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
         f'<office:body><office:spreadsheet><table:table table:name="{escape(sheet_name)}">'
-        f"{body}</table:table></office:spreadsheet></office:body></office:document-content>")
+        f"{body}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
@@ -179,12 +202,16 @@ def ods_bytes(rows: Sequence[Sequence[object]], sheet_name: str = "Data") -> byt
         '<manifest:file-entry manifest:full-path="/" '
         'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-        "</manifest:manifest>")
+        "</manifest:manifest>"
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         # The mimetype entry comes first and uncompressed: that is how the format is recognised.
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
-                         compress_type=zipfile.ZIP_STORED)
+        archive.writestr(
+            "mimetype",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
         archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
         archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
@@ -211,8 +238,14 @@ def zip_bomb_bytes(template: bytes, inflated_bytes: int = 2 << 30, chunk: int = 
             if info.filename != entries[0][0]:
                 content = source.read(info)
                 packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-                entries.append((info.filename, packer.compress(content) + packer.flush(),
-                                zlib.crc32(content), len(content)))
+                entries.append(
+                    (
+                        info.filename,
+                        packer.compress(content) + packer.flush(),
+                        zlib.crc32(content),
+                        len(content),
+                    )
+                )
     return raw_zip(entries)
 
 
@@ -222,12 +255,39 @@ def raw_zip(entries: Sequence[tuple[str, bytes, int, int]]) -> bytes:
     for name, data, crc, size in entries:
         encoded = name.encode()
         offset = len(body)
-        body += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(data), size,
-                            len(encoded), 0) + encoded + data
-        directory += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0, crc,
-                                 len(data), size, len(encoded), 0, 0, 0, 0, 0, offset) + encoded
-    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory),
-                      len(body), 0)
+        body += (
+            struct.pack(
+                "<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(data), size, len(encoded), 0
+            )
+            + encoded
+            + data
+        )
+        directory += (
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                0,
+                8,
+                0,
+                0,
+                crc,
+                len(data),
+                size,
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + encoded
+        )
+    end = struct.pack(
+        "<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), len(body), 0
+    )
     return body + directory + end
 
 
@@ -247,7 +307,7 @@ def encrypted_workbook_bytes(package_bytes: int = 8192) -> bytes:
     for _, content in streams:
         starts.append(len(data_sectors))
         padded = content + bytes(-len(content) % sector)
-        data_sectors += [padded[i:i + sector] for i in range(0, len(padded), sector)]
+        data_sectors += [padded[i : i + sector] for i in range(0, len(padded), sector)]
     # Layout: sector 0 = FAT, sector 1 = directory, then the streams' sectors.
     first_data = 2
     fat = [0xFFFFFFFD, 0xFFFFFFFE]  # the FAT's own sector, then the directory (one sector)
@@ -257,22 +317,40 @@ def encrypted_workbook_bytes(package_bytes: int = 8192) -> bytes:
         fat += [*chain[1:], 0xFFFFFFFE]
     fat += [0xFFFFFFFF] * (sector // 4 - len(fat))
 
-    def entry(name: str, kind: int, start: int, size: int, child: int = 0xFFFFFFFF,
-              right: int = 0xFFFFFFFF) -> bytes:
+    def entry(
+        name: str,
+        kind: int,
+        start: int,
+        size: int,
+        child: int = 0xFFFFFFFF,
+        right: int = 0xFFFFFFFF,
+    ) -> bytes:
         encoded = (name + "\0").encode("utf-16-le")
-        return (encoded.ljust(64, b"\0") + struct.pack("<HBB", len(encoded), kind, 1)
-                + struct.pack("<III", 0xFFFFFFFF, right, child) + bytes(16) + bytes(4)
-                + bytes(16) + struct.pack("<IQ", start, size))
+        return (
+            encoded.ljust(64, b"\0")
+            + struct.pack("<HBB", len(encoded), kind, 1)
+            + struct.pack("<III", 0xFFFFFFFF, right, child)
+            + bytes(16)
+            + bytes(4)
+            + bytes(16)
+            + struct.pack("<IQ", start, size)
+        )
 
-    directory = (entry("Root Entry", 5, 0xFFFFFFFE, 0, child=1)
-                 + entry(streams[0][0], 2, first_data + starts[0], len(streams[0][1]), right=2)
-                 + entry(streams[1][0], 2, first_data + starts[1], len(streams[1][1]))
-                 + bytes(128))
-    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16)
-              + struct.pack("<HHHH", 0x3E, 3, 0xFFFE, 9) + struct.pack("<H", 6) + bytes(6)
-              + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 0x1000, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0))
+    directory = (
+        entry("Root Entry", 5, 0xFFFFFFFE, 0, child=1)
+        + entry(streams[0][0], 2, first_data + starts[0], len(streams[0][1]), right=2)
+        + entry(streams[1][0], 2, first_data + starts[1], len(streams[1][1]))
+        + bytes(128)
+    )
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + bytes(16)
+        + struct.pack("<HHHH", 0x3E, 3, 0xFFFE, 9)
+        + struct.pack("<H", 6)
+        + bytes(6)
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 0x1000, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+    )
     difat = struct.pack("<I", 0) + struct.pack("<I", 0xFFFFFFFF) * 108
     header = header + difat
     assert len(header) == sector
-    return (header + struct.pack(f"<{sector // 4}I", *fat) + directory
-            + b"".join(data_sectors))
+    return header + struct.pack(f"<{sector // 4}I", *fat) + directory + b"".join(data_sectors)

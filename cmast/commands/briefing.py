@@ -12,8 +12,9 @@ _console = Console()
 
 
 def briefing(
-    period: Annotated[str | None, typer.Option(
-        help="The month, YYYY-MM. Default: the latest month with figures.")] = None,
+    period: Annotated[
+        str | None, typer.Option(help="The month, YYYY-MM. Default: the latest month with figures.")
+    ] = None,
 ) -> None:
     """Write the board pack (briefing.pdf, .html, .xlsx and .md) to outputs/briefing/YYYY-MM/."""
     from cmast.state import settings
@@ -32,15 +33,17 @@ def write_and_report(current, period: str | None) -> None:
         # marts older than the latest submission are rebuilt, and then the report writers'
         # snapshot follows them. The figures themselves are read read-only.
         if current.warehouse_path.exists() and (
-                (marts_out_of_date(current) and refresh_marts(current))
-                or not snapshot_path(current).exists()):
+            (marts_out_of_date(current) and refresh_marts(current))
+            or not snapshot_path(current).exists()
+        ):
             publish_snapshot(current)
     # Figures that disagree (ConsistencyError) or a month without figures (NoFigures): the
     # app says "Briefing not written" and why, exit 1.
     with refusals():
         written = write_briefing(current, period)
-    _console.print(f"Briefing for {written.period} ({written.figures} figures, checked) in "
-                   f"{written.folder}:")
+    _console.print(
+        f"Briefing for {written.period} ({written.figures} figures, checked) in {written.folder}:"
+    )
     for path in (written.pdf, written.html, written.excel, written.markdown):
         if path is not None:
             _console.print(f"  {path.name}")

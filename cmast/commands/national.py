@@ -9,16 +9,22 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-national = typer.Typer(help="NHS England's national publications, for benchmarks.",
-                       no_args_is_help=True)
+national = typer.Typer(
+    help="NHS England's national publications, for benchmarks.", no_args_is_help=True
+)
 _console = Console()
 
 
 @national.command("load")
 def load(
-    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False,
-                                                help="A&E CSV or workbook, DM01 .xls, RTT "
-                                                "full extract (.csv or .csv.zip).")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="A&E CSV or workbook, DM01 .xls, RTT full extract (.csv or .csv.zip).",
+        ),
+    ],
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Load publications into the warehouse, recognising each from its content.
@@ -44,8 +50,10 @@ def load(
     styles = {"loaded": "green", "superseded": "yellow", "duplicate": "dim", "rejected": "red"}
     for outcome in outcomes:
         what = f"{outcome.dataset} {outcome.period}: " if outcome.dataset else ""
-        _console.print(f"[{styles[outcome.status]}]{outcome.status}[/] "
-                       + escape(f"{outcome.file_name}: {what}{outcome.message}"))
+        _console.print(
+            f"[{styles[outcome.status]}]{outcome.status}[/] "
+            + escape(f"{outcome.file_name}: {what}{outcome.message}")
+        )
     if any(o.status in ("loaded", "superseded") for o in outcomes):
         # A writer: the marts, then the report writers' snapshot, follow what it loaded.
         with refusals():

@@ -22,13 +22,16 @@ _console = Console(highlight=False)
 
 
 def query(
-    sql: Annotated[str, typer.Argument(
-        help='One SELECT, e.g. "SELECT * FROM staging.stg_uec_daily LIMIT 5".')],
+    sql: Annotated[
+        str, typer.Argument(help='One SELECT, e.g. "SELECT * FROM staging.stg_uec_daily LIMIT 5".')
+    ],
     as_csv: Annotated[bool, typer.Option("--csv", help="Every row as CSV on stdout.")] = False,
-    as_json: Annotated[bool, typer.Option(
-        "--json", help="Every row as a JSON array on stdout.")] = False,
-    max_rows: Annotated[int, typer.Option(
-        min=1, help="Rows shown in the table (--csv and --json give them all).")] = 100,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Every row as a JSON array on stdout.")
+    ] = False,
+    max_rows: Annotated[
+        int, typer.Option(min=1, help="Rows shown in the table (--csv and --json give them all).")
+    ] = 100,
 ) -> None:
     """Query the read-only snapshot of the warehouse (safe while loads run)."""
     from cmast.state import settings
@@ -64,8 +67,10 @@ def _print_table(frame: pd.DataFrame, max_rows: int) -> None:
         table.add_row(*["" if _missing(v) else escape(str(v)) for v in row])
     _console.print(table)
     more = len(frame) - max_rows
-    _console.print(f"{len(frame):,} row{'s' if len(frame) != 1 else ''}"
-                   + (f", first {max_rows:,} shown (--csv or --json for all)" if more > 0 else ""))
+    _console.print(
+        f"{len(frame):,} row{'s' if len(frame) != 1 else ''}"
+        + (f", first {max_rows:,} shown (--csv or --json for all)" if more > 0 else "")
+    )
 
 
 def _missing(value: object) -> bool:

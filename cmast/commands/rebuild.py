@@ -16,9 +16,14 @@ _console = Console(highlight=False)
 
 
 def rebuild(
-    force: Annotated[bool, typer.Option(
-        "--force", help="Rebuild even though the warehouse opens and passes its check (the "
-        "current file is kept beside the new one as cmast.duckdb.replaced-<time>).")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Rebuild even though the warehouse opens and passes its check (the "
+            "current file is kept beside the new one as cmast.duckdb.replaced-<time>).",
+        ),
+    ] = False,
 ) -> None:
     """Rebuild the warehouse from archive/ (files kept by hash, NHS England's included) and the
     ledger of the last snapshot, keeping every submission's id, status and history.
@@ -33,9 +38,11 @@ def rebuild(
     current = settings()
     with refusals():  # a sound warehouse without --force: RebuildRefused, "Not rebuilt", exit 1
         result = rebuild_warehouse(current, force=force)
-    _console.print(f"Rebuilt {escape(str(current.warehouse_path))} from the archive: "
-                   f"{result.submissions:,} submissions in the ledger, rows of "
-                   f"{result.reloaded:,} loaded or superseded submissions restored.")
+    _console.print(
+        f"Rebuilt {escape(str(current.warehouse_path))} from the archive: "
+        f"{result.submissions:,} submissions in the ledger, rows of "
+        f"{result.reloaded:,} loaded or superseded submissions restored."
+    )
     if result.set_aside:
         _console.print(f"The file it replaces is kept as {escape(str(result.set_aside))}.")
     for line in result.problems:

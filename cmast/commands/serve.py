@@ -37,12 +37,23 @@ STOP_TIMEOUT_SECONDS = 60
 
 
 def serve(
-    interval: Annotated[float | None, typer.Option(
-        min=1, help="Seconds between full looks over the inbox, the safety net of the inbox "
-        "watch (files are taken as they settle). Default: $CMAST_INBOX_INTERVAL or 60.")] = None,
-    port: Annotated[int | None, typer.Option(
-        min=0, max=65535, help="Port for the Prefect server on 127.0.0.1 (0 = any free port). "
-        "Default: $CMAST_PREFECT_PORT or 4200.")] = None,
+    interval: Annotated[
+        float | None,
+        typer.Option(
+            min=1,
+            help="Seconds between full looks over the inbox, the safety net of the inbox "
+            "watch (files are taken as they settle). Default: $CMAST_INBOX_INTERVAL or 60.",
+        ),
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=65535,
+            help="Port for the Prefect server on 127.0.0.1 (0 = any free port). "
+            "Default: $CMAST_PREFECT_PORT or 4200.",
+        ),
+    ] = None,
 ) -> None:
     """Run on schedules: watch the inbox, rebuild the marts nightly, write the monthly briefing."""
     from cmast.state import settings as current_settings
@@ -65,28 +76,41 @@ def serve(
     try:
         if given_url and not healthy(given_url):
             raise ServerError(f"No Prefect server answers at PREFECT_API_URL={given_url}.")
-        server = None if given_url else PrefectServer(
-            settings.prefect_port if port is None else port,
-            Path(os.environ["PREFECT_HOME"]) / "server.log")
+        server = (
+            None
+            if given_url
+            else PrefectServer(
+                settings.prefect_port if port is None else port,
+                Path(os.environ["PREFECT_HOME"]) / "server.log",
+            )
+        )
         with server or nullcontext():
             api_url = given_url or server.api_url
-            how = ("given by PREFECT_API_URL" if given_url
-                   else f"started in {time.monotonic() - started:.1f} s")
+            how = (
+                "given by PREFECT_API_URL"
+                if given_url
+                else f"started in {time.monotonic() - started:.1f} s"
+            )
             _console.print(f"Prefect server ready at {api_url} ({how}).")
             _console.print(f"Prefect UI: [bold]{api_url.removesuffix('/api')}[/bold]")
             _console.print(f"Data root: {escape(str(settings.data_dir))}")
-            _console.print(f"Serving: inbox watched (full look every {every:g} s); marts at "
-                           f"'{settings.marts_cron}'; briefing at '{settings.briefing_cron}'; "
-                           "deadline check daily at 09:00 (UK time). Ctrl-C to stop.")
+            _console.print(
+                f"Serving: inbox watched (full look every {every:g} s); marts at "
+                f"'{settings.marts_cron}'; briefing at '{settings.briefing_cron}'; "
+                "deadline check daily at 09:00 (UK time). Ctrl-C to stop."
+            )
             code = _run_worker(settings, every, api_url)
     except KeyboardInterrupt:
         pass  # stopped while the server was starting: it has been shut down already
     if code:
-        _console.print(f"[red]The serving process stopped with exit code {code}[/red]; the "
-                       "messages above say why.")
+        _console.print(
+            f"[red]The serving process stopped with exit code {code}[/red]; the "
+            "messages above say why."
+        )
         raise typer.Exit(1)
-    _console.print("Stopped: schedules paused" + ("." if given_url
-                                                  else ", Prefect server shut down."))
+    _console.print(
+        "Stopped: schedules paused" + ("." if given_url else ", Prefect server shut down.")
+    )
 
 
 def _run_worker(settings: Settings, every: float, api_url: str) -> int:
@@ -95,14 +119,20 @@ def _run_worker(settings: Settings, every: float, api_url: str) -> int:
     from pipeline.lifeline import end_with_parent, kill_descendants
 
     env = {**os.environ, "PREFECT_API_URL": api_url, "CMAST_DATA_DIR": str(settings.data_dir)}
-    worker = subprocess.Popen([sys.executable, "-m", "flows.serve", "--interval", str(every)],
-                              env=env, stdin=subprocess.DEVNULL, start_new_session=True,
-                              preexec_fn=end_with_parent)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flows.serve", "--interval", str(every)],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+        preexec_fn=end_with_parent,
+    )
     try:
         return worker.wait()
     except KeyboardInterrupt:
-        _console.print("Stopping: a run in progress is cancelled, its file left in the inbox "
-                       "for next time (Ctrl-C again to stop at once)...")
+        _console.print(
+            "Stopping: a run in progress is cancelled, its file left in the inbox "
+            "for next time (Ctrl-C again to stop at once)..."
+        )
         worker.terminate()  # the serving process alone: it ends its runs through Prefect
         try:
             worker.wait(timeout=STOP_TIMEOUT_SECONDS)

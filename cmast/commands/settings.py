@@ -21,8 +21,11 @@ _console = Console(highlight=False)
 
 
 def settings(
-    as_json: Annotated[bool, typer.Option(
-        "--json", help="A JSON array, one record per setting (env, field, value, source).")
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json", help="A JSON array, one record per setting (env, field, value, source)."
+        ),
     ] = False,
 ) -> None:
     """Every CMAST_* setting: the value in force and whether it came from the default, the
@@ -31,8 +34,15 @@ def settings(
 
     found = settings_in_force()
     if as_json:
-        records = [{"env": each.setting.env, "field": each.setting.field,
-                    "value": _as_json(each.value), "source": each.source} for each in found]
+        records = [
+            {
+                "env": each.setting.env,
+                "field": each.setting.field,
+                "value": _as_json(each.value),
+                "source": each.source,
+            }
+            for each in found
+        ]
         sys.stdout.write(json.dumps(records, indent=2) + "\n")
         return
     table = Table("setting", "value", "from")

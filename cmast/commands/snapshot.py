@@ -19,17 +19,22 @@ from pipeline.progress import progress_bar
 _console = Console(highlight=False)
 
 
-def snapshot(quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
-             = False) -> None:
+def snapshot(
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
     """Publish outputs/snapshot/ (cmast.duckdb and Parquet) from the warehouse now."""
     from cmast.commands.errors import refusals
     from cmast.state import settings
     from pipeline.warehouse.snapshot import publish_snapshot, relation_count
 
     current = settings()
-    with refusals(), progress_bar(relation_count(current), "Publishing",
-                                  enabled=not quiet) as advance:
+    with (
+        refusals(),
+        progress_bar(relation_count(current), "Publishing", enabled=not quiet) as advance,
+    ):
         published = publish_snapshot(current, advance)
-    _console.print(f"Snapshot published to {escape(str(published.path.parent))}: "
-                   f"{published.submissions:,} submissions; {len(published.relations)} "
-                   "relations as Parquet in parquet/.")
+    _console.print(
+        f"Snapshot published to {escape(str(published.path.parent))}: "
+        f"{published.submissions:,} submissions; {len(published.relations)} "
+        "relations as Parquet in parquet/."
+    )

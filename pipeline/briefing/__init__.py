@@ -54,8 +54,9 @@ def write_briefing(settings: Settings, period: str | None = None) -> Written:
         raise NoFigures("No figures yet: load some returns or publications first.")
     period = period or available[-1]
     if period not in available:
-        raise NoFigures(f"No figures for {period}; months with figures: "
-                          f"{available[0]} to {available[-1]}")
+        raise NoFigures(
+            f"No figures for {period}; months with figures: {available[0]} to {available[-1]}"
+        )
     records = build_headlines(inputs, period)
     check(records, inputs)
     folder = settings.outputs / "briefing" / period
@@ -76,6 +77,13 @@ def write_briefing(settings: Settings, period: str | None = None) -> Written:
     # Swap the finished folder in whole, so a reader never finds half a briefing.
     shutil.rmtree(folder, ignore_errors=True)
     staging.rename(folder)
-    return Written(period, folder, folder / "briefing.md", folder / "briefing.html",
-                   folder / "briefing.xlsx", len(records),
-                   None if pdf_problem else folder / "briefing.pdf", pdf_problem)
+    return Written(
+        period,
+        folder,
+        folder / "briefing.md",
+        folder / "briefing.html",
+        folder / "briefing.xlsx",
+        len(records),
+        None if pdf_problem else folder / "briefing.pdf",
+        pdf_problem,
+    )

@@ -38,9 +38,16 @@ class Chart:
     note: str = ""  # why a chart has no limits, in words a reader can take in
 
 
-def draw(series: pd.Series, id_: str, title: str, folder: Path, target: float | None = None,
-         y_label: str | None = None, plan: pd.Series | None = None,
-         unit: str | None = None) -> Chart:
+def draw(
+    series: pd.Series,
+    id_: str,
+    title: str,
+    folder: Path,
+    target: float | None = None,
+    y_label: str | None = None,
+    plan: pd.Series | None = None,
+    unit: str | None = None,
+) -> Chart:
     """``series``: values indexed by period (YYYY-MM) or snapshot date, oldest first."""
     folder.mkdir(parents=True, exist_ok=True)
     stem = id_.replace(".", "_")
@@ -48,21 +55,33 @@ def draw(series: pd.Series, id_: str, title: str, folder: Path, target: float | 
     entry = figure(id_)
     label = y_label or _axis_label(id_)
     if entry.spc and len(series) >= MIN_POINTS:
-        result = analyse(series.astype(float), improvement=entry.improvement, target=target,
-                         unit=unit)
-        render_chart(result, png, svg, title=title, y_label=label,
-                     x_label="Week (snapshot date)" if entry.kind == "weekly" else "Month")
+        result = analyse(
+            series.astype(float), improvement=entry.improvement, target=target, unit=unit
+        )
+        render_chart(
+            result,
+            png,
+            svg,
+            title=title,
+            y_label=label,
+            x_label="Week (snapshot date)" if entry.kind == "weekly" else "Month",
+        )
         return Chart(id_, png, svg, result)
     note = _why_no_limits(entry.kind, len(series))
-    save_figure(_line_chart(series, title, label, target, note, plan=plan,
-                            best_at_top=entry.kind == "rank"), [png, svg])
+    save_figure(
+        _line_chart(
+            series, title, label, target, note, plan=plan, best_at_top=entry.kind == "rank"
+        ),
+        [png, svg],
+    )
     return Chart(id_, png, svg, None, note)
 
 
 def _why_no_limits(kind: str, points: int) -> str:
     if kind == "ytd":
-        return ("Year-to-date cumulative: it restarts every April, so no SPC limits; "
-                "dashed line: plan")
+        return (
+            "Year-to-date cumulative: it restarts every April, so no SPC limits; dashed line: plan"
+        )
     if kind == "cumulative":
         return "A running total: its points are not independent, so no SPC limits"
     if kind == "level":
@@ -78,8 +97,15 @@ def _axis_label(id_: str) -> str:
     return "%" if id_.endswith("_pct") else figure(id_).label
 
 
-def _line_chart(series: pd.Series, title: str, y_label: str, target: float | None, note: str,
-                plan: pd.Series | None, best_at_top: bool) -> Figure:
+def _line_chart(
+    series: pd.Series,
+    title: str,
+    y_label: str,
+    target: float | None,
+    note: str,
+    plan: pd.Series | None,
+    best_at_top: bool,
+) -> Figure:
     """A plain trend line, laid out like the SPC charts (title and subtitle above the axes).
 
     The axes have a fixed place rather than ``tight_layout``, which would lay every label out
@@ -94,13 +120,27 @@ def _line_chart(series: pd.Series, title: str, y_label: str, target: float | Non
     if plan is not None and not plan.empty:
         planned = plan.reindex(series.index)
         ax.plot(labels, list(planned.values), linestyle="--", color=PLAN_GREY, marker=None)
-        ax.annotate("Plan", xy=(labels[-1], planned.values[-1]), xytext=(4, 0),
-                    textcoords="offset points", color=PLAN_GREY, fontsize=9, va="center")
+        ax.annotate(
+            "Plan",
+            xy=(labels[-1], planned.values[-1]),
+            xytext=(4, 0),
+            textcoords="offset points",
+            color=PLAN_GREY,
+            fontsize=9,
+            va="center",
+        )
         shown += [float(v) for v in planned.dropna().values]
     if target is not None:
         ax.axhline(target, color="#C00000", linestyle="--", linewidth=1.2)
-        ax.annotate(f"Target {target:g}", xy=(0, target), xycoords=("axes fraction", "data"),
-                    xytext=(4, 4), textcoords="offset points", color="#C00000", fontsize=9)
+        ax.annotate(
+            f"Target {target:g}",
+            xy=(0, target),
+            xycoords=("axes fraction", "data"),
+            xytext=(4, 4),
+            textcoords="offset points",
+            color="#C00000",
+            fontsize=9,
+        )
         shown.append(target)
     fig.text(0.075, 0.93, title, fontsize=13, weight="bold")
     fig.text(0.075, 0.865, note, fontsize=9, color="#595959")

@@ -36,8 +36,13 @@ from pipeline.workers import run_all
 #: What the trusts' returns and NHS England's publications are called wherever a figure says
 #: what it rests on.
 BASES = {"trust_returns": "the CMAST trusts' returns", "nhse": "NHS England's publication"}
-RETURN_NAMES = {"uec": "A&E and beds", "rtt": "Waiting list", "dm01": "Diagnostics",
-                "theatres": "Theatres", "finance": "Finance"}
+RETURN_NAMES = {
+    "uec": "A&E and beds",
+    "rtt": "Waiting list",
+    "dm01": "Diagnostics",
+    "theatres": "Theatres",
+    "finance": "Finance",
+}
 
 
 @dataclass
@@ -83,8 +88,9 @@ class Panel:
         if target is None:
             return "No target set"
         if not figure(self.record.id).spc:
-            return (f"Target {display(target, self.record.unit)}: no assurance for this kind "
-                    "of series")
+            return (
+                f"Target {display(target, self.record.unit)}: no assurance for this kind of series"
+            )
         return f"Target {display(target, self.record.unit)}: too few points for assurance"
 
 
@@ -126,8 +132,9 @@ class Briefing:
         return [p for s in self.sections for p in s.panels]
 
 
-def assemble(inputs: Inputs, period: str, records: list[Headline], chart_folder: Path,
-             settings: Settings) -> Briefing:
+def assemble(
+    inputs: Inputs, period: str, records: list[Headline], chart_folder: Path, settings: Settings
+) -> Briefing:
     sections, drawing = [], []
     for key, title in SECTIONS.items():
         mine = [r for r in records if r.section == key]
@@ -140,22 +147,35 @@ def assemble(inputs: Inputs, period: str, records: list[Headline], chart_folder:
             drawing.append((panel, _chart_call(inputs, panel.record, chart_folder)))
         sentences = [published_text(r) for r in mine if r.text]
         detail = [r for r in mine if r not in board]
-        sections.append(Section(key, title, sentences, panels, detail,
-                                trust_table(inputs, period, key), mine))
+        sections.append(
+            Section(key, title, sentences, panels, detail, trust_table(inputs, period, key), mine)
+        )
     # Drawing is most of a briefing's time, and each chart stands alone: shared out.
     charts = run_all(settings, draw, [call for _, call in drawing])
     for (panel, _), chart in zip(drawing, charts, strict=True):
         panel.chart = chart
-    return Briefing(period, records, sections, cover(inputs, period, records, settings),
-                    reconciliation_lines(inputs, period))
+    return Briefing(
+        period,
+        records,
+        sections,
+        cover(inputs, period, records, settings),
+        reconciliation_lines(inputs, period),
+    )
 
 
 #: How the briefing names the reconciled measures and their breakdowns.
-MEASURE_WORDS = {"ae.attendances": "A&E attendances", "ae.within_4h": "A&E within 4 hours",
-                 "dm01.waiting": "DM01 waiting list", "dm01.waiting_6w_plus": "DM01 waiting 6+ "
-                 "weeks", "dm01.activity": "DM01 tests done", "rtt.waiting_list": "RTT waiting "
-                 "list", "rtt.over_52w": "RTT over 52 weeks", "rtt.over_65w": "RTT over 65 weeks",
-                 "rtt.over_78w": "RTT over 78 weeks", "rtt.over_104w": "RTT over 104 weeks"}
+MEASURE_WORDS = {
+    "ae.attendances": "A&E attendances",
+    "ae.within_4h": "A&E within 4 hours",
+    "dm01.waiting": "DM01 waiting list",
+    "dm01.waiting_6w_plus": "DM01 waiting 6+ weeks",
+    "dm01.activity": "DM01 tests done",
+    "rtt.waiting_list": "RTT waiting list",
+    "rtt.over_52w": "RTT over 52 weeks",
+    "rtt.over_65w": "RTT over 65 weeks",
+    "rtt.over_78w": "RTT over 78 weeks",
+    "rtt.over_104w": "RTT over 104 weeks",
+}
 
 
 def reconciliation_lines(inputs: Inputs, period: str) -> list[str]:
@@ -172,22 +192,32 @@ def reconciliation_lines(inputs: Inputs, period: str) -> list[str]:
         return []
     beyond = differences(compared)
     within = int((compared["status"] == "within_tolerance").sum())
-    lines = [f"{len(compared):,} figures of {compared['org_code'].nunique()} trusts compared "
-             f"with NHS England's publication for {words.month_name(period)}: "
-             f"{int((compared['status'] == 'agrees').sum()):,} agree, {within:,} within "
-             f"tolerance, {len(beyond):,} beyond it. 12-hour waits are not compared (from "
-             "arrival in the returns, from the decision to admit in the publication)."]
+    lines = [
+        f"{len(compared):,} figures of {compared['org_code'].nunique()} trusts compared "
+        f"with NHS England's publication for {words.month_name(period)}: "
+        f"{int((compared['status'] == 'agrees').sum()):,} agree, {within:,} within "
+        f"tolerance, {len(beyond):,} beyond it. 12-hour waits are not compared (from "
+        "arrival in the returns, from the decision to admit in the publication)."
+    ]
     for r in beyond.itertuples(index=False):
         name = inputs.names.get(r.org_code, r.org_code)
-        relative = ("" if pd.isna(r.relative_difference_pct)
-                    else f", {r.relative_difference_pct:+.1f}% against a tolerance of "
-                    f"{r.tolerance_pct:g}%")
-        part = {"type1": "type 1", "type2": "type 2", "type3": "type 3",
-                "booked": "booked appointments"}.get(r.breakdown, r.breakdown)
-        lines.append(f"{name} ({r.org_code}), {MEASURE_WORDS.get(r.measure, r.measure)}, "
-                     f"{part}: the trust's return gives {int(r.return_value):,}, NHS "
-                     f"England published {int(r.published_value):,} ({int(r.difference):+,}"
-                     f"{relative}).")
+        relative = (
+            ""
+            if pd.isna(r.relative_difference_pct)
+            else f", {r.relative_difference_pct:+.1f}% against a tolerance of {r.tolerance_pct:g}%"
+        )
+        part = {
+            "type1": "type 1",
+            "type2": "type 2",
+            "type3": "type 3",
+            "booked": "booked appointments",
+        }.get(r.breakdown, r.breakdown)
+        lines.append(
+            f"{name} ({r.org_code}), {MEASURE_WORDS.get(r.measure, r.measure)}, "
+            f"{part}: the trust's return gives {int(r.return_value):,}, NHS "
+            f"England published {int(r.published_value):,} ({int(r.difference):+,}"
+            f"{relative})."
+        )
     return lines
 
 
@@ -215,15 +245,20 @@ def _chart_call(inputs: Inputs, record: Headline, folder: Path) -> tuple:
     return (history, record.id, title, folder, target, y_label, plan, unit)
 
 
-def _panel(inputs: Inputs, record: Headline, records: list[Headline],
-           settings: Settings) -> Panel:
+def _panel(inputs: Inputs, record: Headline, records: list[Headline], settings: Settings) -> Panel:
     entry = figure(record.id)
     shown = SUPPRESSED if is_small(record.patients) else display(record.value, record.unit)
-    return Panel(record=record, label=entry.label, value=shown,
-                 basis=basis(record, inputs.names), comparison=_comparison(record),
-                 counterpart=_counterpart(record, records, inputs.names),
-                 target=_target(record), narrative=published_text(record),
-                 quality=quality_of(record, inputs, settings))
+    return Panel(
+        record=record,
+        label=entry.label,
+        value=shown,
+        basis=basis(record, inputs.names),
+        comparison=_comparison(record),
+        counterpart=_counterpart(record, records, inputs.names),
+        target=_target(record),
+        narrative=published_text(record),
+        quality=quality_of(record, inputs, settings),
+    )
 
 
 def basis(record: Headline, names: dict[str, str]) -> str:
@@ -234,9 +269,11 @@ def basis(record: Headline, names: dict[str, str]) -> str:
         return f"NHS England's publication, {where}"
     cover = record.coverage
     if cover:
-        return (f"the {cover['trusts_submitted']} of {cover['trusts_expected']} CMAST trusts' "
-                "returns" if cover["missing"] else
-                f"the {cover['trusts_expected']} CMAST trusts' returns")
+        return (
+            f"the {cover['trusts_submitted']} of {cover['trusts_expected']} CMAST trusts' returns"
+            if cover["missing"]
+            else f"the {cover['trusts_expected']} CMAST trusts' returns"
+        )
     return f"{where}'s return"
 
 
@@ -244,12 +281,14 @@ def _comparison(record: Headline) -> str:
     previous = record.comparators.get("previous_period")
     if not previous or previous.get("value") is None:
         return "No earlier figure"
-    when = (words.day_name(previous["as_of"]) if previous.get("as_of")
-            else words.month_name(previous["period"]))
+    when = (
+        words.day_name(previous["as_of"])
+        if previous.get("as_of")
+        else words.month_name(previous["period"])
+    )
     if previous.get("basis"):
         when += f" ({previous['basis']})"
-    if is_small(record.patients) or is_small(previous["value"]) and figure(
-            record.id).patient_count:
+    if is_small(record.patients) or is_small(previous["value"]) and figure(record.id).patient_count:
         return f"{when}: {SUPPRESSED}"
     return f"{when}: {display(previous['value'], record.unit)}"
 
@@ -272,8 +311,14 @@ def _counterpart(record: Headline, records: list[Headline], names: dict[str, str
     other_id = figure(record.id).counterpart
     if not other_id:
         return ""
-    other = next((r for r in records if r.id == other_id and r.scope == record.scope
-                  and r.value is not None), None)
+    other = next(
+        (
+            r
+            for r in records
+            if r.id == other_id and r.scope == record.scope and r.value is not None
+        ),
+        None,
+    )
     if other is None:
         return ""
     return f"{basis(other, names)}: {display(other.value, other.unit)}"

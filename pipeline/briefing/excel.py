@@ -47,14 +47,21 @@ def _print_setup(sheet: Worksheet, title_rows: str | None = None) -> None:
 
 def _wrap_height(sheet: Worksheet, row: int, text: str, width: float) -> None:
     """A row tall enough for its wrapped text: Excel does not grow rows openpyxl writes."""
-    lines = sum(max(1, math.ceil(len(part) / max(width * 1.1, 1))) for part in
-                str(text).split("\n"))
+    lines = sum(
+        max(1, math.ceil(len(part) / max(width * 1.1, 1))) for part in str(text).split("\n")
+    )
     current = sheet.row_dimensions[row].height or LINE_HEIGHT
     sheet.row_dimensions[row].height = max(current, lines * LINE_HEIGHT)
 
 
-def _put(sheet: Worksheet, row: int, column: int, value: object, number_format: str | None = None,
-         wrap_width: float | None = None):
+def _put(
+    sheet: Worksheet,
+    row: int,
+    column: int,
+    value: object,
+    number_format: str | None = None,
+    wrap_width: float | None = None,
+):
     cell = sheet.cell(row=row, column=column, value=safe_text(value))
     if number_format and not isinstance(value, str):
         cell.number_format = number_format
@@ -82,9 +89,14 @@ def _cover_sheet(sheet: Worksheet, briefing: Briefing) -> None:
     sheet["A1"] = f"{c.title}, {c.month}"
     sheet["A1"].font = TITLE_FONT
     row = 3
-    for key, value in [("Month", c.month), ("Data cut-off", f"Returns received up to {c.cut_off}"),
-                       ("Published", c.published), ("Author", c.author),
-                       ("Contact", c.contact), ("Report reference", c.reference)]:
+    for key, value in [
+        ("Month", c.month),
+        ("Data cut-off", f"Returns received up to {c.cut_off}"),
+        ("Published", c.published),
+        ("Author", c.author),
+        ("Contact", c.contact),
+        ("Report reference", c.reference),
+    ]:
         _put(sheet, row, 1, key)
         _put(sheet, row, 2, value)
         row += 1
@@ -108,8 +120,19 @@ _BOARD_WIDTHS = (24, 36, 12, 8, 30, 30, 30, 24, 26, 30, 40)
 def _board_sheet(sheet: Worksheet, briefing: Briefing) -> None:
     sheet["A1"] = f"Board figures, {briefing.cover.month}"
     sheet["A1"].font = TITLE_FONT
-    columns = ["Section", "Figure", "Value", "Unit", "Rests on", "Compared with", "Other basis",
-               "Target / plan", "Variation", "Assurance", "Data quality"]
+    columns = [
+        "Section",
+        "Figure",
+        "Value",
+        "Unit",
+        "Rests on",
+        "Compared with",
+        "Other basis",
+        "Target / plan",
+        "Variation",
+        "Assurance",
+        "Data quality",
+    ]
     write_header(sheet, 3, columns)
     row = 3
     for section in briefing.sections:
@@ -118,12 +141,30 @@ def _board_sheet(sheet: Worksheet, briefing: Briefing) -> None:
             r = panel.record
             value = SUPPRESSED if suppressed(r) else table_number(r.value, r.unit)
             for column, item in enumerate(
-                    [section.title, panel.label, value, _unit_name(r.unit), panel.basis,
-                     panel.comparison, panel.counterpart, panel.target, panel.variation,
-                     panel.assurance, panel.quality.summary()], start=1):
+                [
+                    section.title,
+                    panel.label,
+                    value,
+                    _unit_name(r.unit),
+                    panel.basis,
+                    panel.comparison,
+                    panel.counterpart,
+                    panel.target,
+                    panel.variation,
+                    panel.assurance,
+                    panel.quality.summary(),
+                ],
+                start=1,
+            ):
                 # Text columns wrap within their width; the value and unit never need to.
-                _put(sheet, row, column, item, EXCEL_FORMATS.get(r.unit) if column == 3 else None,
-                     wrap_width=None if column in (3, 4) else _BOARD_WIDTHS[column - 1])
+                _put(
+                    sheet,
+                    row,
+                    column,
+                    item,
+                    EXCEL_FORMATS.get(r.unit) if column == 3 else None,
+                    wrap_width=None if column in (3, 4) else _BOARD_WIDTHS[column - 1],
+                )
     sheet.freeze_panes = "A4"
     set_widths(sheet, {chr(ord("A") + i): w for i, w in enumerate(_BOARD_WIDTHS)})
     _print_setup(sheet, "3:3")
@@ -132,8 +173,22 @@ def _board_sheet(sheet: Worksheet, briefing: Briefing) -> None:
 def _figures_sheet(sheet: Worksheet, briefing: Briefing) -> None:
     sheet["A1"] = f"Every figure, {briefing.cover.month} (published values)"
     sheet["A1"].font = TITLE_FONT
-    columns = ["Section", "Figure", "id", "Scope", "Value", "Unit", "Previous", "Target",
-               "Plan", "Rests on", "Trusts submitted", "Variation", "Assurance", "Sentence"]
+    columns = [
+        "Section",
+        "Figure",
+        "id",
+        "Scope",
+        "Value",
+        "Unit",
+        "Previous",
+        "Target",
+        "Plan",
+        "Rests on",
+        "Trusts submitted",
+        "Variation",
+        "Assurance",
+        "Sentence",
+    ]
     write_header(sheet, 3, columns)
     row = 4
     for section in briefing.sections:
@@ -144,23 +199,52 @@ def _figures_sheet(sheet: Worksheet, briefing: Briefing) -> None:
             plan = (r.comparators.get("plan") or {}).get("value")
             cover = r.coverage
             hidden = suppressed(r)
-            values = [section.title, figure(r.id).label, r.id, r.scope,
-                      SUPPRESSED if hidden else table_number(r.value, r.unit),
-                      _unit_name(r.unit),
-                      SUPPRESSED if hidden else table_number(previous, r.unit),
-                      table_number(target, r.unit), table_number(plan, r.unit),
-                      BASES.get(r.source, r.source),
-                      f"{cover['trusts_submitted']} of {cover['trusts_expected']}" if cover else "",
-                      VARIATION_LABELS.get(r.variation or "", ""),
-                      ASSURANCE_LABELS.get(r.assurance or "", ""),
-                      published_text(r)]
+            values = [
+                section.title,
+                figure(r.id).label,
+                r.id,
+                r.scope,
+                SUPPRESSED if hidden else table_number(r.value, r.unit),
+                _unit_name(r.unit),
+                SUPPRESSED if hidden else table_number(previous, r.unit),
+                table_number(target, r.unit),
+                table_number(plan, r.unit),
+                BASES.get(r.source, r.source),
+                f"{cover['trusts_submitted']} of {cover['trusts_expected']}" if cover else "",
+                VARIATION_LABELS.get(r.variation or "", ""),
+                ASSURANCE_LABELS.get(r.assurance or "", ""),
+                published_text(r),
+            ]
             for c, value in enumerate(values, start=1):
-                _put(sheet, row, c, value, number_format if c in (5, 7, 8, 9) else None,
-                     wrap_width={2: 40, 14: 80}.get(c))
+                _put(
+                    sheet,
+                    row,
+                    c,
+                    value,
+                    number_format if c in (5, 7, 8, 9) else None,
+                    wrap_width={2: 40, 14: 80}.get(c),
+                )
             row += 1
     sheet.freeze_panes = "A4"
-    set_widths(sheet, {"A": 22, "B": 40, "C": 36, "D": 7, "E": 11, "F": 7, "G": 11, "H": 9,
-                       "I": 9, "J": 24, "K": 10, "L": 22, "M": 16, "N": 80})
+    set_widths(
+        sheet,
+        {
+            "A": 22,
+            "B": 40,
+            "C": 36,
+            "D": 7,
+            "E": 11,
+            "F": 7,
+            "G": 11,
+            "H": 9,
+            "I": 9,
+            "J": 24,
+            "K": 10,
+            "L": 22,
+            "M": 16,
+            "N": 80,
+        },
+    )
     _print_setup(sheet, "3:3")
 
 
@@ -195,15 +279,38 @@ def _section_sheet(workbook: Workbook, section, briefing: Briefing) -> None:
 
 def _provenance_sheet(workbook: Workbook, briefing: Briefing) -> None:
     sheet = workbook.create_sheet("Provenance")
-    write_header(sheet, 1, ["Figure id", "Scope", "Rests on", "Org", "Submission", "Return",
-                            "Period", "File", "Received", "SHA-256"])
+    write_header(
+        sheet,
+        1,
+        [
+            "Figure id",
+            "Scope",
+            "Rests on",
+            "Org",
+            "Submission",
+            "Return",
+            "Period",
+            "File",
+            "Received",
+            "SHA-256",
+        ],
+    )
     row = 1
     for r in briefing.records:
         for p in r.provenance:
             row += 1
-            values = [r.id, r.scope, basis(r, {}), p["org"], p["submission_id"],
-                      p["return_type"], p["period"], p["file_name"], p["received_at"],
-                      p["sha256"]]
+            values = [
+                r.id,
+                r.scope,
+                basis(r, {}),
+                p["org"],
+                p["submission_id"],
+                p["return_type"],
+                p["period"],
+                p["file_name"],
+                p["received_at"],
+                p["sha256"],
+            ]
             for c, value in enumerate(values, start=1):
                 sheet.cell(row=row, column=c, value=safe_text(value))
     set_widths(sheet, {"A": 38, "C": 30, "H": 40, "I": 20, "J": 66})

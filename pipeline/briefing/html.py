@@ -113,66 +113,85 @@ def write_html(briefing: Briefing, path: Path, icon_folder: Path) -> Path:
     for section in briefing.sections:
         pages.append(_section(section, icon_folder))
     pages += _appendix(briefing)
-    page = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-            f"<title>{_e(briefing.cover.title)}, {_e(briefing.cover.month)}</title>"
-            f"<style>{STYLE}</style></head><body>{''.join(pages)}</body></html>")
+    page = (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{_e(briefing.cover.title)}, {_e(briefing.cover.month)}</title>"
+        f"<style>{STYLE}</style></head><body>{''.join(pages)}</body></html>"
+    )
     path.write_text(page)
     return path
 
 
 def _cover(briefing: Briefing) -> str:
     c = briefing.cover
-    meta = [("Month", c.month), ("Data cut-off", f"Returns received up to {c.cut_off}"),
-            ("Published", c.published), ("Author", c.author), ("Contact", c.contact),
-            ("Report reference", c.reference),
-            ("What the figures rest on", "The CMAST trusts' own returns, validated on receipt, "
-             "unless a figure says it is NHS England's publication.")]
+    meta = [
+        ("Month", c.month),
+        ("Data cut-off", f"Returns received up to {c.cut_off}"),
+        ("Published", c.published),
+        ("Author", c.author),
+        ("Contact", c.contact),
+        ("Report reference", c.reference),
+        (
+            "What the figures rest on",
+            "The CMAST trusts' own returns, validated on receipt, "
+            "unless a figure says it is NHS England's publication.",
+        ),
+    ]
     rows = "".join(f"<tr><td>{_e(k)}</td><td class='text'>{_e(v)}</td></tr>" for k, v in meta)
-    return (f'<section class="page" id="cover"><h1>{_e(c.title)}</h1>'
-            f"<h3>{_e(c.month)}: elective care, theatres, diagnostics, urgent and emergency "
-            f"care and finance across the 12 CMAST trusts</h3>"
-            f'<table class="meta"><tbody>{rows}</tbody></table>'
-            f"<h3>Coverage: who submitted what for {_e(c.month)}</h3>"
-            f"{_frame_table(c.coverage)}"
-            f'<p class="note">Figures resting on 1 to {SMALLEST_SHOWN - 1} patients are shown '
-            f"as {SUPPRESSED}, and so is the next smallest cell of a row or column wherever a "
-            "total would otherwise give the hidden cell away. Internal outputs (the warehouse, "
-            "JSON) keep exact values.</p></section>")
+    return (
+        f'<section class="page" id="cover"><h1>{_e(c.title)}</h1>'
+        f"<h3>{_e(c.month)}: elective care, theatres, diagnostics, urgent and emergency "
+        f"care and finance across the 12 CMAST trusts</h3>"
+        f'<table class="meta"><tbody>{rows}</tbody></table>'
+        f"<h3>Coverage: who submitted what for {_e(c.month)}</h3>"
+        f"{_frame_table(c.coverage)}"
+        f'<p class="note">Figures resting on 1 to {SMALLEST_SHOWN - 1} patients are shown '
+        f"as {SUPPRESSED}, and so is the next smallest cell of a row or column wherever a "
+        "total would otherwise give the hidden cell away. Internal outputs (the warehouse, "
+        "JSON) keep exact values.</p></section>"
+    )
 
 
 def _matrix(briefing: Briefing, folder: Path) -> str:
     cells: dict[tuple, list[Panel]] = {}
     for panel in briefing.panels:
-        column = next(key for key, _, codes in VARIATION_COLUMNS
-                      if panel.record.variation in codes)
+        column = next(key for key, _, codes in VARIATION_COLUMNS if panel.record.variation in codes)
         cells.setdefault((panel.record.assurance, column), []).append(panel)
     head = "".join(
         f"<th>{_icon(codes[0], folder) if codes[0] else ''}{_e(label)}</th>"
-        for _, label, codes in VARIATION_COLUMNS)
+        for _, label, codes in VARIATION_COLUMNS
+    )
     body = []
     for code, label in ASSURANCE_ROWS:
         row = [f"<th>{_icon(code, folder)}{_e(label)}</th>"]
         for key, _, _ in VARIATION_COLUMNS:
-            links = "".join(f'<a href="#{p.anchor}" data-figure="{_e(p.record.id)}">'
-                            f"{_e(p.label)}: {_e(p.value)}</a>"
-                            for p in cells.get((code, key), []))
+            links = "".join(
+                f'<a href="#{p.anchor}" data-figure="{_e(p.record.id)}">'
+                f"{_e(p.label)}: {_e(p.value)}</a>"
+                for p in cells.get((code, key), [])
+            )
             row.append(f"<td>{links}</td>")
         body.append("<tr>" + "".join(row) + "</tr>")
-    return (f'<section class="page" id="summary"><h2>Summary: variation and assurance</h2>'
-            f'<p class="note">Each board figure sits in the cell of its Making Data Count icons: '
-            f"variation (is the latest point special cause?) across, assurance (will the target "
-            f"be met?) down. Select a figure to go to its page.</p>"
-            f'<table class="matrix"><thead><tr><th>Assurance \\ variation</th>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table></section>")
+    return (
+        f'<section class="page" id="summary"><h2>Summary: variation and assurance</h2>'
+        f'<p class="note">Each board figure sits in the cell of its Making Data Count icons: '
+        f"variation (is the latest point special cause?) across, assurance (will the target "
+        f"be met?) down. Select a figure to go to its page.</p>"
+        f'<table class="matrix"><thead><tr><th>Assurance \\ variation</th>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></section>"
+    )
 
 
 def _section(section: Section, folder: Path) -> str:
-    opening = [published_text(r) for r in section.records
-               if r.id in LEADS and r.scope == "QYG" and r.text]
+    opening = [
+        published_text(r) for r in section.records if r.id in LEADS and r.scope == "QYG" and r.text
+    ]
     if not opening:
         opening = [p.narrative for p in section.panels if p.narrative]
-    parts = [f'<section class="page" id="{section.key}"><h2>{_e(section.title)}</h2>',
-             '<ul class="opening">' + "".join(f"<li>{_e(t)}</li>" for t in opening) + "</ul>"]
+    parts = [
+        f'<section class="page" id="{section.key}"><h2>{_e(section.title)}</h2>',
+        '<ul class="opening">' + "".join(f"<li>{_e(t)}</li>" for t in opening) + "</ul>",
+    ]
     for panel in section.panels:
         parts.append(_panel(panel, folder, repeat_narrative=panel.narrative not in opening))
     parts.append("</section>")
@@ -182,22 +201,31 @@ def _section(section: Section, folder: Path) -> str:
 def _panel(panel: Panel, folder: Path, repeat_narrative: bool) -> str:
     chart = _svg(panel.chart.svg) if panel.chart is not None else ""
     icons = _icon(panel.record.variation, folder) + _icon(panel.record.assurance, folder)
-    facts = [("Compared with", panel.comparison), ("Target / plan", panel.target),
-             ("Variation", panel.variation), ("Assurance", panel.assurance)]
+    facts = [
+        ("Compared with", panel.comparison),
+        ("Target / plan", panel.target),
+        ("Variation", panel.variation),
+        ("Assurance", panel.assurance),
+    ]
     if panel.counterpart:
         facts.insert(1, ("Other basis", panel.counterpart))
     rows = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts)
-    narrative = (f'<p class="narrative">{_e(panel.narrative)}</p>'
-                 if repeat_narrative and panel.narrative else "")
-    return (f'<div class="panel" id="{panel.anchor}" data-figure="{_e(panel.record.id)}">'
-            f'<div class="chart">{chart}</div><div class="facts">'
-            f"<h3>{_e(panel.label)}</h3>"
-            f'<div><span class="value">{_e(panel.value)}</span> '
-            f'<span class="icons">{icons}</span></div>'
-            f'<div class="basis">{_e(words.month_name(panel.record.period))}, '
-            f"{_e(panel.basis)}</div>"
-            f"<dl>{rows}</dl>{narrative}"
-            f'<p class="quality">Data quality: {_quality(panel)}</p></div></div>')
+    narrative = (
+        f'<p class="narrative">{_e(panel.narrative)}</p>'
+        if repeat_narrative and panel.narrative
+        else ""
+    )
+    return (
+        f'<div class="panel" id="{panel.anchor}" data-figure="{_e(panel.record.id)}">'
+        f'<div class="chart">{chart}</div><div class="facts">'
+        f"<h3>{_e(panel.label)}</h3>"
+        f'<div><span class="value">{_e(panel.value)}</span> '
+        f'<span class="icons">{icons}</span></div>'
+        f'<div class="basis">{_e(words.month_name(panel.record.period))}, '
+        f"{_e(panel.basis)}</div>"
+        f"<dl>{rows}</dl>{narrative}"
+        f'<p class="quality">Data quality: {_quality(panel)}</p></div></div>'
+    )
 
 
 def _quality(panel: Panel) -> str:
@@ -217,9 +245,12 @@ def _reconciliation(briefing: Briefing) -> str:
     if not briefing.reconciliation:
         return ""
     summary, *differing = briefing.reconciliation
-    return ('<div id="reconciliation"><h3>Returns against NHS England\'s publication</h3>'
-            f"<p>{_e(summary)}</p><ul>"
-            + "".join(f"<li>{_e(line)}</li>" for line in differing) + "</ul></div>")
+    return (
+        '<div id="reconciliation"><h3>Returns against NHS England\'s publication</h3>'
+        f"<p>{_e(summary)}</p><ul>"
+        + "".join(f"<li>{_e(line)}</li>" for line in differing)
+        + "</ul></div>"
+    )
 
 
 def _appendix(briefing: Briefing) -> list[str]:
@@ -232,14 +263,20 @@ def _appendix(briefing: Briefing) -> list[str]:
             entry = figure(r.id)
             value = SUPPRESSED if is_small(r.patients) else display(r.value, r.unit)
             previous = (r.comparators.get("previous_period") or {}).get("value")
-            shown_previous = ("" if previous is None else SUPPRESSED
-                              if entry.patient_count and is_small(previous)
-                              else display(previous, r.unit))
-            rows.append(f"<tr><td class='text'>{_e(section.title)}</td>"
-                        f"<td class='text'>{_e(entry.label)}</td>"
-                        f"<td class='text'>{_e(r.scope)}</td><td>{_e(value)}</td>"
-                        f"<td>{_e(shown_previous)}</td>"
-                        f"<td class='text'>{_e(BASES.get(r.source, r.source))}</td></tr>")
+            shown_previous = (
+                ""
+                if previous is None
+                else SUPPRESSED
+                if entry.patient_count and is_small(previous)
+                else display(previous, r.unit)
+            )
+            rows.append(
+                f"<tr><td class='text'>{_e(section.title)}</td>"
+                f"<td class='text'>{_e(entry.label)}</td>"
+                f"<td class='text'>{_e(r.scope)}</td><td>{_e(value)}</td>"
+                f"<td>{_e(shown_previous)}</td>"
+                f"<td class='text'>{_e(BASES.get(r.source, r.source))}</td></tr>"
+            )
     pages.append(
         '<section class="page" id="appendix-figures"><h2>Appendix A: detail figures</h2>'
         '<p class="note">The month\'s other figures, for the system (QYG) and, for national '
@@ -248,18 +285,25 @@ def _appendix(briefing: Briefing) -> list[str]:
         "<th class='text'>Scope</th><th>Value</th><th>Previous month</th>"
         "<th class='text'>Rests on</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
-        + _reconciliation(briefing) + _detail_sentences(briefing) + "</section>")
+        + _reconciliation(briefing)
+        + _detail_sentences(briefing)
+        + "</section>"
+    )
     tables = []
     for section in briefing.sections:
         if section.table is None:
             continue
-        tables.append(f'<div class="keep"><h3>{_e(section.title)}, {_e(briefing.cover.month)}, '
-                      f"by trust</h3>"
-                      f"{_frame_table(section.table.text(), system_last=True, css='compact')}"
-                      "</div>")
+        tables.append(
+            f'<div class="keep"><h3>{_e(section.title)}, {_e(briefing.cover.month)}, '
+            f"by trust</h3>"
+            f"{_frame_table(section.table.text(), system_last=True, css='compact')}"
+            "</div>"
+        )
     if tables:
-        pages.append('<section class="page" id="appendix-trusts"><h2>Appendix B: figures by '
-                     "trust</h2>" + "".join(tables) + "</section>")
+        pages.append(
+            '<section class="page" id="appendix-trusts"><h2>Appendix B: figures by '
+            "trust</h2>" + "".join(tables) + "</section>"
+        )
     return pages
 
 

@@ -17,9 +17,16 @@ import tempfile
 from pathlib import Path
 
 #: Flags for a closed network: no background fetches, no first-run or sync traffic.
-CLOSED_NETWORK = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
+CLOSED_NETWORK = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 FLAGS = [*CLOSED_NETWORK, "--no-pdf-header-footer"]
 TIMEOUT_SECONDS = 180
 
@@ -35,16 +42,28 @@ def chromium() -> str | None:
 def write_pdf(page: Path, pdf: Path) -> Path:
     binary = chromium()
     if binary is None:
-        raise PdfUnavailable("the PDF needs Chromium, which is not installed: run `make browser`"
-                             " (or apt-get install chromium), then `cmast briefing` again")
+        raise PdfUnavailable(
+            "the PDF needs Chromium, which is not installed: run `make browser`"
+            " (or apt-get install chromium), then `cmast briefing` again"
+        )
     with tempfile.TemporaryDirectory(prefix="cmast-pdf-") as profile:
         done = subprocess.run(
-            [binary, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}",
-             page.resolve().as_uri()],
-            capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
+            [
+                binary,
+                *FLAGS,
+                f"--user-data-dir={profile}",
+                f"--print-to-pdf={pdf}",
+                page.resolve().as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+        )
     if done.returncode != 0 or not pdf.exists() or pdf.stat().st_size == 0:
-        raise PdfUnavailable(f"Chromium could not print the pack (exit {done.returncode}): "
-                             + done.stderr.strip()[-500:])
+        raise PdfUnavailable(
+            f"Chromium could not print the pack (exit {done.returncode}): "
+            + done.stderr.strip()[-500:]
+        )
     return pdf
 
 

@@ -28,15 +28,18 @@ class Quality:
 
     def marks(self) -> list[tuple[str, bool | None, str]]:
         """(name, state, note) for each of the four marks, in the kite mark's order."""
-        return [(name, getattr(self, name), self.notes.get(name, ""))
-                for name in ("validated", "complete", "timely", "reconciled")]
+        return [
+            (name, getattr(self, name), self.notes.get(name, ""))
+            for name in ("validated", "complete", "timely", "reconciled")
+        ]
 
     def summary(self) -> str:
-        """"validated ✓ · complete ✗ (11 of 12) · timely ✓ · reconciled –"."""
+        """ "validated ✓ · complete ✗ (11 of 12) · timely ✓ · reconciled –"."""
         symbol = {True: "✓", False: "✗", None: "–"}
-        return " · ".join(f"{name} {symbol[state]}" + (f" ({note})" if note and state is False
-                                                        else "")
-                          for name, state, note in self.marks())
+        return " · ".join(
+            f"{name} {symbol[state]}" + (f" ({note})" if note and state is False else "")
+            for name, state, note in self.marks()
+        )
 
 
 def quality_of(record: Headline, inputs, settings: Settings) -> Quality:
@@ -52,13 +55,17 @@ def quality_of(record: Headline, inputs, settings: Settings) -> Quality:
     if record.coverage:
         complete = not record.coverage["missing"]
         if not complete:
-            notes["complete"] = (f"{record.coverage['trusts_submitted']} of "
-                                 f"{record.coverage['trusts_expected']}: "
-                                 + ", ".join(record.coverage["missing"]) + " missing")
+            notes["complete"] = (
+                f"{record.coverage['trusts_submitted']} of "
+                f"{record.coverage['trusts_expected']}: "
+                + ", ".join(record.coverage["missing"])
+                + " missing"
+            )
     timely = None
     if record.source == "trust_returns" and record.provenance:
-        late = sorted({p["org"] for p in record.provenance
-                       if _received(p) > _due(p["period"], settings)})
+        late = sorted(
+            {p["org"] for p in record.provenance if _received(p) > _due(p["period"], settings)}
+        )
         timely = not late
         if late:
             notes["timely"] = "after the deadline: " + ", ".join(late)
@@ -82,7 +89,8 @@ def _reconciled(record: Headline, notes: dict[str, str]) -> bool | None:
     if not found or found["status"] == "not_compared":
         return None
     if found["status"] == "differs":
-        notes["reconciled"] = ("differs from NHS England's figure: "
-                               + ", ".join(found["differing_trusts"]))
+        notes["reconciled"] = "differs from NHS England's figure: " + ", ".join(
+            found["differing_trusts"]
+        )
         return False
     return True  # agrees, or within tolerance

@@ -20,10 +20,15 @@ ADDITIVE_UNITS = {"count", "gbp_thousands", "trusts"}
 #: Figures whose value at QYG is not the sum of the trusts: the finance system figures add the
 #: ICB's own return (also org code QYG) to the providers, and the ICB's own figures are its
 #: return alone. They are checked as parts of a whole (PARTS) instead.
-NOT_SUM_OF_TRUSTS = ("finance.system.", "finance.icb.", "finance.forecast_outturn",
-                     # Programme figures for the system are the ICB's own rows: a trust that
-                     # sends its own adds detail, not a part of the system's figure.
-                     "procurement.", "elective.alternative_choice.")
+NOT_SUM_OF_TRUSTS = (
+    "finance.system.",
+    "finance.icb.",
+    "finance.forecast_outturn",
+    # Programme figures for the system are the ICB's own rows: a trust that
+    # sends its own adds detail, not a part of the system's figure.
+    "procurement.",
+    "elective.alternative_choice.",
+)
 #: Money in £ thousands has decimals: sums may differ in the last binary digit.
 TOLERANCE = 1e-6
 
@@ -33,8 +38,10 @@ class ConsistencyError(CmastError):
 
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__("The briefing was not written, because these figures disagree:\n"
-                         + "\n".join(f"- {p}" for p in problems))
+        super().__init__(
+            "The briefing was not written, because these figures disagree:\n"
+            + "\n".join(f"- {p}" for p in problems)
+        )
 
 
 def percentages_agree_with_counts(records: list[Headline]) -> list[str]:
@@ -43,8 +50,10 @@ def percentages_agree_with_counts(records: list[Headline]) -> list[str]:
         if r.unit == "percent" and r.numerator is not None and r.denominator:
             recomputed = 100 * r.numerator / r.denominator
             if r.value is None or abs(recomputed - r.value) > 1e-6:
-                problems.append(f"{r.id} ({r.scope}) is {r.value}% but its counts give "
-                                f"{r.numerator:,} / {r.denominator:,} = {recomputed:.4f}%")
+                problems.append(
+                    f"{r.id} ({r.scope}) is {r.value}% but its counts give "
+                    f"{r.numerator:,} / {r.denominator:,} = {recomputed:.4f}%"
+                )
     return problems
 
 
@@ -61,27 +70,35 @@ def parts_add_to_whole(records: list[Headline], inputs: Inputs) -> list[str]:
             problems.append(f"{whole_id} is {whole.value:,} but its parts add to {added:,}")
     values = inputs.values
     for r in records:
-        if (r.scope != SYSTEM or r.source != "trust_returns" or r.unit not in ADDITIVE_UNITS
-                or r.id.startswith(NOT_SUM_OF_TRUSTS)):
+        if (
+            r.scope != SYSTEM
+            or r.source != "trust_returns"
+            or r.unit not in ADDITIVE_UNITS
+            or r.id.startswith(NOT_SUM_OF_TRUSTS)
+        ):
             continue
-        trusts = values[(values["id"] == r.id) & (values["period"] == r.period)
-                        & (values["scope"] != SYSTEM)]
+        trusts = values[
+            (values["id"] == r.id) & (values["period"] == r.period) & (values["scope"] != SYSTEM)
+        ]
         if trusts.empty or r.value is None:
             continue
         total = trusts["value"].sum()
         if abs(total - r.value) > TOLERANCE:
-            problems.append(f"{r.id}: the system figure {r.value:,} is not the sum of the "
-                            f"trusts' figures ({total:,})")
+            problems.append(
+                f"{r.id}: the system figure {r.value:,} is not the sum of the "
+                f"trusts' figures ({total:,})"
+            )
     return problems
 
 
 def sentences_quote_their_figures(records: list[Headline]) -> list[str]:
     # A negative figure may be quoted with its sign in words ("a deficit of £12.3m",
     # "2.0% below plan"), as briefings write it.
-    return [f"{r.id} ({r.scope}): the sentence does not quote the figure {formatted(r)}: "
-            f"{r.text!r}" for r in records
-            if r.text and r.value is not None
-            and not any(form in r.text for form in quoted_forms(r))]
+    return [
+        f"{r.id} ({r.scope}): the sentence does not quote the figure {formatted(r)}: {r.text!r}"
+        for r in records
+        if r.text and r.value is not None and not any(form in r.text for form in quoted_forms(r))
+    ]
 
 
 def inputs_are_current(records: list[Headline], inputs: Inputs) -> list[str]:
@@ -112,7 +129,8 @@ def comparisons_on_one_basis(records: list[Headline]) -> list[str]:
                 problems.append(
                     f"{r.id} ({r.scope}), from {BASES.get(r.source, r.source)}, is compared "
                     f"with its {name} figure from {BASES.get(source, source)}: a comparison "
-                    "needs both figures on one basis")
+                    "needs both figures on one basis"
+                )
     return problems
 
 
@@ -122,8 +140,11 @@ def one_value_per_measure(records: list[Headline]) -> list[str]:
     would put two numbers for one thing in front of a board."""
     problems = []
     seen = Counter((r.id, r.scope, r.period) for r in records)
-    problems += [f"{id_} ({scope}, {period}) has {n} values" for (id_, scope, period), n
-                 in sorted(seen.items()) if n > 1]
+    problems += [
+        f"{id_} ({scope}, {period}) has {n} values"
+        for (id_, scope, period), n in sorted(seen.items())
+        if n > 1
+    ]
     by_key = {(r.id, r.scope, r.period): r for r in records}
     for r in records:
         other_id = figure(r.id).counterpart
@@ -131,20 +152,25 @@ def one_value_per_measure(records: list[Headline]) -> list[str]:
         if other_id is None or other is None:
             continue
         if figure(other_id).label == figure(r.id).label:
-            problems.append(f"{r.id} and {other_id} ({r.scope}) are one measure on two bases "
-                            f"under one label, {figure(r.id).label!r}")
+            problems.append(
+                f"{r.id} and {other_id} ({r.scope}) are one measure on two bases "
+                f"under one label, {figure(r.id).label!r}"
+            )
         if other.source == r.source:
-            problems.append(f"{r.id} and {other_id} ({r.scope}) are one measure with two values "
-                            f"on one basis ({BASES.get(r.source, r.source)})")
+            problems.append(
+                f"{r.id} and {other_id} ({r.scope}) are one measure with two values "
+                f"on one basis ({BASES.get(r.source, r.source)})"
+            )
     return problems
 
 
 def previous_values_agree(records: list[Headline]) -> list[str]:
-    """"This time last month" and "compared to September" quote the record's own previous
+    """ "This time last month" and "compared to September" quote the record's own previous
     value, the one the tables and the workbook show beside it."""
     problems = []
-    by_key: dict[tuple[str | None, str, str], Headline] = {(r.id, r.scope, r.period): r
-                                                           for r in records}
+    by_key: dict[tuple[str | None, str, str], Headline] = {
+        (r.id, r.scope, r.period): r for r in records
+    }
     for r in records:
         # A sentence that leads with another record's figure (the UEC lead quotes NHS
         # England's published figure for the ICB when the month is published, labelled as
@@ -158,18 +184,24 @@ def previous_values_agree(records: list[Headline]) -> list[str]:
             continue
         quoted = formatted(replace(lead, value=previous["value"]))
         if quoted not in r.text:
-            problems.append(f"{r.id} ({r.scope}): the sentence's previous value is not the "
-                            f"record's ({quoted}, {previous.get('as_of') or previous['period']}):"
-                            f" {r.text!r}")
+            problems.append(
+                f"{r.id} ({r.scope}): the sentence's previous value is not the "
+                f"record's ({quoted}, {previous.get('as_of') or previous['period']}):"
+                f" {r.text!r}"
+            )
     return problems
 
 
 def check(records: list[Headline], inputs: Inputs) -> None:
     """Raise :class:`ConsistencyError` listing every disagreement found."""
-    problems = (percentages_agree_with_counts(records) + parts_add_to_whole(records, inputs)
-                + sentences_quote_their_figures(records) + inputs_are_current(records, inputs)
-                + comparisons_on_one_basis(records) + one_value_per_measure(records)
-                + previous_values_agree(records))
+    problems = (
+        percentages_agree_with_counts(records)
+        + parts_add_to_whole(records, inputs)
+        + sentences_quote_their_figures(records)
+        + inputs_are_current(records, inputs)
+        + comparisons_on_one_basis(records)
+        + one_value_per_measure(records)
+        + previous_values_agree(records)
+    )
     if problems:
         raise ConsistencyError(problems)
-

@@ -23,8 +23,15 @@ WHOLE_UNITS = frozenset({"count", "trusts", "rank", "per_week"})
 #: The unit named in a table's column header, where the cells carry none.
 HEADER_UNITS = {"percent": "%", "gbp_thousands": "£m", "weeks": "weeks", "per_week": "a week"}
 #: Excel number formats matching the rules above (money cells hold £ millions).
-EXCEL_FORMATS = {"percent": '0.0"%"', "count": "#,##0", "trusts": "0", "rank": "0",
-                 "per_week": "#,##0", "weeks": "0.0", "gbp_thousands": '#,##0.0;-#,##0.0'}
+EXCEL_FORMATS = {
+    "percent": '0.0"%"',
+    "count": "#,##0",
+    "trusts": "0",
+    "rank": "0",
+    "per_week": "#,##0",
+    "weeks": "0.0",
+    "gbp_thousands": "#,##0.0;-#,##0.0",
+}
 
 
 def missing(value: object) -> bool:
@@ -95,8 +102,12 @@ def header(label: str, unit: str) -> str:
 
 def exact(value: object) -> object:
     """A value for JSON or CSV: a whole float becomes an int (13148, not 13148.0)."""
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer() \
-            and abs(value) < 2**53:
+    if (
+        isinstance(value, float)
+        and math.isfinite(value)
+        and value.is_integer()
+        and abs(value) < 2**53
+    ):
         return int(value)
     return value
 
@@ -109,7 +120,6 @@ def integers_as_integers(frame: pd.DataFrame) -> pd.DataFrame:
         values = out[column]
         if pd.api.types.is_float_dtype(values):
             finite = values.dropna()
-            if not finite.empty and (finite == finite.round()).all() \
-                    and finite.abs().max() < 2**53:
+            if not finite.empty and (finite == finite.round()).all() and finite.abs().max() < 2**53:
                 out[column] = values.astype("Int64")
     return out

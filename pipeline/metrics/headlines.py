@@ -32,8 +32,9 @@ def build_headlines(inputs: Inputs, period: str, scope: str | None = None) -> li
     values = inputs.values
     rows = values[values["period"] == period]
     if scope is None:
-        wanted = (rows["scope"] == SYSTEM) | (rows["id"].str.startswith("benchmark.")
-                                              & rows["scope"].isin([REGION, ENGLAND]))
+        wanted = (rows["scope"] == SYSTEM) | (
+            rows["id"].str.startswith("benchmark.") & rows["scope"].isin([REGION, ENGLAND])
+        )
     else:
         wanted = rows["scope"] == scope
     records = [_record(inputs, row) for row in rows[wanted].itertuples(index=False)]
@@ -47,16 +48,19 @@ def build_headlines(inputs: Inputs, period: str, scope: str | None = None) -> li
     return records
 
 
-
-
 def reading_order(record: Headline) -> tuple:
     """Sections in METRICS.md order; in each, its lead figure, then the catalogue's order (the
     order METRICS.md lists them), national benchmarks last; the system before other scopes."""
     order = list(FIGURES)
-    return (list(SECTIONS).index(record.section) if record.section in SECTIONS else 99,
-            record.id not in LEADS, record.id.startswith("benchmark."),
-            order.index(record.id) if record.id in FIGURES else len(order), record.id,
-            record.scope != SYSTEM, record.scope)
+    return (
+        list(SECTIONS).index(record.section) if record.section in SECTIONS else 99,
+        record.id not in LEADS,
+        record.id.startswith("benchmark."),
+        order.index(record.id) if record.id in FIGURES else len(order),
+        record.id,
+        record.scope != SYSTEM,
+        record.scope,
+    )
 
 
 def _attach_spc(inputs: Inputs, record: Headline) -> None:
@@ -71,28 +75,42 @@ def _attach_spc(inputs: Inputs, record: Headline) -> None:
     if len(history) < MIN_POINTS or history.nunique() < 2:
         return
     target = (record.comparators.get("target") or {}).get("value")
-    result = analyse(history.astype(float), improvement=figure(record.id).improvement,
-                     target=target if isinstance(target, (int, float)) else None,
-                     unit=record.unit)
+    result = analyse(
+        history.astype(float),
+        improvement=figure(record.id).improvement,
+        target=target if isinstance(target, (int, float)) else None,
+        unit=record.unit,
+    )
     record.variation, record.assurance = result.variation, result.assurance
 
 
 def _record(inputs: Inputs, row) -> Headline:
     entry = figure(row.id)
     record = Headline(
-        id=row.id, period=row.period, scope=row.scope, value=_number(row.value), unit=row.unit,
-        source=row.source, section=entry.section, numerator=_int(row.numerator),
-        denominator=_int(row.denominator), basis=entry.basis,
+        id=row.id,
+        period=row.period,
+        scope=row.scope,
+        value=_number(row.value),
+        unit=row.unit,
+        source=row.source,
+        section=entry.section,
+        numerator=_int(row.numerator),
+        denominator=_int(row.denominator),
+        basis=entry.basis,
     )
     record.comparators = _comparators(inputs, row)
     record.provenance = provenance(inputs, row)
     if row.source == "trust_returns":
         record.reconciliation = reconcile.outcome(
-            inputs.reconciliation, row.id, row.period, None if row.scope == SYSTEM else row.scope)
+            inputs.reconciliation, row.id, row.period, None if row.scope == SYSTEM else row.scope
+        )
     if not pd.isna(row.trusts_expected) and row.scope == SYSTEM:
         missing = [m for m in (row.missing_trusts or "").split(",") if m]
-        record.coverage = {"trusts_submitted": int(row.trusts_submitted),
-                           "trusts_expected": int(row.trusts_expected), "missing": missing}
+        record.coverage = {
+            "trusts_submitted": int(row.trusts_submitted),
+            "trusts_expected": int(row.trusts_expected),
+            "missing": missing,
+        }
     if entry.patient_count:
         counted = [v for v in (record.numerator, record.denominator) if v is not None]
         if record.unit == "count" and record.value is not None:
@@ -108,18 +126,24 @@ def _comparators(inputs: Inputs, row) -> dict:
     previous = str(pd.Period(row.period, freq="M") - 1)
     before = same[same["period"] == previous]
     if not before.empty:
-        comparators["previous_period"] = {"period": previous,
-                                          "value": _number(before["value"].iloc[0])}
+        comparators["previous_period"] = {
+            "period": previous,
+            "value": _number(before["value"].iloc[0]),
+        }
     comparators.update(_plans(inputs, row))
     # The region and England are NHS England's figures: only a published figure is set
     # beside them (never the trusts' own returns, which are another basis).
     if row.id == "benchmark.uec.four_hour_pct":
-        national = values[(values["id"] == "benchmark.uec.four_hour_pct")
-                          & (values["period"] == row.period)].set_index("scope")["value"]
+        national = values[
+            (values["id"] == "benchmark.uec.four_hour_pct") & (values["period"] == row.period)
+        ].set_index("scope")["value"]
         for key, code in (("region", REGION), ("england", ENGLAND)):
             if code in national.index and code != row.scope:
-                comparators[key] = {"scope": code, "value": _number(national[code]),
-                                    "source": "nhse"}
+                comparators[key] = {
+                    "scope": code,
+                    "value": _number(national[code]),
+                    "source": "nhse",
+                }
     return comparators
 
 
@@ -139,10 +163,11 @@ def _plans(inputs: Inputs, row) -> dict:
         month_end = pd.Period(row.period, freq="M").end_time.normalize()
         active = targets[targets["deadline"] >= month_end].sort_values("deadline")
         chosen = active.iloc[0] if not active.empty else targets.sort_values("deadline").iloc[-1]
-        found["target"] = {"value": _number(chosen["value"]),
-                           "deadline": chosen["deadline"].date().isoformat(),
-                           "parameter": None if pd.isna(chosen["parameter"])
-                           else chosen["parameter"]}
+        found["target"] = {
+            "value": _number(chosen["value"]),
+            "deadline": chosen["deadline"].date().isoformat(),
+            "parameter": None if pd.isna(chosen["parameter"]) else chosen["parameter"],
+        }
     return found
 
 
@@ -157,5 +182,16 @@ def _int(value) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-__all__ = ["ENGLAND", "LEADS", "REGION", "SYSTEM", "Inputs", "build_headlines", "load_inputs",
-           "monthly_series", "periods", "reading_order", "series"]
+__all__ = [
+    "ENGLAND",
+    "LEADS",
+    "REGION",
+    "SYSTEM",
+    "Inputs",
+    "build_headlines",
+    "load_inputs",
+    "monthly_series",
+    "periods",
+    "reading_order",
+    "series",
+]

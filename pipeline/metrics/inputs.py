@@ -49,20 +49,26 @@ def load_inputs(conn) -> Inputs:
     names = queries.organisation_names(conn)
     # Briefings say "Cheshire and Merseyside", not "NHS Cheshire and Merseyside Integrated
     # Care Board"; trusts go by their short names (LUHFT, MWL ...).
-    label = (names["short_name"].fillna(names["name"])
-             .str.replace(r"^NHS ", "", regex=True)
-             .str.replace(r" Integrated Care Board$", "", regex=True))
+    label = (
+        names["short_name"]
+        .fillna(names["name"])
+        .str.replace(r"^NHS ", "", regex=True)
+        .str.replace(r" Integrated Care Board$", "", regex=True)
+    )
     lookup = dict(zip(names["org_code"], label, strict=False))
     lookup[ENGLAND] = "England"
     # Community diagnostic centres are named in sentences like trusts.
     lookup.update(queries.cdc_names(conn))
-    return Inputs(values=queries.headline_values(conn), plans=queries.plans_and_targets(conn),
-                  submissions=queries.current_submissions(conn), names=lookup,
-                  weekly=queries.weekly_values(conn),
-                  members=sorted(names.loc[names["cmast_member"].fillna(False).astype(bool),
-                                           "org_code"]),
-                  tables={name: queries.mart(conn, name) for name in SECTION_MARTS},
-                  reconciliation=reconcile.read(conn))
+    return Inputs(
+        values=queries.headline_values(conn),
+        plans=queries.plans_and_targets(conn),
+        submissions=queries.current_submissions(conn),
+        names=lookup,
+        weekly=queries.weekly_values(conn),
+        members=sorted(names.loc[names["cmast_member"].fillna(False).astype(bool), "org_code"]),
+        tables={name: queries.mart(conn, name) for name in SECTION_MARTS},
+        reconciliation=reconcile.read(conn),
+    )
 
 
 def periods(inputs: Inputs) -> list[str]:
@@ -84,8 +90,11 @@ def _weekly_series(inputs: Inputs, id_: str, scope: str, up_to: str) -> pd.Serie
         return None
     weekly = inputs.weekly
     month_end = pd.Period(up_to, freq="M").end_time.normalize()
-    rows = weekly[(weekly["id"] == id_) & (weekly["scope"] == scope)
-                  & (pd.to_datetime(weekly["snapshot_date"]) <= month_end)]
+    rows = weekly[
+        (weekly["id"] == id_)
+        & (weekly["scope"] == scope)
+        & (pd.to_datetime(weekly["snapshot_date"]) <= month_end)
+    ]
     if rows.empty:
         return None
     rows = rows.sort_values("snapshot_date")
@@ -93,8 +102,10 @@ def _weekly_series(inputs: Inputs, id_: str, scope: str, up_to: str) -> pd.Serie
         # A cohort belongs to its target: a new target (each April) is a new cohort, not a
         # fall of the old one, so the series starts at the latest target's first snapshot.
         latest = rows.iloc[-1]
-        rows = rows[(rows["threshold_weeks"] == latest["threshold_weeks"])
-                    & (rows["target_date"] == latest["target_date"])]
+        rows = rows[
+            (rows["threshold_weeks"] == latest["threshold_weeks"])
+            & (rows["target_date"] == latest["target_date"])
+        ]
     dates = pd.to_datetime(rows["snapshot_date"]).dt.strftime("%Y-%m-%d")
     return pd.Series(rows["value"].to_numpy(), index=dates.to_numpy(), name=id_).dropna()
 
@@ -102,15 +113,21 @@ def _weekly_series(inputs: Inputs, id_: str, scope: str, up_to: str) -> pd.Serie
 def monthly_series(inputs: Inputs, id_: str, scope: str, up_to: str) -> pd.Series:
     """A figure's values by month, oldest first, up to and including ``up_to``."""
     values = inputs.values
-    rows = values[(values["id"] == id_) & (values["scope"] == scope)
-                  & (values["period"] <= up_to)].sort_values("period")
+    rows = values[
+        (values["id"] == id_) & (values["scope"] == scope) & (values["period"] <= up_to)
+    ].sort_values("period")
     return rows.set_index("period")["value"].dropna()
 
 
 def provenance(inputs: Inputs, row) -> list[dict]:
     as_of = row.as_of if isinstance(row.as_of, str) else None
-    key = (row.return_type, row.period, as_of, row.source == "nhse",
-           None if row.scope == SYSTEM else row.scope)
+    key = (
+        row.return_type,
+        row.period,
+        as_of,
+        row.source == "nhse",
+        None if row.scope == SYSTEM else row.scope,
+    )
     if key not in inputs.provenance_found:
         inputs.provenance_found[key] = _provenance_of(inputs, row)
     return [dict(entry) for entry in inputs.provenance_found[key]]
@@ -126,7 +143,15 @@ def _provenance_of(inputs: Inputs, row) -> list[dict]:
     elif row.scope != SYSTEM:
         matches &= subs["org_code"] == row.scope
     used = subs[matches].sort_values(["org_code", "submission_id"])
-    return [{"org": r.org_code, "submission_id": int(r.submission_id), "sha256": r.sha256,
-             "received_at": r.received_at.isoformat(), "file_name": r.file_name,
-             "return_type": r.return_type, "period": r.period}
-            for r in used.itertuples(index=False)]
+    return [
+        {
+            "org": r.org_code,
+            "submission_id": int(r.submission_id),
+            "sha256": r.sha256,
+            "received_at": r.received_at.isoformat(),
+            "file_name": r.file_name,
+            "return_type": r.return_type,
+            "period": r.period,
+        }
+        for r in used.itertuples(index=False)
+    ]

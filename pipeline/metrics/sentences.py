@@ -36,8 +36,10 @@ def _coverage(record: Headline, names: dict[str, str]) -> str:
         return ""
     missing = ", ".join(f"{names.get(code, code)} ({code})" for code in cover["missing"])
     verb = "has" if len(cover["missing"]) == 1 else "have"
-    return (f" Figures are for {cover['trusts_submitted']} of {cover['trusts_expected']} "
-            f"trusts: {missing} {verb} not submitted for {words.month_name(record.period)}.")
+    return (
+        f" Figures are for {cover['trusts_submitted']} of {cover['trusts_expected']} "
+        f"trusts: {missing} {verb} not submitted for {words.month_name(record.period)}."
+    )
 
 
 def _basis(record: Headline, names: dict[str, str]) -> str:
@@ -56,8 +58,10 @@ def _basis(record: Headline, names: dict[str, str]) -> str:
 
 def _default(record: Headline, found: Lookup, names: dict[str, str]) -> str:
     entry = figure(record.id)
-    text = (f"{entry.label}, {_basis(record, names)}: {formatted(record)} in "
-            f"{words.month_name(record.period)}.")
+    text = (
+        f"{entry.label}, {_basis(record, names)}: {formatted(record)} in "
+        f"{words.month_name(record.period)}."
+    )
     previous = record.comparators.get("previous_period")
     if previous and previous["value"] is not None:
         prior = Headline(**{**record.__dict__, "value": previous["value"]})
@@ -73,8 +77,10 @@ def _four_hour(record: Headline, found: Lookup, names: dict[str, str]) -> str:
     NHS England's, a different basis)."""
     month = words.month_name(record.period).split()[0]
     if record.value is None:  # a trust with no A&E department (RBQ, REN, RET)
-        return (f"{names.get(record.scope, record.scope)} reported no A&E attendances in "
-                f"{words.month_name(record.period)}.")
+        return (
+            f"{names.get(record.scope, record.scope)} reported no A&E attendances in "
+            f"{words.month_name(record.period)}."
+        )
     published = found.get(("benchmark.uec.four_hour_pct", record.scope))
     lead = published if published is not None and published.value is not None else record
     own = _returns_basis(record, names)
@@ -87,13 +93,13 @@ def _four_hour(record: Headline, found: Lookup, names: dict[str, str]) -> str:
         prior_month = words.month_name(previous["period"]).split()[0]
         text += f" compared to {prior_month} {words.percent(previous['value'])}"
     where = names.get(record.scope, record.scope)
-    text += (f" (NHS England's published figure for {where} ICB)" if lead is published
-             else f" ({own})")
+    text += (
+        f" (NHS England's published figure for {where} ICB)" if lead is published else f" ({own})"
+    )
     target = record.comparators.get("target")
     if target:
         deadline = pd.Timestamp(target["deadline"])
-        when = ("a year-end target" if deadline.month == 3
-                else f"a target for {deadline:%B %Y}")
+        when = "a year-end target" if deadline.month == 3 else f"a target for {deadline:%B %Y}"
         text += f", against {when} of {target['value']:g}%"
     text += "."
     region = lead.comparators.get("region") if lead is published else None
@@ -104,8 +110,10 @@ def _four_hour(record: Headline, found: Lookup, names: dict[str, str]) -> str:
     if lead is published:
         text += f" {own[0].upper()}{own[1:]} give {words.percent(record.value)}."
     else:
-        text += (" No NHS England publication for the month is loaded, so there is no "
-                 "regional comparison.")
+        text += (
+            " No NHS England publication for the month is loaded, so there is no "
+            "regional comparison."
+        )
     return text + _coverage(record, names)
 
 
@@ -124,9 +132,11 @@ SENTENCES: dict[str, Callable[[Headline, Lookup, dict[str, str]], str]] = {
 
 def register(id_: str):
     """Decorator for a section module to add the sentence of one of its figures."""
+
     def add(function):
         SENTENCES[id_] = function
         return function
+
     return add
 
 

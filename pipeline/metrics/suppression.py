@@ -41,8 +41,10 @@ def suppressed(record: Headline) -> bool:
 
 def published_text(record: Headline) -> str:
     if suppressed(record):
-        return (f"{record.id}: not shown for {record.scope}, as it rests on fewer than "
-                f"{SMALLEST_SHOWN} patients.")
+        return (
+            f"{record.id}: not shown for {record.scope}, as it rests on fewer than "
+            f"{SMALLEST_SHOWN} patients."
+        )
     return record.text
 
 
@@ -196,8 +198,9 @@ def _check(
         if unknown:
             raise ValueError(f"derived columns not in the table: {', '.join(map(str, unknown))}")
         if column in additive:
-            raise ValueError(f"derived column {column} must not be additive: it takes no part "
-                             "in the sums")
+            raise ValueError(
+                f"derived column {column} must not be additive: it takes no part in the sums"
+            )
 
 
 def _lines(

@@ -53,15 +53,23 @@ def load_national_file(path: Path, settings: Settings) -> NationalOutcome:
     sha = sha256_of(path)
     archived = settings.archive / PUBLISHER / f"{sha}{_suffix(path)}"
     with connect(settings) as conn:
-        earlier = [r for r in ledger.by_sha(conn, sha, PUBLISHER)
-                   if r["status"] not in (REJECTED, DUPLICATE)]
+        earlier = [
+            r
+            for r in ledger.by_sha(conn, sha, PUBLISHER)
+            if r["status"] not in (REJECTED, DUPLICATE)
+        ]
     if earlier:
         _copy(path, archived)  # completes a copy interrupted after the commit, else a no-op
         record = earlier[0]
-        return NationalOutcome(path.name, DUPLICATE,
-                               f"already loaded as submission {record['submission_id']} "
-                               f"({record['return_type']} {record['period']}): nothing changed",
-                               record["return_type"], record["period"], record["submission_id"])
+        return NationalOutcome(
+            path.name,
+            DUPLICATE,
+            f"already loaded as submission {record['submission_id']} "
+            f"({record['return_type']} {record['period']}): nothing changed",
+            record["return_type"],
+            record["period"],
+            record["submission_id"],
+        )
     try:
         parsed = parse_publication(path)
     except PublicationError as error:
@@ -71,10 +79,15 @@ def load_national_file(path: Path, settings: Settings) -> NationalOutcome:
     stated = parsed.revised or parsed.published
     message = f"NHS England {dataset.upper()} publication for {parsed.period}"
     submission = Submission(
-        sha256=sha, org_code=PUBLISHER, file_name=path.name,
+        sha256=sha,
+        org_code=PUBLISHER,
+        file_name=path.name,
         received_at=dt.datetime.fromtimestamp(path.stat().st_mtime),
-        processed_at=dt.datetime.now(), status=ledger.LOADED,
-        path=settings.relative(archived), return_type=f"nhse_{dataset}", period=parsed.period,
+        processed_at=dt.datetime.now(),
+        status=ledger.LOADED,
+        path=settings.relative(archived),
+        return_type=f"nhse_{dataset}",
+        period=parsed.period,
         template_version=f"{parsed.kind}@{stated.isoformat() if stated else ''}",
         row_count=sum(len(frame) for frame in tables.values()),
         message=message,
@@ -82,10 +95,20 @@ def load_national_file(path: Path, settings: Settings) -> NationalOutcome:
     with connect(settings) as conn:
         status = load_publication(conn, submission, tables)
     _copy(path, archived)
-    note = (" (an earlier revision than the one already current: kept as a version)"
-            if status == ledger.SUPERSEDED else "")
-    return NationalOutcome(path.name, status, message + note, submission.return_type,
-                           parsed.period, submission.submission_id, submission.row_count)
+    note = (
+        " (an earlier revision than the one already current: kept as a version)"
+        if status == ledger.SUPERSEDED
+        else ""
+    )
+    return NationalOutcome(
+        path.name,
+        status,
+        message + note,
+        submission.return_type,
+        parsed.period,
+        submission.submission_id,
+        submission.row_count,
+    )
 
 
 def _copy(source: Path, destination: Path) -> None:

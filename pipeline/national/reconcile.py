@@ -25,15 +25,29 @@ FIGURE_MEASURES: dict[str, tuple[str, ...]] = {
     "rtt.within_18w_pct": ("rtt.waiting_list",),
     "rtt.waits_over.": ("rtt.over_52w", "rtt.over_65w", "rtt.over_78w", "rtt.over_104w"),
 }
-COLUMNS = ["org_code", "period", "dataset", "measure", "breakdown", "as_of", "return_value",
-           "published_value", "difference", "relative_difference_pct", "tolerance_pct",
-           "status", "not_compared_because"]
+COLUMNS = [
+    "org_code",
+    "period",
+    "dataset",
+    "measure",
+    "breakdown",
+    "as_of",
+    "return_value",
+    "published_value",
+    "difference",
+    "relative_difference_pct",
+    "tolerance_pct",
+    "status",
+    "not_compared_because",
+]
 
 
 def read(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """``marts.reconciliation`` (empty, with its columns, before the marts are built)."""
-    found = conn.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts' "
-                         "AND table_name = 'reconciliation'").fetchall()[0][0]
+    found = conn.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts' "
+        "AND table_name = 'reconciliation'"
+    ).fetchall()[0][0]
     if not found:
         return pd.DataFrame(columns=COLUMNS)
     return conn.execute("SELECT * FROM marts.reconciliation").df()
@@ -42,7 +56,8 @@ def read(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def differences(rows: pd.DataFrame) -> pd.DataFrame:
     """The rows beyond their tolerance, in trust, month, measure order."""
     return rows[rows["status"] == "differs"].sort_values(
-        ["period", "org_code", "measure", "breakdown"], ignore_index=True)
+        ["period", "org_code", "measure", "breakdown"], ignore_index=True
+    )
 
 
 def alerts(rows: pd.DataFrame) -> list[Alert]:
@@ -50,14 +65,23 @@ def alerts(rows: pd.DataFrame) -> list[Alert]:
     values. Its key includes the measure, so recording it again adds nothing."""
     found = []
     for r in differences(rows).itertuples(index=False):
-        relative = ("" if pd.isna(r.relative_difference_pct)
-                    else f" ({r.relative_difference_pct:+.1f}%, tolerance {r.tolerance_pct:g}%)")
-        found.append(Alert(
-            kind=RECONCILIATION_DIFFERS, org_code=r.org_code, return_type=r.dataset,
-            period=r.period, measure=f"{r.measure}.{r.breakdown}",
-            message=f"{r.measure} ({r.breakdown}): the trust's return gives "
-            f"{int(r.return_value):,}, NHS England's publication {int(r.published_value):,}, "
-            f"a difference of {int(r.difference):+,}{relative}"))
+        relative = (
+            ""
+            if pd.isna(r.relative_difference_pct)
+            else f" ({r.relative_difference_pct:+.1f}%, tolerance {r.tolerance_pct:g}%)"
+        )
+        found.append(
+            Alert(
+                kind=RECONCILIATION_DIFFERS,
+                org_code=r.org_code,
+                return_type=r.dataset,
+                period=r.period,
+                measure=f"{r.measure}.{r.breakdown}",
+                message=f"{r.measure} ({r.breakdown}): the trust's return gives "
+                f"{int(r.return_value):,}, NHS England's publication {int(r.published_value):,}, "
+                f"a difference of {int(r.difference):+,}{relative}",
+            )
+        )
     return found
 
 
@@ -68,8 +92,9 @@ def measures_of(figure_id: str) -> tuple[str, ...]:
     return ()
 
 
-def outcome(rows: pd.DataFrame, figure_id: str, period: str,
-            trust: str | None = None) -> dict | None:
+def outcome(
+    rows: pd.DataFrame, figure_id: str, period: str, trust: str | None = None
+) -> dict | None:
     """The reconciliation of one figure's month: None when the figure rests on no reconciled
     measure or no publication covers the month; otherwise ``status`` (differs, within_tolerance,
     agrees or not_compared), the trusts compared and those whose figures differ."""
@@ -83,18 +108,35 @@ def outcome(rows: pd.DataFrame, figure_id: str, period: str,
         return None
     compared = mine[mine["status"] != "not_compared"]
     if compared.empty:
-        return {"status": "not_compared", "reason": mine["not_compared_because"].iloc[0],
-                "trusts_compared": [], "differing_trusts": []}
+        return {
+            "status": "not_compared",
+            "reason": mine["not_compared_because"].iloc[0],
+            "trusts_compared": [],
+            "differing_trusts": [],
+        }
     differing = sorted(compared.loc[compared["status"] == "differs", "org_code"].unique())
-    status = ("differs" if differing
-              else "within_tolerance" if (compared["status"] == "within_tolerance").any()
-              else "agrees")
-    return {"status": status, "trusts_compared": sorted(compared["org_code"].unique()),
-            "differing_trusts": differing,
-            "differences": [
-                {"trust": r.org_code, "measure": r.measure, "breakdown": r.breakdown,
-                 "return_value": int(r.return_value), "published_value": int(r.published_value)}
-                for r in compared[compared["status"] == "differs"].itertuples(index=False)]}
+    status = (
+        "differs"
+        if differing
+        else "within_tolerance"
+        if (compared["status"] == "within_tolerance").any()
+        else "agrees"
+    )
+    return {
+        "status": status,
+        "trusts_compared": sorted(compared["org_code"].unique()),
+        "differing_trusts": differing,
+        "differences": [
+            {
+                "trust": r.org_code,
+                "measure": r.measure,
+                "breakdown": r.breakdown,
+                "return_value": int(r.return_value),
+                "published_value": int(r.published_value),
+            }
+            for r in compared[compared["status"] == "differs"].itertuples(index=False)
+        ],
+    }
 
 
 def check(settings) -> list[Alert]:

@@ -128,7 +128,7 @@ def _aggregate(csv_path: Path) -> tuple[str, list[str], pd.DataFrame, pd.DataFra
             raise PublicationError(f"RTT extract without columns {missing}")
         bands = _bands(columns)
         con.execute(
-            f"CREATE TEMP TABLE parts AS SELECT * FROM {source} WHERE \"RTT Part Type\" IN (?, ?)",
+            f'CREATE TEMP TABLE parts AS SELECT * FROM {source} WHERE "RTT Part Type" IN (?, ?)',
             [str(csv_path), *PARTS],
         )
         sums = ", ".join(
@@ -152,7 +152,9 @@ def _aggregate(csv_path: Path) -> tuple[str, list[str], pd.DataFrame, pd.DataFra
             GROUP BY {_quoted(PROVIDER)}, "Treatment Function Code", "RTT Part Type"
         """
         frame = con.execute(query).df().copy()
-        by_commissioner = con.execute(f"""
+        by_commissioner = (
+            con.execute(
+                f"""
             SELECT
                 "Commissioner Parent Org Code" AS commissioner_parent_code,
                 any_value("Commissioner Parent Name") AS commissioner_parent_name,
@@ -161,7 +163,12 @@ def _aggregate(csv_path: Path) -> tuple[str, list[str], pd.DataFrame, pd.DataFra
             FROM parts
             WHERE "Treatment Function Code" <> ?
             GROUP BY "Commissioner Parent Org Code", "RTT Part Type"
-        """, [TOTAL_TFC]).df().copy()
+        """,
+                [TOTAL_TFC],
+            )
+            .df()
+            .copy()
+        )
     finally:
         con.close()
     if frame.empty:
@@ -255,13 +262,16 @@ def _by_commissioner(frame: pd.DataFrame, weeks: list[str], period: str) -> pd.D
     """Incomplete and admitted pathways per commissioner parent, with the summary columns."""
     bands = frame[weeks].to_numpy(dtype=np.int64)
     code = frame["commissioner_parent_code"]
-    out = pd.DataFrame({
-        "period": period,
-        "commissioner_parent_code": code.where(code.notna(), NO_COMMISSIONER_PARENT),
-        "commissioner_parent_name": frame["commissioner_parent_name"].where(
-            code.notna(), "No commissioner parent in the file"),
-        "pathway_type": frame["part"].map(PARTS),
-    })
+    out = pd.DataFrame(
+        {
+            "period": period,
+            "commissioner_parent_code": code.where(code.notna(), NO_COMMISSIONER_PARENT),
+            "commissioner_parent_name": frame["commissioner_parent_name"].where(
+                code.notna(), "No commissioner parent in the file"
+            ),
+            "pathway_type": frame["part"].map(PARTS),
+        }
+    )
     out["total"] = bands.sum(axis=1)
     out["within_18w"] = bands[:, :18].sum(axis=1)
     out["over_18w"] = bands[:, 18:].sum(axis=1)

@@ -64,4 +64,3 @@ class ReturnSpec:
 
     def description(self, column: str) -> str:
         return self.model.to_schema().columns[column].description or ""
-

@@ -24,20 +24,25 @@ def template_rows(org_code: str, period: str, sites: list[str]) -> pd.DataFrame:
 
 def to_raw(rows: pd.DataFrame) -> pd.DataFrame:
     """Tests stored by DM01 number, measures in lower case, whatever form the trust used."""
-    return pd.DataFrame({
-        "org_code": rows["org_code"],
-        "period": rows["period"],
-        "test_id": test_ids(rows["test"]),
-        "measure": rows["measure"].str.lower(),
-        "weeks_waited": rows["weeks_waited"],
-        "number": rows["number"],
-    })
+    return pd.DataFrame(
+        {
+            "org_code": rows["org_code"],
+            "period": rows["period"],
+            "test_id": test_ids(rows["test"]),
+            "measure": rows["measure"].str.lower(),
+            "weeks_waited": rows["weeks_waited"],
+            "number": rows["number"],
+        }
+    )
 
 
 def _test_list() -> str:
     tests = dm01_tests()
-    return "Tests (number, key): " + "; ".join(
-        f"{row.test_id} {row.modality}" for row in tests.itertuples(index=False)) + "."
+    return (
+        "Tests (number, key): "
+        + "; ".join(f"{row.test_id} {row.modality}" for row in tests.itertuples(index=False))
+        + "."
+    )
 
 
 SPEC = ReturnSpec(

@@ -11,8 +11,13 @@ from schemas.finance import RULES, FinanceReturn, financial_year_month
 def template_rows(org_code: str, period: str, sites: list[str]) -> pd.DataFrame:
     """The one row, with the organisation, month and financial-year month filled in."""
     periods = pd.Series([period])
-    return pd.DataFrame({"org_code": [org_code], "period": periods,
-                         "fy_month": financial_year_month(periods).astype("Int64")})
+    return pd.DataFrame(
+        {
+            "org_code": [org_code],
+            "period": periods,
+            "fy_month": financial_year_month(periods).astype("Int64"),
+        }
+    )
 
 
 SPEC = ReturnSpec(

@@ -26,14 +26,16 @@ def template_rows(org_code: str, period: str, sites: list[str]) -> pd.DataFrame:
     week."""
     kind = SYSTEM if org_code == ICB else TRUST
     metrics = [m.id for m in CATALOGUE.values() if m.frequency == MONTHLY and kind in m.scopes]
-    return pd.DataFrame({"org_code": org_code, "period": period, "metric": metrics,
-                         "scope": org_code})
+    return pd.DataFrame(
+        {"org_code": org_code, "period": period, "metric": metrics, "scope": org_code}
+    )
 
 
 def to_raw(rows: pd.DataFrame) -> pd.DataFrame:
     """A monthly figure sent without a date is for the month's last day."""
-    month_end = (pd.PeriodIndex(rows["period"], freq="M").end_time.normalize()
-                 .astype("datetime64[s]"))
+    month_end = (
+        pd.PeriodIndex(rows["period"], freq="M").end_time.normalize().astype("datetime64[s]")
+    )
     return rows.assign(date=rows["date"].fillna(pd.Series(month_end, index=rows.index)))
 
 
@@ -48,20 +50,37 @@ def context_check(typed: pd.DataFrame, context) -> list[Problem]:
             continue
         kind = kinds[label]
         if kind == TRUST and trusts and scope not in trusts:
-            problems.append(Problem(
-                rule="is not a CMAST trust", column="scope", row=int(label), value=scope,
-                hint=f"Use one of: {', '.join(sorted(trusts))}, or QYG for the system."))
+            problems.append(
+                Problem(
+                    rule="is not a CMAST trust",
+                    column="scope",
+                    row=int(label),
+                    value=scope,
+                    hint=f"Use one of: {', '.join(sorted(trusts))}, or QYG for the system.",
+                )
+            )
         elif kind == CDC and context.cdc_sites and scope not in context.cdc_sites:
-            problems.append(Problem(
-                rule="is not a community diagnostic centre of the ICB", column="scope",
-                row=int(label), value=scope,
-                hint=f"Use one of: {', '.join(sorted(context.cdc_sites))}."))
+            problems.append(
+                Problem(
+                    rule="is not a community diagnostic centre of the ICB",
+                    column="scope",
+                    row=int(label),
+                    value=scope,
+                    hint=f"Use one of: {', '.join(sorted(context.cdc_sites))}.",
+                )
+            )
         elif sender != ICB and scope != sender and context.cdc_sites.get(scope) != sender:
-            problems.append(Problem(
-                rule=f"A trust's programme return is for its own figures: {sender} cannot "
-                f"send figures for {scope}", column="scope", row=int(label), value=scope,
-                hint=f"Give {sender}'s own code (or a CDC {sender} runs); the ICB's programme "
-                "team sends the system's figures and other trusts send their own."))
+            problems.append(
+                Problem(
+                    rule=f"A trust's programme return is for its own figures: {sender} cannot "
+                    f"send figures for {scope}",
+                    column="scope",
+                    row=int(label),
+                    value=scope,
+                    hint=f"Give {sender}'s own code (or a CDC {sender} runs); the ICB's programme "
+                    "team sends the system's figures and other trusts send their own.",
+                )
+            )
     return problems
 
 
@@ -69,7 +88,9 @@ def _catalogue_notes() -> tuple[str, ...]:
     words = {SYSTEM: "the system (QYG)", TRUST: "a trust", CDC: "a CDC site"}
     return tuple(
         f"{m.id}: {m.what}; {m.frequency}; for {' or '.join(words[k] for k in m.scopes)}; "
-        f"{m.range_text}." for m in CATALOGUE.values())
+        f"{m.range_text}."
+        for m in CATALOGUE.values()
+    )
 
 
 SPEC = ReturnSpec(

@@ -75,8 +75,15 @@ def identify(headers: list[str]) -> ReturnSpec:
     # Counted once (a hostile header line can have tens of thousands of names).
     duplicated = sorted(name for name, n in Counter(given).items() if n > 1)[:LISTED]
     if duplicated:
-        raise FileProblem([Problem(rule=f"The header row repeats the column {name!r}",
-                                   hint="Each column must appear once.") for name in duplicated])
+        raise FileProblem(
+            [
+                Problem(
+                    rule=f"The header row repeats the column {name!r}",
+                    hint="Each column must appear once.",
+                )
+                for name in duplicated
+            ]
+        )
     best, best_score = None, -1
     for spec in all_returns():
         score = len(set(given) & set(spec.columns))
@@ -85,23 +92,40 @@ def identify(headers: list[str]) -> ReturnSpec:
         if score > best_score:
             best, best_score = spec, score
     if best is None or best_score < 3:
-        raise FileProblem([Problem(
-            rule="The header row does not match any CMAST return template",
-            value=", ".join(given[:8]) + (" ..." if len(given) > 8 else ""),
-            hint="Start from the template (cmast template <return>) and keep its header row "
-            "as it is, in the first row of the Data sheet or CSV.",
-        )])
+        raise FileProblem(
+            [
+                Problem(
+                    rule="The header row does not match any CMAST return template",
+                    value=", ".join(given[:8]) + (" ..." if len(given) > 8 else ""),
+                    hint="Start from the template (cmast template <return>) and keep its header "
+                    "row "
+                    "as it is, in the first row of the Data sheet or CSV.",
+                )
+            ]
+        )
     missing = [c for c in best.columns if c not in given and c not in best.optional_columns]
     expected = set(best.columns)
     extra = [c for c in given if c not in expected]
-    problems = [Problem(rule=f"The {best.title} header row is missing the column {name!r}",
-                        hint=f"Add it back: {best.description(name)}") for name in missing]
-    problems += [Problem(rule=f"The column {name!r} is not part of the {best.title} template",
-                         hint="Remove it (the template's columns are listed on its "
-                         "Instructions sheet).") for name in extra[:LISTED]]
+    problems = [
+        Problem(
+            rule=f"The {best.title} header row is missing the column {name!r}",
+            hint=f"Add it back: {best.description(name)}",
+        )
+        for name in missing
+    ]
+    problems += [
+        Problem(
+            rule=f"The column {name!r} is not part of the {best.title} template",
+            hint="Remove it (the template's columns are listed on its Instructions sheet).",
+        )
+        for name in extra[:LISTED]
+    ]
     if len(extra) > LISTED:
-        problems.append(Problem(
-            rule=f"{len(extra) - LISTED:,} more columns are not part of the {best.title} "
-            "template", hint="Check this is the right file: the return has "
-            f"{len(best.columns)} columns."))
+        problems.append(
+            Problem(
+                rule=f"{len(extra) - LISTED:,} more columns are not part of the {best.title} "
+                "template",
+                hint=f"Check this is the right file: the return has {len(best.columns)} columns.",
+            )
+        )
     raise FileProblem(problems)

@@ -12,8 +12,14 @@ from pipeline.returns.base import ReturnSpec
 from schemas.rtt import AGGREGATE_RULES, MAX_WEEKS, PTL_RULES, RttAggregate, RttPtl
 
 #: The PTL's counts: what is kept of a PTL once it is checked (the pathway ids are not).
-PTL_KEY = ["org_code", "period", "clock_start_date", "treatment_function_code", "pathway_type",
-           "priority"]
+PTL_KEY = [
+    "org_code",
+    "period",
+    "clock_start_date",
+    "treatment_function_code",
+    "pathway_type",
+    "priority",
+]
 
 
 def aggregate_to_raw(rows: pd.DataFrame) -> pd.DataFrame:

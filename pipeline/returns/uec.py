@@ -15,7 +15,8 @@ def template_rows(org_code: str, period: str, sites: list[str]) -> pd.DataFrame:
     start = pd.Period(period, freq="M").start_time
     days = pd.date_range(start, periods=pd.Period(period, freq="M").days_in_month, freq="D")
     keys = pd.MultiIndex.from_product([sites, days], names=["site_code", "date"]).to_frame(
-        index=False)
+        index=False
+    )
     keys.insert(0, "period", period)
     keys.insert(0, "org_code", org_code)
     return keys

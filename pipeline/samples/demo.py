@@ -41,13 +41,27 @@ def arrival(period: str, day: int = 8, hour: int = 9) -> float:
     return dt.datetime(following.year, following.month, day, hour, 0).timestamp()
 
 
-def write_sample(return_type: str, frame: pd.DataFrame, path: Path, arrived: float, *,
-                 org: str, period: str, sites: list[str] | None = None) -> Path:
+def write_sample(
+    return_type: str,
+    frame: pd.DataFrame,
+    path: Path,
+    arrived: float,
+    *,
+    org: str,
+    period: str,
+    sites: list[str] | None = None,
+) -> Path:
     """Write a sample as a trust would: the filled-in template (.xlsx) or a CSV export."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix == ".xlsx":
-        build_template(get_return(return_type), org_code=org, period=period, sites=sites or [],
-                       path=path, rows=frame)
+        build_template(
+            get_return(return_type),
+            org_code=org,
+            period=period,
+            sites=sites or [],
+            path=path,
+            rows=frame,
+        )
         make_repeatable(path)  # the same sample must hash the same on every run
     else:
         out = frame.copy()
@@ -99,7 +113,9 @@ def _sent_before_as(conn: duckdb.DuckDBPyConnection, path: Path) -> bool:
     received_at = dt.datetime.fromtimestamp(path.stat().st_mtime)
     found = conn.execute(
         "SELECT count(*) FROM ledger.submissions WHERE org_code = ? AND file_name = ? "
-        "AND received_at = ?", [path.parent.name, path.name, received_at]).fetchone()
+        "AND received_at = ?",
+        [path.parent.name, path.name, received_at],
+    ).fetchone()
     return bool(found and found[0])
 
 

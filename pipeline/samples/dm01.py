@@ -118,9 +118,11 @@ def sample_dm01(org: str, period: str) -> pd.DataFrame:
         done = rng.poisson(expected[test] * rng.normal(1.0, 0.03))
         unscheduled = rng.binomial(done, mix.unscheduled)
         planned = rng.binomial(done - unscheduled, mix.planned / (1 - mix.unscheduled))
-        rows += [(test, "tests_waiting_list", None, int(done - unscheduled - planned)),
-                 (test, "tests_planned", None, int(planned)),
-                 (test, "tests_unscheduled", None, int(unscheduled))]
+        rows += [
+            (test, "tests_waiting_list", None, int(done - unscheduled - planned)),
+            (test, "tests_planned", None, int(planned)),
+            (test, "tests_unscheduled", None, int(unscheduled)),
+        ]
     frame = pd.DataFrame(rows, columns=["test", "measure", "weeks_waited", "number"])
     frame["weeks_waited"] = frame["weeks_waited"].astype("Int64")
     frame.insert(0, "period", period)
@@ -138,17 +140,32 @@ def demo_files(settings: Settings, months: list[str]) -> list[Path]:
             suffix = ".xlsx" if org in WORKBOOK_TRUSTS else ".csv"
             if suffix == ".xlsx":
                 frame["test"] = frame["test"].map(_keys())
-            written.append(write_sample("dm01", frame,
-                                        settings.inbox / org / f"{org}_dm01_{period}{suffix}",
-                                        arrival(period, day=10), org=org, period=period))
+            written.append(
+                write_sample(
+                    "dm01",
+                    frame,
+                    settings.inbox / org / f"{org}_dm01_{period}{suffix}",
+                    arrival(period, day=10),
+                    org=org,
+                    period=period,
+                )
+            )
     # Mid Cheshire's first go at October puts 110-week waiters in their own band and repeats
     # a row; it is quarantined and their corrected file (above) stays current.
     latest = months[-1]
     draft = sample_dm01("RBT", latest).astype({"weeks_waited": "object"})
     draft.loc[5, "weeks_waited"] = 110
     draft = pd.concat([draft, draft.iloc[[2]]], ignore_index=True)
-    written.append(write_sample("dm01", draft, settings.inbox / "RBT" / f"RBT_dm01_{latest}_v0.csv",
-                                arrival(latest, day=9), org="RBT", period=latest))
+    written.append(
+        write_sample(
+            "dm01",
+            draft,
+            settings.inbox / "RBT" / f"RBT_dm01_{latest}_v0.csv",
+            arrival(latest, day=9),
+            org="RBT",
+            period=latest,
+        )
+    )
     return written
 
 

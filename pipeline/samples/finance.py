@@ -25,13 +25,33 @@ INCOME_PER_SIZE = 1_250_000  # £k a year
 ICB_ALLOCATION = 6_100_000  # £k a year
 #: Planned full-year surplus (+) or deficit (-) as a share of income.
 PLANNED_MARGIN = {
-    "REM": -0.012, "RBL": -0.010, "RBN": 0.002, "RWW": -0.018, "RJR": -0.015, "RBT": 0.004,
-    "RJN": -0.025, "RBS": 0.003, "REP": -0.030, "RBQ": 0.006, "REN": 0.004, "RET": 0.003,
+    "REM": -0.012,
+    "RBL": -0.010,
+    "RBN": 0.002,
+    "RWW": -0.018,
+    "RJR": -0.015,
+    "RBT": 0.004,
+    "RJN": -0.025,
+    "RBS": 0.003,
+    "REP": -0.030,
+    "RBQ": 0.006,
+    "REN": 0.004,
+    "RET": 0.003,
 }
 #: How far behind plan a trust runs, as a share of income (0 = on plan).
 SLIPPAGE = {
-    "REM": 0.005, "RBL": 0.004, "RBN": 0.001, "RWW": 0.007, "RJR": 0.004, "RBT": 0.002,
-    "RJN": 0.008, "RBS": 0.0, "REP": 0.010, "RBQ": 0.0, "REN": 0.001, "RET": 0.001,
+    "REM": 0.005,
+    "RBL": 0.004,
+    "RBN": 0.001,
+    "RWW": 0.007,
+    "RJR": 0.004,
+    "RBT": 0.002,
+    "RJN": 0.008,
+    "RBS": 0.0,
+    "REP": 0.010,
+    "RBQ": 0.0,
+    "REN": 0.001,
+    "RET": 0.001,
 }
 #: Trusts that ask for revenue cash support once their deficit has built up.
 CASH_SUPPORT = {"REP", "RJN", "RWW"}
@@ -69,17 +89,26 @@ def sample_finance(org: str, period: str) -> pd.DataFrame:
     if org in CASH_SUPPORT and month >= 4:
         requested = abs(ytd_actual) * 0.8
         received = abs(ytd_plan - income * slip * (month - 1) / 12) * 0.8 * (month - 1) / month
-    return pd.DataFrame([{
-        "org_code": org, "period": period, "fy_month": month,
-        "ytd_plan_surplus_deficit": _k(ytd_plan),
-        "ytd_actual_surplus_deficit": _k(ytd_actual),
-        "fy_plan_surplus_deficit": _k(fy_plan), "fy_forecast_outturn": _k(forecast),
-        "cip_ytd_plan": _k(cip_plan), "cip_ytd_delivered": _k(cip_delivered),
-        "cip_ytd_recurrent": _k(cip_recurrent), "capital_fy_plan": _k(capital),
-        "capital_ytd_spend": _k(capital_spend),
-        "cash_support_requested": _k(requested), "cash_support_received": _k(min(received,
-                                                                                 requested)),
-    }])
+    return pd.DataFrame(
+        [
+            {
+                "org_code": org,
+                "period": period,
+                "fy_month": month,
+                "ytd_plan_surplus_deficit": _k(ytd_plan),
+                "ytd_actual_surplus_deficit": _k(ytd_actual),
+                "fy_plan_surplus_deficit": _k(fy_plan),
+                "fy_forecast_outturn": _k(forecast),
+                "cip_ytd_plan": _k(cip_plan),
+                "cip_ytd_delivered": _k(cip_delivered),
+                "cip_ytd_recurrent": _k(cip_recurrent),
+                "capital_fy_plan": _k(capital),
+                "capital_ytd_spend": _k(capital_spend),
+                "cash_support_requested": _k(requested),
+                "cash_support_received": _k(min(received, requested)),
+            }
+        ]
+    )
 
 
 def demo_files(settings: Settings, months: list[str]) -> list[Path]:
@@ -88,17 +117,30 @@ def demo_files(settings: Settings, months: list[str]) -> list[Path]:
     for org in [*sorted(PROFILES), ICB]:
         for period in months:
             suffix = ".xlsx" if org in WORKBOOK_TRUSTS else ".csv"
-            written.append(write_sample(
-                "finance", sample_finance(org, period),
-                settings.inbox / org / f"{org}_finance_{period}{suffix}",
-                arrival(period, day=14), org=org, period=period))
+            written.append(
+                write_sample(
+                    "finance",
+                    sample_finance(org, period),
+                    settings.inbox / org / f"{org}_finance_{period}{suffix}",
+                    arrival(period, day=14),
+                    org=org,
+                    period=period,
+                )
+            )
     # East Cheshire's first October return calls October month 10 and puts all CIP delivered
     # down as recurrent plus a slip: quarantined, and the corrected file (above) loads after it.
     latest = months[-1]
     slip = sample_finance("RJN", latest)
     slip["cip_ytd_recurrent"] = slip["cip_ytd_delivered"] + 120
     slip["fy_month"] = 10
-    written.append(write_sample("finance", slip,
-                                settings.inbox / "RJN" / f"RJN_finance_{latest}_first.csv",
-                                arrival(latest, day=13), org="RJN", period=latest))
+    written.append(
+        write_sample(
+            "finance",
+            slip,
+            settings.inbox / "RJN" / f"RJN_finance_{latest}_first.csv",
+            arrival(latest, day=13),
+            org="RJN",
+            period=latest,
+        )
+    )
     return written

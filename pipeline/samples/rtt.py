@@ -52,9 +52,29 @@ COMPLEX_HAZARD = 0.02
 ADMITTED_HAZARD = 0.8
 
 #: Treatment function mix of new referrals (weights), general acute trusts and specialists.
-_ACUTE_MIX = {"100": 8, "101": 5, "110": 12, "120": 7, "130": 10, "140": 3, "160": 2, "300": 2,
-              "301": 6, "320": 6, "330": 5, "340": 3, "400": 3, "410": 3, "430": 2, "502": 7,
-              "X02": 6, "X03": 0.5, "X04": 2, "X05": 3, "X06": 2}
+_ACUTE_MIX = {
+    "100": 8,
+    "101": 5,
+    "110": 12,
+    "120": 7,
+    "130": 10,
+    "140": 3,
+    "160": 2,
+    "300": 2,
+    "301": 6,
+    "320": 6,
+    "330": 5,
+    "340": 3,
+    "400": 3,
+    "410": 3,
+    "430": 2,
+    "502": 7,
+    "X02": 6,
+    "X03": 0.5,
+    "X04": 2,
+    "X05": 3,
+    "X06": 2,
+}
 _SPECIALIST_MIX = {
     "RBQ": {"320": 45, "170": 25, "340": 15, "X02": 15},
     "REN": {"X02": 75, "300": 10, "X06": 15},
@@ -110,8 +130,12 @@ class WaitingList:
         return WaitingList(*(getattr(self, f)[keep] for f in self.__dataclass_fields__))
 
     def join(self, other: WaitingList) -> WaitingList:
-        return WaitingList(*(np.concatenate([getattr(self, f), getattr(other, f)])
-                             for f in self.__dataclass_fields__))
+        return WaitingList(
+            *(
+                np.concatenate([getattr(self, f), getattr(other, f)])
+                for f in self.__dataclass_fields__
+            )
+        )
 
 
 class _Referrals:
@@ -128,15 +152,18 @@ class _Referrals:
     def admitted_fraction(self) -> float:
         return float(self.weights @ self.admitted_share)
 
-    def draw(self, clock_start: np.ndarray, admitted: np.ndarray,
-             complex_: np.ndarray) -> WaitingList:
+    def draw(
+        self, clock_start: np.ndarray, admitted: np.ndarray, complex_: np.ndarray
+    ) -> WaitingList:
         n = clock_start.size
         # TFC given the type, so that surgical functions carry most admitted pathways.
         p_adm = self.weights * self.admitted_share
         p_non = self.weights * (1 - self.admitted_share)
-        tfc = np.where(admitted,
-                       self.rng.choice(self.codes, n, p=p_adm / p_adm.sum()),
-                       self.rng.choice(self.codes, n, p=p_non / p_non.sum()))
+        tfc = np.where(
+            admitted,
+            self.rng.choice(self.codes, n, p=p_adm / p_adm.sum()),
+            self.rng.choice(self.codes, n, p=p_non / p_non.sum()),
+        )
         priority = np.where(admitted, self.rng.choice(_PRIORITIES, n, p=_PRIORITY_SHARE), "")
         # Multiplying by an odd constant modulo 2^32 is one-to-one: ids are unique and look
         # random, and eight hex digits can never be read as a 10-digit NHS number.
@@ -144,12 +171,12 @@ class _Referrals:
         self.serial += n
         hashed = (serials * np.uint64(2654435761)) % np.uint64(2**32)
         ids = np.char.add(self.org, np.char.mod("%08X", hashed))
-        return WaitingList(ids, clock_start.astype("datetime64[D]"), tfc, admitted, priority,
-                           complex_)
+        return WaitingList(
+            ids, clock_start.astype("datetime64[D]"), tfc, admitted, priority, complex_
+        )
 
 
-def simulate(org: str, snapshots: list[pd.Timestamp]) -> Iterator[tuple[pd.Timestamp,
-                                                                         WaitingList]]:
+def simulate(org: str, snapshots: list[pd.Timestamp]) -> Iterator[tuple[pd.Timestamp, WaitingList]]:
     """The trust's waiting list at each snapshot, oldest first."""
     rng = rng_for("rtt", org)
     referrals = _Referrals(org, rng)
@@ -160,8 +187,7 @@ def simulate(org: str, snapshots: list[pd.Timestamp]) -> Iterator[tuple[pd.Times
     p_adm = referrals.admitted_fraction()
     steady = {kind: survival(h) for kind, h in hazard.items()}
     steady_complex = survival(np.full(base.size, COMPLEX_HAZARD))
-    per_week = list_sizes()[org] / (p_adm * steady[True].sum()
-                                   + (1 - p_adm) * steady[False].sum())
+    per_week = list_sizes()[org] / (p_adm * steady[True].sum() + (1 - p_adm) * steady[False].sum())
     first = np.datetime64(snapshots[0].date(), "D")
     parts = []
     for admitted, share in [(True, p_adm), (False, 1 - p_adm)]:
@@ -179,13 +205,20 @@ def simulate(org: str, snapshots: list[pd.Timestamp]) -> Iterator[tuple[pd.Times
             current = current.take(rng.random(weeks.size) >= leave)
             arrivals = rng.poisson(per_week)
             starts = day - rng.integers(0, 7, arrivals)
-            current = current.join(referrals.draw(starts, rng.random(arrivals) < p_adm,
-                                                  np.zeros(arrivals, bool)))
+            current = current.join(
+                referrals.draw(starts, rng.random(arrivals) < p_adm, np.zeros(arrivals, bool))
+            )
         yield snapshot, current
 
 
-def _started(referrals: _Referrals, rng: np.random.Generator, snapshot: np.datetime64,
-             counts: np.ndarray, admitted: bool, complex_: bool) -> WaitingList:
+def _started(
+    referrals: _Referrals,
+    rng: np.random.Generator,
+    snapshot: np.datetime64,
+    counts: np.ndarray,
+    admitted: bool,
+    complex_: bool,
+) -> WaitingList:
     """Pathways that have waited ``w`` whole weeks at ``snapshot``, counts[w] of them."""
     weeks = np.repeat(np.arange(counts.size), counts)
     starts = snapshot - 7 * weeks - rng.integers(0, 7, weeks.size)
@@ -197,15 +230,17 @@ def ptl_table(org: str, snapshot: pd.Timestamp, waiting: WaitingList) -> pa.Tabl
     order = np.argsort(waiting.clock_start, kind="stable")
     n = order.size
     kinds = pa.array(["non_admitted", "admitted"])
-    return pa.table({
-        "org_code": pa.repeat(org, n),
-        "period": pa.repeat(snapshot.strftime("%Y-%m-%d"), n),
-        "pathway_id": pa.array(waiting.pathway_id[order]),
-        "clock_start_date": pa.array(waiting.clock_start[order]).cast(pa.string()),
-        "treatment_function_code": pa.array(waiting.tfc[order]),
-        "pathway_type": kinds.take(pa.array(waiting.admitted[order].astype(np.int8))),
-        "priority": pa.array(waiting.priority[order]),
-    })
+    return pa.table(
+        {
+            "org_code": pa.repeat(org, n),
+            "period": pa.repeat(snapshot.strftime("%Y-%m-%d"), n),
+            "pathway_id": pa.array(waiting.pathway_id[order]),
+            "clock_start_date": pa.array(waiting.clock_start[order]).cast(pa.string()),
+            "treatment_function_code": pa.array(waiting.tfc[order]),
+            "pathway_type": kinds.take(pa.array(waiting.admitted[order].astype(np.int8))),
+            "priority": pa.array(waiting.priority[order]),
+        }
+    )
 
 
 def aggregate_rows(org: str, snapshot: pd.Timestamp, waiting: WaitingList) -> pd.DataFrame:
@@ -218,14 +253,16 @@ def aggregate_rows(org: str, snapshot: pd.Timestamp, waiting: WaitingList) -> pd
     counts = np.bincount(key, minlength=codes.size * 2 * (MAX_WEEKS + 1))
     filled = np.flatnonzero(counts)
     combination, week = np.divmod(filled, MAX_WEEKS + 1)
-    return pd.DataFrame({
-        "org_code": org,
-        "period": snapshot.strftime("%Y-%m-%d"),
-        "treatment_function_code": codes[combination // 2],
-        "pathway_type": np.where(combination % 2 == 0, "admitted", "non_admitted"),
-        "weeks_waited": week,
-        "pathways": counts[filled],
-    })
+    return pd.DataFrame(
+        {
+            "org_code": org,
+            "period": snapshot.strftime("%Y-%m-%d"),
+            "treatment_function_code": codes[combination // 2],
+            "pathway_type": np.where(combination % 2 == 0, "admitted", "non_admitted"),
+            "weeks_waited": week,
+            "pathways": counts[filled],
+        }
+    )
 
 
 def arrival(snapshot: pd.Timestamp, days: int = 2, hour: int = 10) -> float:
@@ -256,20 +293,30 @@ def demo_files(settings: Settings, months: list[str]) -> list[Path]:
     return written
 
 
-def _write(settings: Settings, org: str, snapshot: pd.Timestamp, waiting: WaitingList,
-           weeks_left: int) -> Path:
+def _write(
+    settings: Settings, org: str, snapshot: pd.Timestamp, waiting: WaitingList, weeks_left: int
+) -> Path:
     day = snapshot.strftime("%Y-%m-%d")
     if org in PTL_TRUSTS and weeks_left <= PTL_WEEKS:
-        return write_ptl(ptl_table(org, snapshot, waiting),
-                         settings.inbox / org / f"{org}_ptl_{day}.csv", arrival(snapshot))
+        return write_ptl(
+            ptl_table(org, snapshot, waiting),
+            settings.inbox / org / f"{org}_ptl_{day}.csv",
+            arrival(snapshot),
+        )
     workbook = org in WORKBOOK_TRUSTS and weeks_left <= WORKBOOK_WEEKS
-    return write_sample("rtt_aggregate", aggregate_rows(org, snapshot, waiting),
-                        settings.inbox / org / f"{org}_rtt_{day}{'.xlsx' if workbook else '.csv'}",
-                        arrival(snapshot), org=org, period=day)
+    return write_sample(
+        "rtt_aggregate",
+        aggregate_rows(org, snapshot, waiting),
+        settings.inbox / org / f"{org}_rtt_{day}{'.xlsx' if workbook else '.csv'}",
+        arrival(snapshot),
+        org=org,
+        period=day,
+    )
 
 
-def _drafts(settings: Settings, org: str, snapshot: pd.Timestamp,
-            waiting: WaitingList) -> list[Path]:
+def _drafts(
+    settings: Settings, org: str, snapshot: pd.Timestamp, waiting: WaitingList
+) -> list[Path]:
     """Drafts sent the day before the good file, for the week before last: both quarantined."""
     day = snapshot.strftime("%Y-%m-%d")
     if org == "RWW":
@@ -279,13 +326,25 @@ def _drafts(settings: Settings, org: str, snapshot: pd.Timestamp,
         ids = table["pathway_id"].to_numpy(zero_copy_only=False).copy()
         ids[[10, 500, 2000]] = "943 476 5919"
         table = table.set_column(2, "pathway_id", pa.array(ids))
-        return [write_ptl(table, settings.inbox / org / f"{org}_ptl_{day}_draft.csv",
-                          arrival(snapshot, days=1))]
+        return [
+            write_ptl(
+                table,
+                settings.inbox / org / f"{org}_ptl_{day}_draft.csv",
+                arrival(snapshot, days=1),
+            )
+        ]
     if org == "RJR":
         # Countess of Chester dated their draft with the Monday after the snapshot.
         rows = aggregate_rows(org, snapshot, waiting)
         rows["period"] = (snapshot + pd.Timedelta(days=1)).strftime("%Y-%m-%d")
-        return [write_sample("rtt_aggregate", rows,
-                             settings.inbox / org / f"{org}_rtt_{day}_draft.csv",
-                             arrival(snapshot, days=1), org=org, period=day)]
+        return [
+            write_sample(
+                "rtt_aggregate",
+                rows,
+                settings.inbox / org / f"{org}_rtt_{day}_draft.csv",
+                arrival(snapshot, days=1),
+                org=org,
+                period=day,
+            )
+        ]
     return []

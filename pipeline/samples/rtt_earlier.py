@@ -46,7 +46,7 @@ def earlier_rows(org: str, snapshot: str) -> pd.DataFrame:
     share = list_sizes()[org] / sum(list_sizes().values())
     counts = np.zeros(104 + 1, dtype=int)
     for (first, last), pathways in bands.items():
-        counts[first:last + 1] = _split(round(pathways * share), last - first + 1)
+        counts[first : last + 1] = _split(round(pathways * share), last - first + 1)
     below = min(first for first, _ in bands)
     rest = round(size * share) - counts.sum()
     weights = np.exp(-np.arange(below) / DECAY_WEEKS)
@@ -55,24 +55,38 @@ def earlier_rows(org: str, snapshot: str) -> pd.DataFrame:
     counts[0] += rest - counts[:below].sum()  # what rounding left over, in week 0
     tfc = next(iter(_SPECIALIST_MIX[org])) if org in _SPECIALIST_MIX else "110"
     admitted = np.round(counts * ADMITTED_SHARE).astype(int)
-    frame = pd.DataFrame({
-        "weeks_waited": np.tile(np.arange(105), 2),
-        "pathway_type": ["admitted"] * 105 + ["non_admitted"] * 105,
-        "pathways": np.concatenate([admitted, counts - admitted]),
-    })
+    frame = pd.DataFrame(
+        {
+            "weeks_waited": np.tile(np.arange(105), 2),
+            "pathway_type": ["admitted"] * 105 + ["non_admitted"] * 105,
+            "pathways": np.concatenate([admitted, counts - admitted]),
+        }
+    )
     frame = frame[frame["pathways"] > 0]
-    return pd.DataFrame({"org_code": org, "period": snapshot, "treatment_function_code": tfc,
-                         "pathway_type": frame["pathway_type"].to_numpy(),
-                         "weeks_waited": frame["weeks_waited"].to_numpy(),
-                         "pathways": frame["pathways"].to_numpy()})
+    return pd.DataFrame(
+        {
+            "org_code": org,
+            "period": snapshot,
+            "treatment_function_code": tfc,
+            "pathway_type": frame["pathway_type"].to_numpy(),
+            "weeks_waited": frame["weeks_waited"].to_numpy(),
+            "pathways": frame["pathways"].to_numpy(),
+        }
+    )
 
 
 def demo_files(settings: Settings, months: list[str]) -> list[Path]:
     written = []
     for snapshot in SNAPSHOTS:
         for org in sorted(PROFILES):
-            written.append(write_sample(
-                "rtt_aggregate", earlier_rows(org, snapshot),
-                settings.inbox / org / f"{org}_rtt_{snapshot}.csv",
-                arrival(pd.Timestamp(snapshot)), org=org, period=snapshot))
+            written.append(
+                write_sample(
+                    "rtt_aggregate",
+                    earlier_rows(org, snapshot),
+                    settings.inbox / org / f"{org}_rtt_{snapshot}.csv",
+                    arrival(pd.Timestamp(snapshot)),
+                    org=org,
+                    period=snapshot,
+                )
+            )
     return written

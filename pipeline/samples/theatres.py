@@ -32,8 +32,14 @@ SPECIALTIES = {
     "RET": ("150",),  # neurosurgery
 }
 _GENERAL = ("100", "101", "110", "120", "130", "140", "502", "104", "107")
-REASONS = ("Surgeon unavailable", "Anaesthetist unavailable", "List not needed",
-           "No beds", "Theatre staff shortage", "Equipment failure")
+REASONS = (
+    "Surgeon unavailable",
+    "Anaesthetist unavailable",
+    "List not needed",
+    "No beds",
+    "Theatre staff shortage",
+    "Equipment failure",
+)
 
 
 def _sessions(org: str, period: str, site_codes: list[str], has_ae: bool) -> pd.DataFrame:
@@ -53,10 +59,13 @@ def _sessions(org: str, period: str, site_codes: list[str], has_ae: bool) -> pd.
     frame = pd.DataFrame(rows, columns=["theatre_no", "session_date", "session"])
     specialties = SPECIALTIES.get(org, _GENERAL)
     frame["specialty_tfc"] = [
-        "110" if kind == "EVE" or day.day_of_week >= 5 else
-        specialties[(number + day.day_of_week) % len(specialties)]
+        "110"
+        if kind == "EVE" or day.day_of_week >= 5
+        else specialties[(number + day.day_of_week) % len(specialties)]
         for number, day, kind in frame[["theatre_no", "session_date", "session"]].itertuples(
-            index=False)]
+            index=False
+        )
+    ]
     frame["site_code"] = [site_codes[n % len(site_codes)] for n in frame["theatre_no"]]
     frame["theatre"] = [f"Theatre {n + 1:02d}" for n in frame["theatre_no"]]
     return frame.drop(columns="theatre_no")
@@ -76,28 +85,38 @@ def sample_theatres(org: str, period: str, sites: pd.DataFrame) -> pd.DataFrame:
     end = frame["session"].map(lambda s: TIMES[s][1]).to_numpy()
     cancelled = rng.random(n) < 0.06
     # Most lists start late (handover, the first patient not ready); some start early.
-    delay = np.where(rng.random(n) < 0.12, -rng.integers(5, 21, n),
-                     np.clip(rng.normal(22, 12, n), 0, 75)).round()
+    delay = np.where(
+        rng.random(n) < 0.12, -rng.integers(5, 21, n), np.clip(rng.normal(22, 12, n), 0, 75)
+    ).round()
     # Most finish early (a short last case); about a fifth overrun, evening lists by more.
-    overrun_by = np.where(frame["session"].eq("EVE"), rng.integers(10, 160, n),
-                          rng.integers(5, 60, n))
-    finish = np.where(rng.random(n) < 0.22, overrun_by,
-                      -np.clip(rng.normal(34, 18, n), 0, 100)).round()
+    overrun_by = np.where(
+        frame["session"].eq("EVE"), rng.integers(10, 160, n), rng.integers(5, 60, n)
+    )
+    finish = np.where(
+        rng.random(n) < 0.22, overrun_by, -np.clip(rng.normal(34, 18, n), 0, 100)
+    ).round()
     actual_start = start + delay
     actual_end = np.maximum(end + finish, actual_start + 30)
     touch = actual_end - actual_start
     cases = np.maximum(1, rng.poisson(touch / 75))
-    return pd.DataFrame({
-        "org_code": org, "period": period, "site_code": frame["site_code"],
-        "theatre": frame["theatre"], "session_date": frame["session_date"],
-        "session": frame["session"], "specialty_tfc": frame["specialty_tfc"],
-        "planned_start": _clock(start), "planned_end": _clock(end),
-        "actual_start": np.where(cancelled, "", _clock(actual_start)),
-        "actual_end": np.where(cancelled, "", _clock(actual_end)),
-        "status": np.where(cancelled, "cancelled", "held"),
-        "cancellation_reason": np.where(cancelled, rng.choice(REASONS, n), ""),
-        "cases": np.where(cancelled, 0, cases),
-    })
+    return pd.DataFrame(
+        {
+            "org_code": org,
+            "period": period,
+            "site_code": frame["site_code"],
+            "theatre": frame["theatre"],
+            "session_date": frame["session_date"],
+            "session": frame["session"],
+            "specialty_tfc": frame["specialty_tfc"],
+            "planned_start": _clock(start),
+            "planned_end": _clock(end),
+            "actual_start": np.where(cancelled, "", _clock(actual_start)),
+            "actual_end": np.where(cancelled, "", _clock(actual_end)),
+            "status": np.where(cancelled, "cancelled", "held"),
+            "cancellation_reason": np.where(cancelled, rng.choice(REASONS, n), ""),
+            "cases": np.where(cancelled, 0, cases),
+        }
+    )
 
 
 def demo_months_of_year(months: list[str]) -> list[str]:
@@ -118,11 +137,17 @@ def demo_files(settings: Settings, months: list[str]) -> list[Path]:
         sites = all_sites[all_sites["org_code"] == org]
         for period in demo_months_of_year(months):
             suffix = ".xlsx" if org in WORKBOOK_TRUSTS else ".csv"
-            written.append(write_sample(
-                "theatres", sample_theatres(org, period, sites),
-                settings.inbox / org / f"{org}_theatres_{period}{suffix}",
-                arrival(period, day=12), org=org, period=period,
-                sites=list(sites["site_code"])))
+            written.append(
+                write_sample(
+                    "theatres",
+                    sample_theatres(org, period, sites),
+                    settings.inbox / org / f"{org}_theatres_{period}{suffix}",
+                    arrival(period, day=12),
+                    org=org,
+                    period=period,
+                    sites=list(sites["site_code"]),
+                )
+            )
     # The Walton Centre's first October file marks a list held with no times, and a cancelled
     # list with cases: quarantined, with the cells named in its feedback.
     latest = months[-1]
@@ -131,7 +156,14 @@ def demo_files(settings: Settings, months: list[str]) -> list[Path]:
     draft.loc[held[0], ["actual_start", "actual_end"]] = ""
     cancelled = draft.index[draft["status"] == "cancelled"]
     draft.loc[cancelled[0], "cases"] = 3
-    written.append(write_sample("theatres", draft,
-                                settings.inbox / "RET" / f"RET_theatres_{latest}_draft.csv",
-                                arrival(latest, day=11), org="RET", period=latest))
+    written.append(
+        write_sample(
+            "theatres",
+            draft,
+            settings.inbox / "RET" / f"RET_theatres_{latest}_draft.csv",
+            arrival(latest, day=11),
+            org="RET",
+            period=latest,
+        )
+    )
     return written

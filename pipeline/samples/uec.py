@@ -73,8 +73,9 @@ def _published_month(period: str) -> pd.DataFrame | None:
     return parse_ae_csv(files[-1]).providers.set_index("org_code")
 
 
-def sample_uec(org_code: str, period: str, sites: pd.DataFrame,
-               published: dict[str, int] | None = None) -> pd.DataFrame:
+def sample_uec(
+    org_code: str, period: str, sites: pd.DataFrame, published: dict[str, int] | None = None
+) -> pd.DataFrame:
     """One month of a trust's UEC return: one row per site and day.
 
     ``sites`` has ``site_code`` and ``has_type1`` for this trust. Type 1 attendances go to the
@@ -83,12 +84,12 @@ def sample_uec(org_code: str, period: str, sites: pd.DataFrame,
     by type are exactly those, spread over the same sites and days.
     """
     frame = _invented(org_code, period, sites)
-    return frame if published is None else _to_published(frame, org_code, period, sites,
-                                                         published)
+    return frame if published is None else _to_published(frame, org_code, period, sites, published)
 
 
-def _to_published(frame: pd.DataFrame, org_code: str, period: str, sites: pd.DataFrame,
-                  published: dict[str, int]) -> pd.DataFrame:
+def _to_published(
+    frame: pd.DataFrame, org_code: str, period: str, sites: pd.DataFrame, published: dict[str, int]
+) -> pd.DataFrame:
     """The invented month with its totals by type replaced by the published ones.
 
     Each type's attendances are shared over the cells (site x day) that may have them in
@@ -100,14 +101,20 @@ def _to_published(frame: pd.DataFrame, org_code: str, period: str, sites: pd.Dat
     type1_sites = set(sites.loc[sites["has_type1"], "site_code"])
     at_type1 = out["site_code"].isin(type1_sites).to_numpy()
     everywhere = np.ones(len(out), dtype=bool)
-    allowed = {"type1": at_type1, "type2": everywhere, "type3": everywhere,
-               "booked": at_type1 if at_type1.any() else everywhere}
+    allowed = {
+        "type1": at_type1,
+        "type2": everywhere,
+        "type3": everywhere,
+        "booked": at_type1 if at_type1.any() else everywhere,
+    }
     for kind in KINDS:
         total, within = published[f"{kind}_attendances"], published[f"{kind}_within_4h"]
         cells = allowed[kind]
         if total and not cells.any():
-            raise ValueError(f"{org_code} {period}: {total} {kind} attendances published but "
-                             "no site in data/reference/sites.csv can have them")
+            raise ValueError(
+                f"{org_code} {period}: {total} {kind} attendances published but "
+                "no site in data/reference/sites.csv can have them"
+            )
         if not total:
             out[f"{kind}_attendances"] = 0
             out[f"{kind}_within_4h"] = 0
@@ -136,8 +143,9 @@ def _invented(org_code: str, period: str, sites: pd.DataFrame) -> pd.DataFrame:
         t1_share = 1 / len(type1_sites) if site in type1_sites else 0.0
         weekday_effect = np.where(days.day_of_week == 0, 1.12, 1.0)  # Mondays are busiest
         t1 = rng.poisson(profile.type1_per_day * t1_share * weekday_effect * (1 + 0.05 * pressure))
-        t1_rate = np.clip(profile.type1_within_4h - 0.06 * pressure + rng.normal(0, 0.03, n),
-                          0.3, 0.95)
+        t1_rate = np.clip(
+            profile.type1_within_4h - 0.06 * pressure + rng.normal(0, 0.03, n), 0.3, 0.95
+        )
         t1_within = rng.binomial(t1, t1_rate)
         t1_over_12h = rng.binomial(t1 - t1_within, np.clip(0.12 + 0.08 * pressure, 0, 1))
         t2 = rng.poisson(profile.type2_per_day * share, n)
@@ -150,16 +158,29 @@ def _invented(org_code: str, period: str, sites: pd.DataFrame) -> pd.DataFrame:
         stay7 = rng.binomial(beds, 0.44 + 0.03 * pressure)
         stay14 = rng.binomial(stay7, 0.56)
         stay21 = rng.binomial(stay14, 0.62)
-        frames.append(pd.DataFrame({
-            "org_code": org_code, "period": period, "site_code": site, "date": days,
-            "type1_attendances": t1, "type1_within_4h": t1_within,
-            "type2_attendances": t2, "type2_within_4h": t2_within,
-            "type3_attendances": t3, "type3_within_4h": t3_within,
-            "booked_attendances": booked, "booked_within_4h": booked_within,
-            "type1_over_12h_from_arrival": t1_over_12h,
-            "ga_beds_occupied": beds, "beds_stay_7plus": stay7, "beds_stay_14plus": stay14,
-            "beds_stay_21plus": stay21,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "org_code": org_code,
+                    "period": period,
+                    "site_code": site,
+                    "date": days,
+                    "type1_attendances": t1,
+                    "type1_within_4h": t1_within,
+                    "type2_attendances": t2,
+                    "type2_within_4h": t2_within,
+                    "type3_attendances": t3,
+                    "type3_within_4h": t3_within,
+                    "booked_attendances": booked,
+                    "booked_within_4h": booked_within,
+                    "type1_over_12h_from_arrival": t1_over_12h,
+                    "ga_beds_occupied": beds,
+                    "beds_stay_7plus": stay7,
+                    "beds_stay_14plus": stay14,
+                    "beds_stay_21plus": stay21,
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -181,10 +202,17 @@ def demo_files(settings: Settings, months: list[str]) -> list[Path]:
         sites = all_sites[all_sites["org_code"] == org]
         for period in months:
             suffix = ".xlsx" if org in WORKBOOK_TRUSTS else ".csv"
-            written.append(write_sample(
-                "uec", demo_sample(org, period, sites),
-                settings.inbox / org / f"{org}_uec_{period}{suffix}", arrival(period),
-                org=org, period=period, sites=list(sites["site_code"])))
+            written.append(
+                write_sample(
+                    "uec",
+                    demo_sample(org, period, sites),
+                    settings.inbox / org / f"{org}_uec_{period}{suffix}",
+                    arrival(period),
+                    org=org,
+                    period=period,
+                    sites=list(sites["site_code"]),
+                )
+            )
     written += list(_mistakes(settings, months, all_sites))
     return written
 
@@ -200,13 +228,25 @@ def _mistakes(settings: Settings, months: list[str], all_sites: pd.DataFrame) ->
     busiest = corrected.iloc[3:].nlargest(3, "type3_within_4h").index
     corrected.loc[corrected.index[:3], columns] += 5
     corrected.loc[busiest, columns] -= 5
-    yield write_sample("uec", corrected, settings.inbox / "RWW" / f"RWW_uec_{before}_corrected.csv",
-                       arrival(before, day=15), org="RWW", period=before)
+    yield write_sample(
+        "uec",
+        corrected,
+        settings.inbox / "RWW" / f"RWW_uec_{before}_corrected.csv",
+        arrival(before, day=15),
+        org="RWW",
+        period=before,
+    )
     # Countess of Chester send a draft with typing slips: it is quarantined with its feedback,
     # and their earlier submission for the month stays current.
     draft = demo_sample("RJR", latest, all_sites[all_sites["org_code"] == "RJR"])
     draft = draft.astype({"type1_attendances": "object"})
     draft.loc[3, "type1_within_4h"] = draft.loc[3, "type1_attendances"] + 12
     draft.loc[7, "type1_attendances"] = "see note"
-    yield write_sample("uec", draft, settings.inbox / "RJR" / f"RJR_uec_{latest}_draft.csv",
-                       arrival(latest, day=9), org="RJR", period=latest)
+    yield write_sample(
+        "uec",
+        draft,
+        settings.inbox / "RJR" / f"RJR_uec_{latest}_draft.csv",
+        arrival(latest, day=9),
+        org="RJR",
+        period=latest,
+    )

@@ -83,8 +83,9 @@ def save_figure(fig: Figure, paths: list[Path]) -> None:
     for path in paths:
         # Without a date an SVG is the same bytes each time it is drawn.
         metadata = {"Date": None} if path.suffix.lower() == ".svg" else {}
-        fig.savefig(path, facecolor="white", metadata=metadata,
-                    **_FAST_PNG.get(path.suffix.lower(), {}))
+        fig.savefig(
+            path, facecolor="white", metadata=metadata, **_FAST_PNG.get(path.suffix.lower(), {})
+        )
 
 
 def build_figure(
@@ -179,15 +180,17 @@ def _draw_limits(ax: Axes, result: SpcResult) -> list[Line2D]:
         ),
     ]
     if not result.no_variation:
-        handles.append(Line2D(
-            [],
-            [],
-            color=LIMIT_COLOUR,
-            linewidth=1.2,
-            linestyle="--",
-            label=f"Process limits{suffix}\n{format_value(latest.lower_process_limit)} to "
-            f"{format_value(latest.upper_process_limit)}",
-        ))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=LIMIT_COLOUR,
+                linewidth=1.2,
+                linestyle="--",
+                label=f"Process limits{suffix}\n{format_value(latest.lower_process_limit)} to "
+                f"{format_value(latest.upper_process_limit)}",
+            )
+        )
     if result.target is not None:
         ax.axhline(result.target, color=TARGET_RED, linewidth=1.3, linestyle="--", zorder=2)
         # Labelled on the line as well as in the legend: the target is what a board looks for.

@@ -409,9 +409,7 @@ def analyse(
     )
 
 
-def _points_from(
-    data: Any, values: Sequence[float] | None
-) -> tuple[list[Any], list[float], bool]:
+def _points_from(data: Any, values: Sequence[float] | None) -> tuple[list[Any], list[float], bool]:
     """Periods and float values, in time order, from a Series or from two sequences; checks
     them. The flag says they had to be sorted."""
     if values is None:
@@ -572,8 +570,10 @@ def _two_of_three(values: list[float], seg: Segment) -> set[int]:
     of the mean, with another beyond two sigma on that side."""
     upper, lower = seg.sigma_line(2), seg.sigma_line(-2)
     sides = [_direction(x, seg.mean) for x in values]
-    beyond = {1: [_beyond(x, upper, above=True) for x in values],
-              -1: [_beyond(x, lower, above=False) for x in values]}
+    beyond = {
+        1: [_beyond(x, upper, above=True) for x in values],
+        -1: [_beyond(x, lower, above=False) for x in values],
+    }
     flagged: set[int] = set()
     for start in range(len(values) - 2):
         window = range(start, start + 3)

@@ -72,8 +72,7 @@ def date_keys(periods: list[Any], labels: list[str]) -> list[datetime] | None:
     Date objects are taken as they are; anything else by its text, ``labels``."""
     if all(isinstance(p, (date, datetime)) for p in periods):
         # A date and a datetime do not compare with each other: bring both to datetimes.
-        return [p if isinstance(p, datetime) else datetime(p.year, p.month, p.day)
-                for p in periods]
+        return [p if isinstance(p, datetime) else datetime(p.year, p.month, p.day) for p in periods]
     for pattern, to_date in _PATTERNS.values():
         matches = [pattern.fullmatch(label.strip()) for label in labels]
         if all(matches):

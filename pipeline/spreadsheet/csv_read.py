@@ -43,7 +43,7 @@ def decode(content: bytes) -> CsvText:
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return CsvText(content.decode("utf-16", errors="replace"), "utf-16")
     if content.startswith(codecs.BOM_UTF8):
-        content = content[len(codecs.BOM_UTF8):]
+        content = content[len(codecs.BOM_UTF8) :]
     try:
         return CsvText(content.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
@@ -77,11 +77,19 @@ def read_csv_frame(text: str, separator: str, header_line: int) -> pd.DataFrame:
     """Every row from the header line on, as text, header included (row 0); blank lines kept as
     blank rows so that row numbers stay line numbers."""
     try:
-        return pd.read_csv(io.StringIO(text), sep=separator, header=None, skiprows=header_line,
-                           dtype=str, keep_default_na=False, skip_blank_lines=False)
+        return pd.read_csv(
+            io.StringIO(text),
+            sep=separator,
+            header=None,
+            skiprows=header_line,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+        )
     except pd.errors.EmptyDataError as exc:
-        raise file_problem("The CSV file has no header row",
-                           "The first line must be the template's column names.") from exc
+        raise file_problem(
+            "The CSV file has no header row", "The first line must be the template's column names."
+        ) from exc
     except pd.errors.ParserError as exc:
         raise file_problem(*_parser_message(str(exc), header_line)) from exc
 
@@ -90,13 +98,19 @@ def _parser_message(message: str, header_line: int) -> tuple[str, str]:
     fields = _FIELDS.search(message)
     if fields:
         expected, line, saw = fields.groups()
-        return (f"Line {line} has {saw} values but the header has {expected}",
-                "Check that line: a value holding the separator must be in double quotes, "
-                "and every line needs the same number of separators as the header.")
+        return (
+            f"Line {line} has {saw} values but the header has {expected}",
+            "Check that line: a value holding the separator must be in double quotes, "
+            "and every line needs the same number of separators as the header.",
+        )
     quote = _OPEN_QUOTE.search(message)
     if quote:
         line = int(quote.group(1)) + header_line + 1
-        return (f"A double quote (\") opened on line {line} is never closed",
-                "Close the quote or remove it, save, and send the file again.")
-    return (f"The CSV file could not be read: {message.strip()}",
-            "Check every line has the same number of separators as the header.")
+        return (
+            f'A double quote (") opened on line {line} is never closed',
+            "Close the quote or remove it, save, and send the file again.",
+        )
+    return (
+        f"The CSV file could not be read: {message.strip()}",
+        "Check every line has the same number of separators as the header.",
+    )

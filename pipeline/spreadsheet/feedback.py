@@ -17,12 +17,19 @@ def problem_row(problem: Problem) -> list[object]:
     sheet, _, cell = location.rpartition("!")
     if problem.line_key:  # a CSV line, with the values that say which it is
         cell = f"{cell} ({problem.line_key})"
-    return [sheet or "", cell, problem.column or "", problem.rule, problem.value or "",
-            problem.hint]
+    return [
+        sheet or "",
+        cell,
+        problem.column or "",
+        problem.rule,
+        problem.value or "",
+        problem.hint,
+    ]
 
 
-def write_feedback(path: Path, *, file_name: str, org_code: str, summary: str,
-                   problems: list[Problem]) -> Path:
+def write_feedback(
+    path: Path, *, file_name: str, org_code: str, summary: str, problems: list[Problem]
+) -> Path:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Problems"
@@ -32,7 +39,8 @@ def write_feedback(path: Path, *, file_name: str, org_code: str, summary: str,
     sheet["A3"] = safe_text(
         f"Fix every problem below, then drop the corrected file into inbox/{org_code}/ again. "
         "A corrected file replaces nothing until it passes; once it does, it replaces any "
-        "earlier file for the same return and period.")
+        "earlier file for the same return and period."
+    )
     sheet["A3"].alignment = WRAP
     sheet.merge_cells("A3:F3")
     sheet.row_dimensions[3].height = 45

@@ -19,8 +19,9 @@ MIN_MATCHED = 3
 
 
 def is_blank(value: object) -> bool:
-    return value is None or (not isinstance(value, str) and pd.isna(value)) or not str(
-        value).strip()
+    return (
+        value is None or (not isinstance(value, str) and pd.isna(value)) or not str(value).strip()
+    )
 
 
 def header_score(cells: Sequence[object]) -> int:

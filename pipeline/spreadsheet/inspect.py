@@ -46,8 +46,17 @@ LISTED = 20
 _CHUNK = 1 << 22
 #: What reading a damaged zip member can raise: a bad header, a bad deflate stream, a method
 #: or encryption zipfile does not support, XML that does not parse.
-ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
-              NotImplementedError, RuntimeError, ElementTree.ParseError)
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    KeyError,
+    NotImplementedError,
+    RuntimeError,
+    ElementTree.ParseError,
+)
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _DOC_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -70,21 +79,26 @@ def check_zip_sizes(archive: zipfile.ZipFile, file_bytes: int) -> None:
     infos = archive.infolist()
     total = sum(info.file_size for info in infos)
     worst = max(infos, key=lambda i: i.file_size / max(i.compress_size, 1), default=None)
-    if worst is not None and worst.file_size > RATIO_FLOOR_BYTES and (
-            worst.file_size / max(worst.compress_size, 1) > MAX_RATIO):
+    if (
+        worst is not None
+        and worst.file_size > RATIO_FLOOR_BYTES
+        and (worst.file_size / max(worst.compress_size, 1) > MAX_RATIO)
+    ):
         ratio = worst.file_size / max(worst.compress_size, 1)
         raise file_problem(
             f"The workbook would unpack to {_mb(total)} from {_mb(file_bytes)} ({ratio:,.0f} "
             "times its size): refused unread, as only a damaged or deliberately built file "
             "expands this much",
             "Open the return in Excel, check it is the right file, save it as a new .xlsx and "
-            "send that.")
+            "send that.",
+        )
     if total > MAX_UNPACKED_BYTES:
         raise file_problem(
             f"The workbook would unpack to {_mb(total)}, more than the {_mb(MAX_UNPACKED_BYTES)} "
             "any return needs: refused unread",
             "Check it is the right file; send the return alone, without other sheets or "
-            "pictures, or as CSV.")
+            "pictures, or as CSV.",
+        )
 
 
 @dataclass(frozen=True)
@@ -214,8 +228,10 @@ def _uncalculated(archive: zipfile.ZipFile, part: str) -> tuple[list[str], int]:
     return listed, count
 
 
-_PLAIN_XLSX = ("In Excel: File > Save As, choose \"Excel Workbook (*.xlsx)\" (not \"Excel "
-               "Macro-Enabled Workbook\"), and send that copy")
+_PLAIN_XLSX = (
+    'In Excel: File > Save As, choose "Excel Workbook (*.xlsx)" (not "Excel '
+    'Macro-Enabled Workbook"), and send that copy'
+)
 
 
 def active_content_problem(archive: zipfile.ZipFile) -> FileProblem | None:
@@ -228,7 +244,8 @@ def active_content_problem(archive: zipfile.ZipFile) -> FileProblem | None:
         return file_problem(
             "The workbook holds macros (a macro-enabled workbook, such as an .xlsm), which are "
             "never opened here",
-            _PLAIN_XLSX + ": the macros are left out and the values kept.")
+            _PLAIN_XLSX + ": the macros are left out and the values kept.",
+        )
     links = [n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml")]
     if not links:
         return None
@@ -241,12 +258,16 @@ def active_content_problem(archive: zipfile.ZipFile) -> FileProblem | None:
             "The workbook has DDE links (formulas that fetch values from another program), so "
             "its values are only what they were when it was last saved",
             "Replace those formulas by their values (copy, then Paste Special > Values), then "
-            + _PLAIN_XLSX[0].lower() + _PLAIN_XLSX[1:] + ".")
+            + _PLAIN_XLSX[0].lower()
+            + _PLAIN_XLSX[1:]
+            + ".",
+        )
     return file_problem(
         f"The workbook links to {len(links)} other workbook{'s' if len(links) != 1 else ''} "
         "(external links), so its values are only what they were when it was last saved",
         "Break the links (Data > Edit Links > Break Link), which keeps the values, save, and "
-        "send it again as an Excel Workbook (.xlsx).")
+        "send it again as an Excel Workbook (.xlsx).",
+    )
 
 
 def check_extent(facts: SheetFacts, sheet: str) -> None:
@@ -256,30 +277,40 @@ def check_extent(facts: SheetFacts, sheet: str) -> None:
             f"The sheet {sheet!r} spans {facts.cells:,} cells: something has been typed far "
             "below or to the right of the table (press Ctrl+End in Excel to find it)",
             "Delete the rows below the data and the columns to its right (select them, "
-            "right-click, Delete), save, and send the file again.")
+            "right-click, Delete), save, and send the file again.",
+        )
 
 
 def uncalculated_problems(facts: SheetFacts, sheet: str) -> FileProblem | None:
     """One problem per formula cell with no saved value, located, or None if there are none."""
     if not facts.uncalculated_count:
         return None
-    rule = ("cell holds a formula with no saved value: open and save in Excel, or paste values")
-    hint = ("The file was written by a program that saves formulas without working them out. "
-            "Open it in Excel and save it (Excel calculates and stores the values), or copy the "
-            "data and paste it back as values.")
-    problems = [Problem(rule=rule, hint=hint, location=f"{sheet}!{ref}")
-                for ref in facts.uncalculated]
+    rule = "cell holds a formula with no saved value: open and save in Excel, or paste values"
+    hint = (
+        "The file was written by a program that saves formulas without working them out. "
+        "Open it in Excel and save it (Excel calculates and stores the values), or copy the "
+        "data and paste it back as values."
+    )
+    problems = [
+        Problem(rule=rule, hint=hint, location=f"{sheet}!{ref}") for ref in facts.uncalculated
+    ]
     more = facts.uncalculated_count - len(facts.uncalculated)
     if more > 0:
-        problems.append(Problem(rule=f"{more:,} more cells hold formulas with no saved value",
-                                hint=hint, location=sheet))
+        problems.append(
+            Problem(
+                rule=f"{more:,} more cells hold formulas with no saved value",
+                hint=hint,
+                location=sheet,
+            )
+        )
     return FileProblem(problems)
 
 
 # --- OpenDocument ---------------------------------------------------------------------------
 
 _ODS_TAG = re.compile(
-    rb"<table:(table-row|table-cell|covered-table-cell|table)(?=[\s>/])([^>]*?)(/?)>")
+    rb"<table:(table-row|table-cell|covered-table-cell|table)(?=[\s>/])([^>]*?)(/?)>"
+)
 _REPEAT_ROWS = re.compile(rb"number-rows-repeated=\"(\d+)\"")
 _REPEAT_COLUMNS = re.compile(rb"number-columns-repeated=\"(\d+)\"")
 
@@ -317,8 +348,9 @@ def ods_extent(archive: zipfile.ZipFile) -> SheetFacts:
     return _larger(widest, top, left, bottom, right)
 
 
-def _larger(current: SheetFacts, top: int | None, left: int | None, bottom: int,
-            right: int) -> SheetFacts:
+def _larger(
+    current: SheetFacts, top: int | None, left: int | None, bottom: int, right: int
+) -> SheetFacts:
     if top is None or left is None:
         return current
     cells = (bottom - top + 1) * (right - left + 1)

@@ -30,12 +30,14 @@ if TYPE_CHECKING:  # imported where a workbook is read: a CSV check never pays f
 DATA_SHEET = "Data"
 ABOUT_SHEET = "About"
 
-_SAVE_AS_XLSX = ("Send the return as the Excel template (.xlsx) or as CSV with the template's "
-                 "columns.")
+_SAVE_AS_XLSX = (
+    "Send the return as the Excel template (.xlsx) or as CSV with the template's columns."
+)
 _PASSWORD = file_problem(
     "The workbook is password-protected, so it cannot be read",
     "Remove the password (File > Info > Protect Workbook > Encrypt with Password, clear it), "
-    "save, and send it again. Returns travel inside the NHS network; they need no password.")
+    "save, and send it again. Returns travel inside the NHS network; they need no password.",
+)
 
 
 #: First bytes of files people send by mistake, and what to call them in the refusal.
@@ -66,8 +68,9 @@ def sniff_kind(head: bytes) -> str:
         return "unknown"
     sample = head[:4096]
     start = sample.removeprefix(codecs.BOM_UTF8).lstrip()[:512].lower()
-    if start.startswith(b"<") and (b"<html" in start or b"<table" in start
-                                   or start.startswith(b"<!doctype html")):
+    if start.startswith(b"<") and (
+        b"<html" in start or b"<table" in start or start.startswith(b"<!doctype html")
+    ):
         return "html"
     if start.startswith(b"<?xml"):
         return "xml"
@@ -84,22 +87,30 @@ def read_table(path: Path) -> RawTable:
         head = handle.read(4096)
     kind = sniff_kind(head)
     if kind == "empty":
-        raise file_problem("The file is empty (0 bytes)",
-                           "Save the return again and drop the saved file into the inbox.")
+        raise file_problem(
+            "The file is empty (0 bytes)",
+            "Save the return again and drop the saved file into the inbox.",
+        )
     if kind == "unknown":
         what = next((name for magic, name in _OTHER_FORMATS if head.startswith(magic)), None)
-        rule = (f"The file is {what}, not a spreadsheet or CSV file" if what
-                else "The file is not a spreadsheet or CSV file")
+        rule = (
+            f"The file is {what}, not a spreadsheet or CSV file"
+            if what
+            else "The file is not a spreadsheet or CSV file"
+        )
         raise file_problem(rule, _SAVE_AS_XLSX)
     if kind == "html":
-        raise file_problem("The file is a web page (HTML), not a spreadsheet, though its name "
-                           "may say so (some systems export tables this way)",
-                           "Open it in Excel and save it as an Excel Workbook (.xlsx), or "
-                           "export CSV instead.")
+        raise file_problem(
+            "The file is a web page (HTML), not a spreadsheet, though its name "
+            "may say so (some systems export tables this way)",
+            "Open it in Excel and save it as an Excel Workbook (.xlsx), or export CSV instead.",
+        )
     if kind == "xml":
-        raise file_problem("The file is XML (perhaps an Excel 2003 XML spreadsheet), not a "
-                           "workbook this pipeline reads",
-                           "Open it in Excel and save it as an Excel Workbook (.xlsx).")
+        raise file_problem(
+            "The file is XML (perhaps an Excel 2003 XML spreadsheet), not a "
+            "workbook this pipeline reads",
+            "Open it in Excel and save it as an Excel Workbook (.xlsx).",
+        )
     if kind == "csv":
         return _read_csv(path.read_bytes())
     return _read_workbook(path.read_bytes(), kind)
@@ -109,8 +120,7 @@ def _read_csv(content: bytes) -> RawTable:
     text = decode(content).text
     separator, header_line = separator_and_header(text)
     grid = read_csv_frame(text, separator, header_line)
-    return build_table(grid, sheet=None, kind="csv", header_row=header_line + 1,
-                       first_column=1)
+    return build_table(grid, sheet=None, kind="csv", header_row=header_line + 1, first_column=1)
 
 
 def _read_workbook(content: bytes, kind: str) -> RawTable:
@@ -127,15 +137,22 @@ def _read_workbook(content: bytes, kind: str) -> RawTable:
     sheet = _data_sheet(names, parts)
     facts = _inspected(archive, parts, sheet, kind)
     try:
-        grid = reader.load_sheet(sheet, header_row=None, dtypes="string",
-                                 skip_whitespace_tail_rows=True).to_pandas()
+        grid = reader.load_sheet(
+            sheet, header_row=None, dtypes="string", skip_whitespace_tail_rows=True
+        ).to_pandas()
         about = _read_about(reader, archive, parts, kind) if ABOUT_SHEET in names else {}
     except FileProblem:
         raise
     except Exception as exc:
         raise _unreadable(exc) from exc
-    table = build_table(grid, sheet=sheet, kind=kind, header_row=None,
-                        first_column=facts.first_column, first_row=facts.first_row)
+    table = build_table(
+        grid,
+        sheet=sheet,
+        kind=kind,
+        header_row=None,
+        first_column=facts.first_column,
+        first_row=facts.first_row,
+    )
     table.about = about
     return table
 
@@ -149,7 +166,8 @@ def _opened_zip(content: bytes) -> tuple[zipfile.ZipFile, dict[str, inspect.Shee
             "The workbook could not be opened: it is damaged or incomplete (perhaps cut short "
             "while it was copied or saved)",
             "Open it in Excel; if it opens, save it again and send the new copy, otherwise "
-            "send it again from the original.") from exc
+            "send it again from the original.",
+        ) from exc
     inspect.check_zip_sizes(archive, len(content))
     names = set(archive.namelist())
     active = inspect.active_content_problem(archive)
@@ -161,10 +179,14 @@ def _opened_zip(content: bytes) -> tuple[zipfile.ZipFile, dict[str, inspect.Shee
         except inspect.ZIP_ERRORS as exc:
             raise _unreadable(exc) from exc
     if "xl/workbook.bin" in names:
-        raise file_problem("The workbook is an Excel Binary Workbook (.xlsb)",
-                           "Open it in Excel and save it as an Excel Workbook (.xlsx).")
-    raise file_problem("The file is a zip archive, not an Excel workbook",
-                       "Unzip it and send the return inside it.")
+        raise file_problem(
+            "The workbook is an Excel Binary Workbook (.xlsb)",
+            "Open it in Excel and save it as an Excel Workbook (.xlsx).",
+        )
+    raise file_problem(
+        "The file is a zip archive, not an Excel workbook",
+        "Unzip it and send the return inside it.",
+    )
 
 
 def _data_sheet(names: list[str], parts: dict[str, inspect.SheetPart]) -> str:
@@ -175,14 +197,18 @@ def _data_sheet(names: list[str], parts: dict[str, inspect.SheetPart]) -> str:
     return visible[0] if visible else names[0]
 
 
-def _inspected(archive: zipfile.ZipFile | None, parts: dict[str, inspect.SheetPart],
-               sheet: str, kind: str) -> inspect.SheetFacts:
+def _inspected(
+    archive: zipfile.ZipFile | None, parts: dict[str, inspect.SheetPart], sheet: str, kind: str
+) -> inspect.SheetFacts:
     """The sheet's facts, after refusing one that is too large or holds uncalculated formulas."""
     if archive is None:
         return inspect.SheetFacts()  # .xls: bounded by the format; position not known
     try:
-        facts = (inspect.ods_extent(archive) if kind == "ods"
-                 else inspect.sheet_facts(archive, parts[sheet].part))
+        facts = (
+            inspect.ods_extent(archive)
+            if kind == "ods"
+            else inspect.sheet_facts(archive, parts[sheet].part)
+        )
     except inspect.ZIP_ERRORS as exc:
         raise _unreadable(exc) from exc
     inspect.check_extent(facts, sheet)
@@ -198,15 +224,24 @@ def _unreadable(exc: Exception) -> FileProblem:
     return file_problem(
         f"The workbook could not be opened ({type(exc).__name__})",
         "Open it in Excel, check it is not damaged or password-protected, save it as .xlsx "
-        "and send it again.")
+        "and send it again.",
+    )
 
 
-def _read_about(reader: fastexcel.ExcelReader, archive: zipfile.ZipFile | None,
-                parts: dict[str, inspect.SheetPart], kind: str) -> dict[str, str]:
+def _read_about(
+    reader: fastexcel.ExcelReader,
+    archive: zipfile.ZipFile | None,
+    parts: dict[str, inspect.SheetPart],
+    kind: str,
+) -> dict[str, str]:
     _inspected(archive, parts, ABOUT_SHEET, kind)
-    about = reader.load_sheet(ABOUT_SHEET, header_row=None, dtypes="string",
-                              skip_whitespace_tail_rows=True).to_pandas()
+    about = reader.load_sheet(
+        ABOUT_SHEET, header_row=None, dtypes="string", skip_whitespace_tail_rows=True
+    ).to_pandas()
     if about.shape[1] < 2:
         return {}
-    return {str(k).strip(): str(v).strip() for k, v in zip(about.iloc[:, 0], about.iloc[:, 1],
-                                                             strict=False) if pd.notna(k)}
+    return {
+        str(k).strip(): str(v).strip()
+        for k, v in zip(about.iloc[:, 0], about.iloc[:, 1], strict=False)
+        if pd.notna(k)
+    }

@@ -30,8 +30,10 @@ WIDEST = 200
 #: Unnamed columns holding values that are reported one by one; the rest are counted.
 LISTED = 20
 
-_UNNAMED_HINT = ("Unmerge the header cells and give every column its own name from the "
-                 "template, or delete the column.")
+_UNNAMED_HINT = (
+    "Unmerge the header cells and give every column its own name from the "
+    "template, or delete the column."
+)
 
 
 @dataclass
@@ -50,8 +52,15 @@ class RawTable:
     header_problems: list[Problem] = field(default_factory=list)
 
 
-def build_table(grid: pd.DataFrame, *, sheet: str | None, kind: str, header_row: int | None,
-                first_column: int, first_row: int = 1) -> RawTable:
+def build_table(
+    grid: pd.DataFrame,
+    *,
+    sheet: str | None,
+    kind: str,
+    header_row: int | None,
+    first_column: int,
+    first_row: int = 1,
+) -> RawTable:
     """The table under the header found in ``grid``.
 
     ``header_row`` is the header's 1-based line for CSV (the grid starts there); for a sheet it
@@ -62,20 +71,24 @@ def build_table(grid: pd.DataFrame, *, sheet: str | None, kind: str, header_row:
     present[present] = cells[present] != ""  # CSV gives "" for an empty cell
     used = np.flatnonzero(present.any(axis=0))
     width = int(used[-1]) + 1 if used.size else 0
-    top = [[cells[r, c] if present[r, c] else None for c in range(width)]
-           for r in range(min(SEARCHED_ROWS + 2, len(cells)))]
+    top = [
+        [cells[r, c] if present[r, c] else None for c in range(width)]
+        for r in range(min(SEARCHED_ROWS + 2, len(cells)))
+    ]
     found = 0 if kind == "csv" else find_header(top)
     header_row = header_row if header_row is not None else first_row + found
     headers = [normalise_header(v) if not is_blank(v) else "" for v in top[found]] if top else []
-    layout = Layout(sheet=sheet, header_row=header_row, columns=tuple(headers),
-                    first_column=first_column)
-    body = grid.iloc[found + 1:, :width].reset_index(drop=True)
+    layout = Layout(
+        sheet=sheet, header_row=header_row, columns=tuple(headers), first_column=first_column
+    )
+    body = grid.iloc[found + 1 :, :width].reset_index(drop=True)
     body.columns = range(width)
     named = [p for p, name in enumerate(headers) if name]
     if len(named) > WIDEST:
-        return RawTable(frame=pd.DataFrame(columns=[headers[p] for p in named]), layout=layout,
-                        file_kind=kind)
-    holding = present[found + 1:, :width].any(axis=0) if width else np.array([], dtype=bool)
+        return RawTable(
+            frame=pd.DataFrame(columns=[headers[p] for p in named]), layout=layout, file_kind=kind
+        )
+    holding = present[found + 1 :, :width].any(axis=0) if width else np.array([], dtype=bool)
     unnamed = [p for p in range(width) if not headers[p] and holding[p]]
     looked_at = named + unnamed[:LISTED]
     # Rows where every cell is blank are spacing, not data (a template's unused rows).
@@ -94,13 +107,22 @@ def _unnamed_problems(layout: Layout, filled: pd.DataFrame, unnamed: list[int]) 
         rows = filled.index[filled[position].to_numpy(dtype=bool)]
         if len(rows):
             where = _position_cell(layout, position, int(rows[0]))
-            problems.append(Problem(
-                rule="The column has values but no name in the header row (merged header "
-                "cells leave the cells they cover empty)", location=where, hint=_UNNAMED_HINT))
+            problems.append(
+                Problem(
+                    rule="The column has values but no name in the header row (merged header "
+                    "cells leave the cells they cover empty)",
+                    location=where,
+                    hint=_UNNAMED_HINT,
+                )
+            )
     if len(unnamed) > LISTED:
-        problems.append(Problem(
-            rule=f"{len(unnamed) - LISTED:,} more columns have values but no name in the "
-            "header row", hint=_UNNAMED_HINT))
+        problems.append(
+            Problem(
+                rule=f"{len(unnamed) - LISTED:,} more columns have values but no name in the "
+                "header row",
+                hint=_UNNAMED_HINT,
+            )
+        )
     return problems
 
 

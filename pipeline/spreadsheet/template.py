@@ -67,29 +67,45 @@ def column_choices(spec: ReturnSpec) -> dict[str, tuple[Callable[[], list[str]],
     from schemas import dm01, plans, rtt, theatres
 
     by_return = {
-        "theatres": {"session": (lambda: list(theatres.SESSIONS), True),
-                     "status": (lambda: [theatres.HELD, theatres.CANCELLED], True),
-                     # The validator asks for 3 digits, not a listed code: warn, do not refuse.
-                     "specialty_tfc": (lambda: _tfc_codes(True), False)},
-        "rtt_aggregate": {"treatment_function_code": (lambda: _tfc_codes(False), True),
-                          "pathway_type": (lambda: [t.lower() for t in rtt.PATHWAY_TYPES],
-                                           True)},
-        "rtt_ptl": {"treatment_function_code": (lambda: _tfc_codes(False), True),
-                    "pathway_type": (lambda: [t.lower() for t in rtt.PATHWAY_TYPES], True),
-                    "priority": (lambda: list(rtt.PRIORITIES), True)},
-        "dm01": {"test": (_dm01_tests, False),  # the DM01 number is accepted too
-                 "measure": (lambda: [m.lower() for m in dm01.MEASURES], True)},
+        "theatres": {
+            "session": (lambda: list(theatres.SESSIONS), True),
+            "status": (lambda: [theatres.HELD, theatres.CANCELLED], True),
+            # The validator asks for 3 digits, not a listed code: warn, do not refuse.
+            "specialty_tfc": (lambda: _tfc_codes(True), False),
+        },
+        "rtt_aggregate": {
+            "treatment_function_code": (lambda: _tfc_codes(False), True),
+            "pathway_type": (lambda: [t.lower() for t in rtt.PATHWAY_TYPES], True),
+        },
+        "rtt_ptl": {
+            "treatment_function_code": (lambda: _tfc_codes(False), True),
+            "pathway_type": (lambda: [t.lower() for t in rtt.PATHWAY_TYPES], True),
+            "priority": (lambda: list(rtt.PRIORITIES), True),
+        },
+        "dm01": {
+            "test": (_dm01_tests, False),  # the DM01 number is accepted too
+            "measure": (lambda: [m.lower() for m in dm01.MEASURES], True),
+        },
         "plans": {"kind": (lambda: [plans.PLAN.lower(), plans.TARGET.lower()], True)},
     }
     # A return may declare its own coded columns (the programme return's metric ids).
-    declared = {column: (lambda values=values: list(values), True)
-                for column, values in spec.choices.items()}
+    declared = {
+        column: (lambda values=values: list(values), True)
+        for column, values in spec.choices.items()
+    }
     return {**by_return.get(spec.return_type, {}), **declared}
 
 
-def build_template(spec: ReturnSpec, *, org_code: str, period: str, sites: list[str],
-                   path: Path, rows: pd.DataFrame | None = None,
-                   settings: Settings | None = None) -> Path:
+def build_template(
+    spec: ReturnSpec,
+    *,
+    org_code: str,
+    period: str,
+    sites: list[str],
+    path: Path,
+    rows: pd.DataFrame | None = None,
+    settings: Settings | None = None,
+) -> Path:
     """Write the template for one trust and period; ``rows`` fills the data sheet if given.
     ``settings`` give the due date and the contact (default: from the environment)."""
     settings = settings or load_settings()
@@ -124,8 +140,15 @@ def build_template(spec: ReturnSpec, *, org_code: str, period: str, sites: list[
         dimension.protection = unlocked
         dimension.width = max(12, min(len(column) + 4, 30))
     data.protection.sheet = True
-    for allowed in ("formatRows", "formatColumns", "formatCells", "insertRows", "deleteRows",
-                    "sort", "autoFilter"):
+    for allowed in (
+        "formatRows",
+        "formatColumns",
+        "formatCells",
+        "insertRows",
+        "deleteRows",
+        "sort",
+        "autoFilter",
+    ):
         setattr(data.protection, allowed, False)  # False: not protected against
     data.freeze_panes = "A2"
     _print_setup(data, landscape=True)
@@ -173,15 +196,17 @@ def _cell_value(value: object) -> object:
     return value
 
 
-def _instructions(sheet, spec: ReturnSpec, org_code: str, period: str, sites: list[str],
-                  settings: Settings) -> None:
+def _instructions(
+    sheet, spec: ReturnSpec, org_code: str, period: str, sites: list[str], settings: Settings
+) -> None:
     sheet.title = "Instructions"
     sheet["A1"] = f"CMAST {spec.title} return: {org_code}, {period}"
     sheet["A1"].font = TITLE_FONT
     # The model's docstring says what a row is ("One row per site and day of the month ...").
     rows = (spec.model.__doc__ or "").strip().split("\n")[0]
-    contact = settings.report_author + (f" ({settings.report_contact})"
-                                        if settings.report_contact else "")
+    contact = settings.report_author + (
+        f" ({settings.report_contact})" if settings.report_contact else ""
+    )
     lines = [
         f"Template version {spec.template_version}. Fill in the Data sheet: "
         + (rows[0].lower() + rows[1:] if rows else "one row per line as described below."),
@@ -208,8 +233,9 @@ def _instructions(sheet, spec: ReturnSpec, org_code: str, period: str, sites: li
     for offset, column in enumerate(spec.columns, start=start + 1):
         kind = _kind(spec, column)
         metadata = spec.model.to_schema().columns[column].metadata or {}
-        example = example_for.get(column) or localise(str(metadata.get("example", "")),
-                                                      org_code, sites)
+        example = example_for.get(column) or localise(
+            str(metadata.get("example", "")), org_code, sites
+        )
         what = RULE_TEXT.get(kind, "")
         if column in choices:
             what = "One of the drop-down list"
@@ -224,8 +250,7 @@ def _instructions(sheet, spec: ReturnSpec, org_code: str, period: str, sites: li
             message = rule_sentence(rule)
             for c, value in enumerate([rule.column, message, rule.hint], start=1):
                 sheet.cell(row=offset, column=c, value=value).alignment = WRAP
-            sheet.row_dimensions[offset].height = max(_height(message, 70),
-                                                      _height(rule.hint, 26))
+            sheet.row_dimensions[offset].height = max(_height(message, 70), _height(rule.hint, 26))
     set_widths(sheet, {"A": 30, "B": 70, "C": 26, "D": 14})
     _print_setup(sheet, landscape=False)
 
@@ -244,8 +269,9 @@ def _height(text: str, width_chars: int) -> float:
     return 15.0 * lines + 2
 
 
-def _validations(sheet, lists, spec: ReturnSpec, org_code: str, period: str,
-                 sites: list[str], last_row: int) -> None:
+def _validations(
+    sheet, lists, spec: ReturnSpec, org_code: str, period: str, sites: list[str], last_row: int
+) -> None:
     start, end = _period_bounds(period)
     choices = column_choices(spec)
     list_column = 0
@@ -267,13 +293,19 @@ def _validations(sheet, lists, spec: ReturnSpec, org_code: str, period: str,
         elif kind == "count":
             rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
         elif kind == "date":
-            rule = DataValidation(type="date", operator="between",
-                                  formula1=f"DATE({start.year},{start.month},{start.day})",
-                                  formula2=f"DATE({end.year},{end.month},{end.day})")
+            rule = DataValidation(
+                type="date",
+                operator="between",
+                formula1=f"DATE({start.year},{start.month},{start.day})",
+                formula2=f"DATE({end.year},{end.month},{end.day})",
+            )
         else:
             continue
-        rule.error = (f"{column}: {RULE_TEXT.get(kind, 'see the Instructions sheet')}"
-                      if column not in choices else f"{column}: one of the list, please")
+        rule.error = (
+            f"{column}: {RULE_TEXT.get(kind, 'see the Instructions sheet')}"
+            if column not in choices
+            else f"{column}: one of the list, please"
+        )
         rule.errorTitle = "Not accepted" if strict else "Not in the list"
         rule.errorStyle = "stop" if strict else "warning"
         rule.showErrorMessage = True
@@ -303,9 +335,15 @@ def _period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 
 def _about(sheet, spec: ReturnSpec, org_code: str, period: str) -> None:
-    for r, (key, value) in enumerate([("return_type", spec.return_type),
-                                      ("template_version", spec.template_version),
-                                      ("org_code", org_code), ("period", period)], start=1):
+    for r, (key, value) in enumerate(
+        [
+            ("return_type", spec.return_type),
+            ("template_version", spec.template_version),
+            ("org_code", org_code),
+            ("period", period),
+        ],
+        start=1,
+    ):
         sheet.cell(row=r, column=1, value=key)
         sheet.cell(row=r, column=2, value=value)
     sheet.sheet_state = "hidden"

@@ -13,8 +13,10 @@ from pipeline.validation.problems import Problem
 
 #: Sites named one by one; past these, the rest are counted (a junk file may have thousands).
 LISTED_SITES = 100
-_HINT = ("Send the whole month in one file: a row for every day of every site you report. "
-         "Mark a day the site was closed with yes in site_closed and 0 in its counts.")
+_HINT = (
+    "Send the whole month in one file: a row for every day of every site you report. "
+    "Mark a day the site was closed with yes in site_closed and 0 in its counts."
+)
 
 
 def missing_days(typed: pd.DataFrame, site_column: str) -> list[Problem]:
@@ -39,21 +41,27 @@ def missing_days(typed: pd.DataFrame, site_column: str) -> list[Problem]:
     # Only sites short of a day are looked at one by one (a large file has thousands of sites).
     counts = given[site_column].value_counts()
     short = given[given[site_column].isin(counts.index[counts < len(days)])]
-    short = pd.concat([short, typed.loc[~typed[site_column].isin(counts.index),
-                                        [site_column, "date"]]])
+    short = pd.concat(
+        [short, typed.loc[~typed[site_column].isin(counts.index), [site_column, "date"]]]
+    )
     problems: list[Problem] = []
     for site, dates in short.groupby(site_column, sort=True)["date"]:
         if len(problems) == LISTED_SITES:
             more = short[site_column].nunique() - LISTED_SITES
-            problems.append(Problem(
-                rule=f"{more:,} more sites have days missing", hint=_HINT, location="file"))
+            problems.append(
+                Problem(rule=f"{more:,} more sites have days missing", hint=_HINT, location="file")
+            )
             break
         absent = days.difference(pd.DatetimeIndex(dates).normalize())
         if len(absent):
             count = f"{len(absent)} day{'s' if len(absent) != 1 else ''}"
-            problems.append(Problem(
-                rule=f"site {site}: {count} missing: {day_ranges(absent)}",
-                hint=_HINT, location="file"))
+            problems.append(
+                Problem(
+                    rule=f"site {site}: {count} missing: {day_ranges(absent)}",
+                    hint=_HINT,
+                    location="file",
+                )
+            )
     return problems
 
 

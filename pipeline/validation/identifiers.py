@@ -39,9 +39,11 @@ WEIGHTS = np.arange(10, 1, -1)
 NEVER_SHOWN = frozenset({"pathway_id"})
 
 RULE = "holds what look like NHS numbers"
-HINT = ("Remove them and send the file again: returns must never carry patient identifiers. "
-        "Pathway ids must be pseudonymised and must not be 10-digit numbers. The values are not "
-        "shown here for the same reason.")
+HINT = (
+    "Remove them and send the file again: returns must never carry patient identifiers. "
+    "Pathway ids must be pseudonymised and must not be 10-digit numbers. The values are not "
+    "shown here for the same reason."
+)
 
 
 def check_digit_ok(digits: np.ndarray) -> np.ndarray:
@@ -85,14 +87,21 @@ def nhs_number_problems(frame: pd.DataFrame) -> list[Problem]:
     for column in frame.columns:
         hits = looks_like_nhs_number(frame[column])
         if hits.any():
-            problems.append(nhs_number_problem(str(column), int(hits.sum()),
-                                               int(hits.index[hits.to_numpy()][0])))
+            problems.append(
+                nhs_number_problem(
+                    str(column), int(hits.sum()), int(hits.index[hits.to_numpy()][0])
+                )
+            )
     return problems
 
 
 def nhs_number_problem(column: str, rows: int, first_row: int | None) -> Problem:
-    return Problem(rule=f"{RULE} in {rows:,} row{'s' if rows != 1 else ''} (the first is here)",
-                   column=column, row=first_row, hint=HINT)
+    return Problem(
+        rule=f"{RULE} in {rows:,} row{'s' if rows != 1 else ''} (the first is here)",
+        column=column,
+        row=first_row,
+        hint=HINT,
+    )
 
 
 @overload
@@ -111,8 +120,9 @@ def text_withheld(text: str | None) -> str | None:
     return _CANDIDATE.sub(swap, text)
 
 
-def withhold_identifiers(problems: Iterable[Problem],
-                         columns: Iterable[str | None] = ()) -> list[Problem]:
+def withhold_identifiers(
+    problems: Iterable[Problem], columns: Iterable[str | None] = ()
+) -> list[Problem]:
     """Problems safe to show: no value from a column holding NHS numbers (or from a column in
     :data:`NEVER_SHOWN`), and no NHS number quoted anywhere in a problem's text (a header row
     that is really a row of data, say)."""
@@ -122,8 +132,14 @@ def withhold_identifiers(problems: Iterable[Problem],
         value = problem.value
         if problem.column in flagged and value not in (None, ""):
             value = WITHHELD
-        safe.append(replace(problem, rule=text_withheld(problem.rule),
-                            value=text_withheld(value), hint=text_withheld(problem.hint)))
+        safe.append(
+            replace(
+                problem,
+                rule=text_withheld(problem.rule),
+                value=text_withheld(value),
+                hint=text_withheld(problem.hint),
+            )
+        )
     return safe
 
 

@@ -31,7 +31,11 @@ def limited(problems: Iterable[Problem], examples: int = EXAMPLES) -> list[Probl
         group.sort(key=Problem.sort_key)
         kept += group[:examples]
         more = len(group) - examples
-        kept.append(Problem(rule=f"{rule}: {more:,} more rows like the ones listed "
-                            f"({len(group):,} in all)", column=column,
-                            hint="Fix them all the same way; only the first rows are listed."))
+        kept.append(
+            Problem(
+                rule=f"{rule}: {more:,} more rows like the ones listed ({len(group):,} in all)",
+                column=column,
+                hint="Fix them all the same way; only the first rows are listed.",
+            )
+        )
     return kept

@@ -24,8 +24,11 @@ _PLAIN_CHECKS: list[tuple[str, str, str]] = [
     (r"^not_nullable$", "must not be blank", "Fill every cell; type 0 where there were none."),
     (r"^str_matches\(.*\)$", "is not in the expected form", "See the example in the template."),
     (r"^isin\(.*\)$", "is not one of the allowed values", "Pick a value from the drop-down."),
-    (r"^multiple_fields_uniqueness$", REPEAT_RULE,
-     "Send each key once: merge or remove the repeated rows."),
+    (
+        r"^multiple_fields_uniqueness$",
+        REPEAT_RULE,
+        "Send each key once: merge or remove the repeated rows.",
+    ),
     (r"^field_uniqueness$", "must be unique within the file", "Remove the repeated values."),
 ]
 
@@ -50,19 +53,29 @@ def problems_from_failures(
             rule = by_name[check]
             key = (rule.name, row)
             if key not in problems:
-                problems[key] = Problem(rule=rule.message, column=rule.column, row=row,
-                                        hint=rule.hint)
+                problems[key] = Problem(
+                    rule=rule.message, column=rule.column, row=row, hint=rule.hint
+                )
             if case.column == rule.column:
-                problems[key] = Problem(rule=rule.message, column=rule.column, row=row,
-                                        value=_text(case.failure_case), hint=rule.hint)
+                problems[key] = Problem(
+                    rule=rule.message,
+                    column=rule.column,
+                    row=row,
+                    value=_text(case.failure_case),
+                    hint=rule.hint,
+                )
             continue
         if check == "multiple_fields_uniqueness":
             # One problem per repeated row, pointing at the first key column.
             key = (check, row)
             if key not in problems and unique_key:
                 message, hint = _plain(check)
-                problems[key] = Problem(rule=f"{message} ({', '.join(unique_key)})",
-                                        column=unique_key[0], row=row, hint=hint)
+                problems[key] = Problem(
+                    rule=f"{message} ({', '.join(unique_key)})",
+                    column=unique_key[0],
+                    row=row,
+                    hint=hint,
+                )
             continue
         if check.startswith("dtype(") or check.startswith("coerce_dtype("):
             continue  # cells that did not parse were already reported by the parser
@@ -70,8 +83,9 @@ def problems_from_failures(
             continue  # header problems are found before validation
         message, hint = _plain(check)
         column = None if pd.isna(case.column) else str(case.column)
-        problems[(check, column, row)] = Problem(rule=message, column=column, row=row,
-                                                 value=_text(case.failure_case), hint=hint)
+        problems[(check, column, row)] = Problem(
+            rule=message, column=column, row=row, value=_text(case.failure_case), hint=hint
+        )
     return list(problems.values())
 
 

@@ -69,8 +69,9 @@ def _parse_count(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     if plain is not None:
         return plain, pd.Series(False, index=text.index, dtype="boolean")
     # "1,234" is unambiguous as a thousands separator; anything else with a comma is not.
-    unseparated = text.where(~text.str.match(_THOUSANDS).fillna(False),
-                             text.str.replace(",", "", regex=False))
+    unseparated = text.where(
+        ~text.str.match(_THOUSANDS).fillna(False), text.str.replace(",", "", regex=False)
+    )
     numbers = pd.to_numeric(unseparated, errors="coerce")
     # Compared as floats: the absolute value of the smallest 64-bit integer wraps round.
     size = numbers.astype("float64").abs()
@@ -91,8 +92,10 @@ def _plain_counts(text: pd.Series) -> pd.Series | None:
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         return None
     extremes = pc.min_max(values)
-    if any(v is not None and abs(v) >= _LARGEST_COUNT
-           for v in (extremes["min"].as_py(), extremes["max"].as_py())):
+    if any(
+        v is not None and abs(v) >= _LARGEST_COUNT
+        for v in (extremes["min"].as_py(), extremes["max"].as_py())
+    ):
         return None
     # By position: the index has gaps where blank rows were dropped.
     counts = values.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
@@ -115,12 +118,18 @@ def _parse_date(text: pd.Series) -> tuple[pd.Series, pd.Series]:
             break  # the usual column: every cell in the first form
         match = remaining & text.str.match(pattern).fillna(False)
         if match.any():
-            parsed = pd.to_datetime(text[match].str.slice(0, 10) if fmt == "%Y-%m-%d"
-                                    else text[match], format=fmt, errors="coerce")
+            parsed = pd.to_datetime(
+                text[match].str.slice(0, 10) if fmt == "%Y-%m-%d" else text[match],
+                format=fmt,
+                errors="coerce",
+            )
             result[match] = parsed.astype("datetime64[s]")
             remaining &= ~match
-    serial = remaining & text.str.match(r"^\d{5}(\.0+)?$").fillna(False) if remaining.any() \
+    serial = (
+        remaining & text.str.match(r"^\d{5}(\.0+)?$").fillna(False)
+        if remaining.any()
         else remaining
+    )
     if serial.any():
         days = pd.to_numeric(text[serial]).astype("int64")
         result[serial] = (_EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).astype("datetime64[s]")
@@ -230,15 +239,23 @@ _KIND_RULES = {
     "count": ("must be a whole number", "Type the count as digits only, e.g. 152."),
     "date": ("must be a date", "Use a date cell, or type it as YYYY-MM-DD or DD/MM/YYYY."),
     "period": ("must be a month written YYYY-MM", "For October 2023 type 2023-10."),
-    "week": ("must be a date, the Sunday that ends the week",
-             "Type it as YYYY-MM-DD, e.g. 2023-10-29."),
-    "time": ("must be a time written HH:MM, or a date and time",
-             "Use the 24-hour clock, e.g. 08:30 or 17:45, or YYYY-MM-DD HH:MM."),
-    "money": ("must be an amount in £ thousands",
-              "Type the number only, with a minus sign for a deficit, e.g. -1250.5."),
+    "week": (
+        "must be a date, the Sunday that ends the week",
+        "Type it as YYYY-MM-DD, e.g. 2023-10-29.",
+    ),
+    "time": (
+        "must be a time written HH:MM, or a date and time",
+        "Use the 24-hour clock, e.g. 08:30 or 17:45, or YYYY-MM-DD HH:MM.",
+    ),
+    "money": (
+        "must be an amount in £ thousands",
+        "Type the number only, with a minus sign for a deficit, e.g. -1250.5.",
+    ),
     "number": ("must be a number", "Type digits only, e.g. 76 or 1250.5."),
-    "financial_year": ("must be a financial year written YYYY-YY",
-                       "For April 2023 to March 2024 type 2023-24."),
+    "financial_year": (
+        "must be a financial year written YYYY-YY",
+        "For April 2023 to March 2024 type 2023-24.",
+    ),
 }
 
 

@@ -30,16 +30,21 @@ YEARS_BACK = 10
 _EARLIEST_BIRTH_YEAR = 1900
 
 POSTCODE = re.compile(
-    r"(?<![0-9A-Za-z])[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s?[0-9][A-Za-z]{2}(?![0-9A-Za-z])")
+    r"(?<![0-9A-Za-z])[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s?[0-9][A-Za-z]{2}(?![0-9A-Za-z])"
+)
 
 _HEADERS = [
-    (re.compile(r"(^|_)(dob|d\.o\.b\.?|date_?of_?birth|birth_?date|born)($|_)"),
-     "patients' dates of birth"),
+    (
+        re.compile(r"(^|_)(dob|d\.o\.b\.?|date_?of_?birth|birth_?date|born)($|_)"),
+        "patients' dates of birth",
+    ),
     (re.compile(r"(^|_)(post_?code|postal_?code|zip_?code)($|_)"), "patients' postcodes"),
     (re.compile(r"(^|_)nhs_?(number|no|num)($|_)"), "NHS numbers"),
 ]
-HINT = ("Remove them and send the file again: returns must never carry patient identifiers. "
-        "The values are not shown here for the same reason.")
+HINT = (
+    "Remove them and send the file again: returns must never carry patient identifiers. "
+    "The values are not shown here for the same reason."
+)
 #: A cell of free text is parsed as a date only if it has a date's digits (most have none).
 _DATE_DIGITS = r"\d{4}|\d{1,2}/\d{1,2}/\d{2}"
 
@@ -50,17 +55,22 @@ def header_problems(columns: Sequence[str], layout: Layout) -> list[Problem]:
     for name in columns:
         for pattern, what in _HEADERS:
             if name and pattern.search(name):
-                problems.append(Problem(
-                    rule=f"The column {name!r} looks like it holds {what}",
-                    column=name, location=layout.cell(name, None),
-                    hint="Remove the column and send the file again: returns must never carry "
-                    "patient identifiers."))
+                problems.append(
+                    Problem(
+                        rule=f"The column {name!r} looks like it holds {what}",
+                        column=name,
+                        location=layout.cell(name, None),
+                        hint="Remove the column and send the file again: returns must never carry "
+                        "patient identifiers.",
+                    )
+                )
                 break
     return problems
 
 
-def value_problems(frame: pd.DataFrame, typed: pd.DataFrame, spec: ReturnSpec,
-                   period_year: int) -> list[Problem]:
+def value_problems(
+    frame: pd.DataFrame, typed: pd.DataFrame, spec: ReturnSpec, period_year: int
+) -> list[Problem]:
     """Problems for columns holding what look like dates of birth or postcodes.
 
     ``frame`` is the cell text, ``typed`` the parsed values: date columns are judged by their
@@ -114,6 +124,9 @@ def birth_date_problem(column: str, rows: int, first_row: int | None, dates: str
 
 
 def _counted(column: str, rows: int, first_row: int | None, what: str) -> Problem:
-    return Problem(rule=f"holds {what} in {rows:,} row{'s' if rows != 1 else ''} (the first is "
-                   "here)", column=column, row=first_row,
-                   hint=HINT + " If they are typing mistakes, correct them.")
+    return Problem(
+        rule=f"holds {what} in {rows:,} row{'s' if rows != 1 else ''} (the first is here)",
+        column=column,
+        row=first_row,
+        hint=HINT + " If they are typing mistakes, correct them.",
+    )

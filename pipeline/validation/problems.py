@@ -24,8 +24,9 @@ class Layout:
 
     def cell(self, column: str | None, data_index: int | None) -> str:
         """``Data!E7`` for a workbook, ``line 7`` for CSV, or the best partial reference."""
-        position = (self.columns.index(column) + self.first_column if column in self.columns
-                    else None)
+        position = (
+            self.columns.index(column) + self.first_column if column in self.columns else None
+        )
         if self.sheet is None:
             return f"line {self.row_number(data_index)}" if data_index is not None else "header"
         if data_index is None:

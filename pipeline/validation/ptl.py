@@ -37,10 +37,14 @@ _RULE_OF = {
 _PLAIN = {
     "blank": ("must not be blank", "Fill every cell; type 0 where there were none."),
     "form": ("is not in the expected form", "See the example in the template."),
-    ("not_a_date", "period"): ("must be a date, the Sunday that ends the week",
-                               "Type it as YYYY-MM-DD, e.g. 2023-10-29."),
-    ("not_a_date", "clock_start_date"): ("must be a date", "Use a date cell, or type it as "
-                                         "YYYY-MM-DD or DD/MM/YYYY."),
+    ("not_a_date", "period"): (
+        "must be a date, the Sunday that ends the week",
+        "Type it as YYYY-MM-DD, e.g. 2023-10-29.",
+    ),
+    ("not_a_date", "clock_start_date"): (
+        "must be a date",
+        "Use a date cell, or type it as YYYY-MM-DD or DD/MM/YYYY.",
+    ),
 }
 
 
@@ -52,19 +56,40 @@ def check_ptl_csv(path: Path, spec: ReturnSpec, context: Context) -> Checked:
     layout = Layout(sheet=None, header_row=1, columns=header.columns)
     codes = list(treatment_functions()["treatment_function_code"])
     try:
-        scan = scan_ptl(path, columns=header.columns, separator=header.separator,
-                        encoding=header.encoding, tfc_codes=codes, examples=EXAMPLES)
+        scan = scan_ptl(
+            path,
+            columns=header.columns,
+            separator=header.separator,
+            encoding=header.encoding,
+            tfc_codes=codes,
+            examples=EXAMPLES,
+        )
     except CsvReadError as error:
         where = f"line {error.line}: " if error.line else ""
-        return Checked(problems=[Problem(
-            rule=f"The CSV file could not be read: {where}{error.reason}",
-            location=f"line {error.line}" if error.line else "",
-            hint="Check every line has the same number of separators as the header, and that "
-            "values holding a separator are in double quotes.")], spec=spec, layout=layout)
+        return Checked(
+            problems=[
+                Problem(
+                    rule=f"The CSV file could not be read: {where}{error.reason}",
+                    location=f"line {error.line}" if error.line else "",
+                    hint="Check every line has the same number of separators as the header, and "
+                    "that "
+                    "values holding a separator are in double quotes.",
+                )
+            ],
+            spec=spec,
+            layout=layout,
+        )
     if scan.rows == 0:
-        return Checked(problems=[Problem(rule="The file has a header row but no data rows",
-                                         hint="Fill in the rows and send it again.")],
-                       spec=spec, layout=layout)
+        return Checked(
+            problems=[
+                Problem(
+                    rule="The file has a header row but no data rows",
+                    hint="Fill in the rows and send it again.",
+                )
+            ],
+            spec=spec,
+            layout=layout,
+        )
     problems, flagged = _scan_problems(scan)
     assert scan.periods is not None, "a scan of a file with rows finds its periods"
     periods = scan.periods.set_index("first_row")
@@ -72,15 +97,19 @@ def check_ptl_csv(path: Path, spec: ReturnSpec, context: Context) -> Checked:
     problems += context_problems(periods, spec, context)
     if problems or scan.duplicate_count:
         to_data_row = data_rows(path)
-        problems = [p if p.row is None else replace(p, row=to_data_row(p.row))
-                    for p in problems]
+        problems = [p if p.row is None else replace(p, row=to_data_row(p.row)) for p in problems]
         problems += _duplicate_problems(scan, to_data_row, layout)
     problems = identifiers.withhold_identifiers(problems, flagged)
     problems = sorted({p.located(layout) for p in problems}, key=Problem.sort_key)
     found = periods["period"].dropna().unique()
-    return Checked(problems=problems, spec=spec, rows=None if problems else scan.counts,
-                   period=str(found[0]) if len(found) == 1 else None, layout=layout,
-                   in_raw_form=True)
+    return Checked(
+        problems=problems,
+        spec=spec,
+        rows=None if problems else scan.counts,
+        period=str(found[0]) if len(found) == 1 else None,
+        layout=layout,
+        in_raw_form=True,
+    )
 
 
 def _scan_problems(scan: PtlScan) -> tuple[list[Problem], list[str]]:
@@ -89,31 +118,52 @@ def _scan_problems(scan: PtlScan) -> tuple[list[Problem], list[str]]:
     for failure in scan.failures:
         if failure.check == "nhs_number":
             flagged.append(failure.column)
-            problems.append(identifiers.nhs_number_problem(failure.column, failure.count,
-                                                           failure.examples[0][0]))
+            problems.append(
+                identifiers.nhs_number_problem(
+                    failure.column, failure.count, failure.examples[0][0]
+                )
+            )
             continue
         if failure.check == "birth_date":
             flagged.append(failure.column)
-            problems.append(personal.birth_date_problem(
-                failure.column, failure.count, failure.examples[0][0],
-                "dates more than 10 years before the snapshot"))
+            problems.append(
+                personal.birth_date_problem(
+                    failure.column,
+                    failure.count,
+                    failure.examples[0][0],
+                    "dates more than 10 years before the snapshot",
+                )
+            )
             continue
         rule, hint = _message(failure.check, failure.column)
-        problems += [Problem(rule=rule, column=failure.column, row=row, value=value, hint=hint)
-                     for row, value in failure.examples]
+        problems += [
+            Problem(rule=rule, column=failure.column, row=row, value=value, hint=hint)
+            for row, value in failure.examples
+        ]
         problems += _more(failure.count, len(failure.examples), rule, failure.column)
     return problems, flagged
 
 
-def _duplicate_problems(scan: PtlScan, to_data_row: Callable[[int], int],
-                        layout: Layout) -> list[Problem]:
-    problems = [Problem(rule="must be unique within the file: the same pathway id as "
-                        f"{layout.cell(None, to_data_row(first))}", column="pathway_id",
-                        row=to_data_row(row), value=value,
-                        hint="Each pathway is listed once: remove or merge the repeated rows.")
-                for row, first, value in scan.duplicate_ids]
-    return problems + _more(scan.duplicate_count, len(scan.duplicate_ids),
-                            "must be unique within the file", "pathway_id")
+def _duplicate_problems(
+    scan: PtlScan, to_data_row: Callable[[int], int], layout: Layout
+) -> list[Problem]:
+    problems = [
+        Problem(
+            rule="must be unique within the file: the same pathway id as "
+            f"{layout.cell(None, to_data_row(first))}",
+            column="pathway_id",
+            row=to_data_row(row),
+            value=value,
+            hint="Each pathway is listed once: remove or merge the repeated rows.",
+        )
+        for row, first, value in scan.duplicate_ids
+    ]
+    return problems + _more(
+        scan.duplicate_count,
+        len(scan.duplicate_ids),
+        "must be unique within the file",
+        "pathway_id",
+    )
 
 
 def _message(check: str, column: str) -> tuple[str, str]:
@@ -126,17 +176,23 @@ def _message(check: str, column: str) -> tuple[str, str]:
 def _more(count: int, shown: int, rule: str, column: str) -> list[Problem]:
     if count <= shown:
         return []
-    return [Problem(rule=f"{rule}: {count - shown:,} more rows like the ones listed "
-                    f"({count:,} in all)", column=column,
-                    hint="Fix them all the same way; only the first rows are listed.")]
+    return [
+        Problem(
+            rule=f"{rule}: {count - shown:,} more rows like the ones listed ({count:,} in all)",
+            column=column,
+            hint="Fix them all the same way; only the first rows are listed.",
+        )
+    ]
 
 
 def _sunday_problems(periods: pd.DataFrame) -> list[Problem]:
     rule = _RULES["period_is_a_sunday"]
     days = pd.to_datetime(periods["period"], format="%Y-%m-%d", errors="coerce")
     bad = days.notna() & (days.dt.day_of_week != SNAPSHOT_DAY) & ~periods["period"].duplicated()
-    return [Problem(rule=rule.message, column="period", row=int(row), value=str(value),
-                    hint=rule.hint) for row, value in periods.loc[bad, "period"].items()]
+    return [
+        Problem(rule=rule.message, column="period", row=int(row), value=str(value), hint=rule.hint)
+        for row, value in periods.loc[bad, "period"].items()
+    ]
 
 
 def data_rows(path: Path, chunk_bytes: int = 1 << 24) -> Callable[[int], int]:

@@ -19,15 +19,19 @@ from pipeline.validation.parse import kind_of
 from pipeline.validation.problems import Problem
 
 #: Labels of a totals row, compared after trimming, lower-casing and dropping a final colon.
-_LABELS = frozenset({"total", "totals", "grand total", "grandtotal", "sub total", "sub-total",
-                     "subtotal", "sum"})
+_LABELS = frozenset(
+    {"total", "totals", "grand total", "grandtotal", "sub total", "sub-total", "subtotal", "sum"}
+)
 _NUMERIC = {"count", "money", "number"}
-HINT = ("Delete the totals row and send the file again: send only the rows of the return; "
-        "the pipeline adds them up itself.")
+HINT = (
+    "Delete the totals row and send the file again: send only the rows of the return; "
+    "the pipeline adds them up itself."
+)
 
 
-def totals_rows(raw: pd.DataFrame, typed: pd.DataFrame,
-                schema: pa.DataFrameSchema) -> dict[int, Problem]:
+def totals_rows(
+    raw: pd.DataFrame, typed: pd.DataFrame, schema: pa.DataFrameSchema
+) -> dict[int, Problem]:
     """Data row -> the problem that says it looks like a totals row."""
     found: dict[int, Problem] = {}
     numeric = [c for c in typed.columns if c in schema.columns and kind_of(schema, c) in _NUMERIC]
@@ -38,9 +42,14 @@ def totals_rows(raw: pd.DataFrame, typed: pd.DataFrame,
         words = text.str.strip().str.lower().str.rstrip(":").str.strip()
         labelled = words.isin(_LABELS).fillna(False).astype(bool)
         for row in labelled.index[labelled.to_numpy()]:
-            found.setdefault(int(row), Problem(
-                rule=f"looks like a totals row ({text.loc[row].strip()!r} in {column})",
-                row=int(row), hint=HINT))
+            found.setdefault(
+                int(row),
+                Problem(
+                    rule=f"looks like a totals row ({text.loc[row].strip()!r} in {column})",
+                    row=int(row),
+                    hint=HINT,
+                ),
+            )
     if len(typed) >= 3 and len(numeric) >= 2:
         numbers = typed[numeric].astype("Float64")
         rest = numbers.sum() - numbers  # each column's sum over the other rows
@@ -48,7 +57,12 @@ def totals_rows(raw: pd.DataFrame, typed: pd.DataFrame,
         nonzero = (numbers.fillna(0) != 0).sum(axis=1) >= 2
         summing = (matches.all(axis=1) & nonzero).fillna(False).astype(bool)
         for row in summing.index[summing.to_numpy()]:
-            found.setdefault(int(row), Problem(
-                rule="looks like a totals row: each figure in it is the sum of the other rows",
-                row=int(row), hint=HINT))
+            found.setdefault(
+                int(row),
+                Problem(
+                    rule="looks like a totals row: each figure in it is the sum of the other rows",
+                    row=int(row),
+                    hint=HINT,
+                ),
+            )
     return found

@@ -106,12 +106,23 @@ def check_table(table: RawTable, spec: ReturnSpec, context: Context) -> Checked:
     layout = table.layout
     left_out = [c for c in spec.columns if c not in table.frame.columns]
     if left_out:  # optional columns the file leaves out (identify allowed only those) are blank
-        table = replace(table, frame=table.frame.assign(
-            **{c: pd.Series(pd.NA, index=table.frame.index, dtype="string") for c in left_out}))
+        table = replace(
+            table,
+            frame=table.frame.assign(
+                **{c: pd.Series(pd.NA, index=table.frame.index, dtype="string") for c in left_out}
+            ),
+        )
     if table.frame.empty:
-        return Checked(problems=[Problem(rule="The file has a header row but no data rows",
-                                         hint="Fill in the rows and send it again.")],
-                       spec=spec, layout=layout)
+        return Checked(
+            problems=[
+                Problem(
+                    rule="The file has a header row but no data rows",
+                    hint="Fill in the rows and send it again.",
+                )
+            ],
+            spec=spec,
+            layout=layout,
+        )
     schema = spec.schema
     typed, problems = parse_frame(table.frame, schema)
     typed = typed[spec.columns]
@@ -120,11 +131,14 @@ def check_table(table: RawTable, spec: ReturnSpec, context: Context) -> Checked:
     if len(problems) > UNREADABLE_CELLS and 2 * len(problems) > typed.size:
         # Mostly junk under a return's header: checking rules on blanks would only multiply
         # the report (and take minutes). What could not be read is what needs fixing first.
-        problems.append(Problem(
-            rule=f"{len(problems):,} of the {typed.size:,} cells could not be read as their "
-            "column's kind, so the return's other rules were not checked",
-            hint="Check this is the right file, and that each column holds what its header "
-            "says (the template's columns, with a row per line)."))
+        problems.append(
+            Problem(
+                rule=f"{len(problems):,} of the {typed.size:,} cells could not be read as their "
+                "column's kind, so the return's other rules were not checked",
+                hint="Check this is the right file, and that each column holds what its header "
+                "says (the template's columns, with a row per line).",
+            )
+        )
     else:
         try:
             rows = schema.validate(typed, lazy=True)
@@ -135,11 +149,14 @@ def check_table(table: RawTable, spec: ReturnSpec, context: Context) -> Checked:
             found = problems_from_failures(cases, schema, spec.rules)
             problems += _first_of_repeats_kept(
                 [p for p in found if (p.column, p.row) not in unparsed],
-                typed, list(schema.unique or []))
+                typed,
+                list(schema.unique or []),
+            )
     # One message per cell: a cell that did not parse (29 February 2023, "104+") is not also
     # judged by the rules on its value, which it does not have.
-    problems += [p for p in context_problems(typed, spec, context)
-                 if (p.column, p.row) not in unparsed]
+    problems += [
+        p for p in context_problems(typed, spec, context) if (p.column, p.row) not in unparsed
+    ]
     period = _single_period(typed)
     totals = totals_rows(table.frame, typed, schema)
     if totals:  # one problem for the row, not one per cell a totals row breaks
@@ -149,23 +166,28 @@ def check_table(table: RawTable, spec: ReturnSpec, context: Context) -> Checked:
     problems = identifiers.withhold_identifiers([*problems, *found], [p.column for p in found])
     problems = identifiers.screen(table.frame, problems)  # NHS numbers: refused, never echoed
     problems = sorted({p.located(layout) for p in problems}, key=Problem.sort_key)
-    problems = with_line_keys(problems, table.frame, spec, layout,
-                              unsafe={p.column for p in found})
-    return Checked(problems=problems, spec=spec, rows=None if problems else rows,
-                   period=period, layout=layout)
+    problems = with_line_keys(problems, table.frame, spec, layout, unsafe={p.column for p in found})
+    return Checked(
+        problems=problems, spec=spec, rows=None if problems else rows, period=period, layout=layout
+    )
 
 
-def _first_of_repeats_kept(problems: list[Problem], typed: pd.DataFrame,
-                           key: list[str]) -> list[Problem]:
+def _first_of_repeats_kept(
+    problems: list[Problem], typed: pd.DataFrame, key: list[str]
+) -> list[Problem]:
     """Pandera flags every row of a repeated key; the first of them is the row given, and only
     the later ones repeat it."""
-    flagged = sorted({p.row for p in problems if p.row is not None
-                      and p.rule.startswith(REPEAT_RULE)})
+    flagged = sorted(
+        {p.row for p in problems if p.row is not None and p.rule.startswith(REPEAT_RULE)}
+    )
     if not key or not flagged:
         return problems
     later = set(typed.loc[flagged, key].duplicated(keep="first").loc[lambda s: s].index)
-    return [p for p in problems
-            if not (p.rule.startswith(REPEAT_RULE) and p.row is not None and p.row not in later)]
+    return [
+        p
+        for p in problems
+        if not (p.rule.startswith(REPEAT_RULE) and p.row is not None and p.row not in later)
+    ]
 
 
 #: A return's rows are told apart by these columns where its schema declares none unique.
@@ -179,33 +201,50 @@ def line_key_columns(spec: ReturnSpec) -> tuple[str, ...]:
     return tuple(unique or _LINE_KEYS.get(spec.return_type, ()))
 
 
-def with_line_keys(problems: list[Problem], frame: pd.DataFrame, spec: ReturnSpec,
-                   layout: Layout | None, unsafe: Collection[str | None] = frozenset()
-                   ) -> list[Problem]:
+def with_line_keys(
+    problems: list[Problem],
+    frame: pd.DataFrame,
+    spec: ReturnSpec,
+    layout: Layout | None,
+    unsafe: Collection[str | None] = frozenset(),
+) -> list[Problem]:
     """In a CSV (no cell letters), "line 5" becomes "line 5 (RJR05, 2023-10-02)": the line's
     key as the trust wrote it, so it can be found in the trust's own system. A key column in
     which anything may identify a patient (``unsafe``: personal values found; an NHS number;
     a value withheld) is never echoed."""
-    withheld = {p.column for p in problems
-                if p.value == WITHHELD or "NHS number" in p.rule} | set(unsafe)
-    columns = [c for c in line_key_columns(spec) if c in frame.columns and c not in withheld
-               and not identifiers.looks_like_nhs_number(frame[c].astype("string")).any()]
+    withheld = {p.column for p in problems if p.value == WITHHELD or "NHS number" in p.rule} | set(
+        unsafe
+    )
+    columns = [
+        c
+        for c in line_key_columns(spec)
+        if c in frame.columns
+        and c not in withheld
+        and not identifiers.looks_like_nhs_number(frame[c].astype("string")).any()
+    ]
     if layout is None or layout.sheet is not None or not columns:
         return problems
     keyed = []
     for problem in problems:
-        if problem.row is not None and 0 <= problem.row < len(frame) and \
-                problem.location.startswith("line "):
-            values = [str(v) for v in frame.iloc[problem.row][columns] if not pd.isna(v)
-                      and str(v).strip()]
+        if (
+            problem.row is not None
+            and 0 <= problem.row < len(frame)
+            and problem.location.startswith("line ")
+        ):
+            values = [
+                str(v)
+                for v in frame.iloc[problem.row][columns]
+                if not pd.isna(v) and str(v).strip()
+            ]
             if values:
                 problem = replace(problem, line_key=", ".join(values))
         keyed.append(problem)
     return keyed
 
 
-def _not_reported(cases: pd.DataFrame, unparsed: set[tuple[str | None, int | None]]
-                  ) -> pd.DataFrame:
+def _not_reported(
+    cases: pd.DataFrame, unparsed: set[tuple[str | None, int | None]]
+) -> pd.DataFrame:
     """Pandera's failure cases less those already reported: blanks where a cell did not
     parse, and failed type coercions (the parser reported those cells). Done before the
     cases become problems one by one, which costs far more for a badly broken file."""
@@ -237,27 +276,42 @@ def context_problems(typed: pd.DataFrame, spec: ReturnSpec, context: Context) ->
     problems = _org_problems(typed["org_code"], context.org_code)
     periods = sorted(typed["period"].dropna().unique())
     if len(periods) > 1:
-        problems.append(Problem(
-            rule=f"The file covers more than one period ({', '.join(map(str, periods))})",
-            column="period", hint="Send one file per period."))
+        problems.append(
+            Problem(
+                rule=f"The file covers more than one period ({', '.join(map(str, periods))})",
+                column="period",
+                hint="Send one file per period.",
+            )
+        )
     this_month = context.today.strftime("%Y-%m")
     # A weekly period is a snapshot date (YYYY-MM-DD): in the future once it is after today.
     latest = context.today.isoformat() if spec.frequency == "weekly" else this_month
     future = typed["period"].notna() & (_first_month_sent(typed["period"], spec) > latest)
     if future.any():
         first = future.idxmax()
-        problems.append(Problem(rule="The period is in the future", column="period",
-                                row=int(first), value=str(typed.at[first, "period"]),
-                                hint="Check the period: returns are sent after the period ends."))
+        problems.append(
+            Problem(
+                rule="The period is in the future",
+                column="period",
+                row=int(first),
+                value=str(typed.at[first, "period"]),
+                hint="Check the period: returns are sent after the period ends.",
+            )
+        )
     if spec.site_column and context.org_code in context.sites:
         known = context.sites[context.org_code]
         sites = typed[spec.site_column]
         unknown = sites.notna() & ~sites.isin(known)
         for label in sites.index[unknown.to_numpy(dtype=bool)]:
-            problems.append(Problem(
-                rule=f"is not a site of {context.org_code}", column=spec.site_column,
-                row=int(label), value=str(sites.loc[label]),
-                hint=f"Use one of: {', '.join(sorted(known))}."))
+            problems.append(
+                Problem(
+                    rule=f"is not a site of {context.org_code}",
+                    column=spec.site_column,
+                    row=int(label),
+                    value=str(sites.loc[label]),
+                    hint=f"Use one of: {', '.join(sorted(known))}.",
+                )
+            )
     if spec.context_check is not None:
         problems += spec.context_check(typed, context)
     return problems
@@ -279,12 +333,23 @@ def _org_problems(codes: pd.Series, folder_org: str) -> list[Problem]:
         return []
     if wrong.all():
         others = ", ".join(sorted(codes.dropna().unique()))
-        return [Problem(
-            rule=f"The file is for {others} but was sent through the inbox of {folder_org}",
-            column="org_code", value=others,
-            hint=f"A trust can only submit its own returns: put {folder_org}'s own data in this "
-            "folder, or drop the file in the right trust's folder if you send for it.")]
-    return [Problem(rule=f"must be {folder_org}, the trust whose inbox this is", column="org_code",
-                    row=int(label), value=str(codes.loc[label]),
-                    hint="Every row must carry your own trust's code.")
-            for label in codes.index[wrong.to_numpy(dtype=bool)]]
+        return [
+            Problem(
+                rule=f"The file is for {others} but was sent through the inbox of {folder_org}",
+                column="org_code",
+                value=others,
+                hint=f"A trust can only submit its own returns: put {folder_org}'s own data in "
+                "this "
+                "folder, or drop the file in the right trust's folder if you send for it.",
+            )
+        ]
+    return [
+        Problem(
+            rule=f"must be {folder_org}, the trust whose inbox this is",
+            column="org_code",
+            row=int(label),
+            value=str(codes.loc[label]),
+            hint="Every row must carry your own trust's code.",
+        )
+        for label in codes.index[wrong.to_numpy(dtype=bool)]
+    ]

@@ -33,8 +33,10 @@ _DAMAGE_WORDS = ("checksum", "could not read enough bytes", "corrupt", "not a va
 
 
 def rebuild_hint(settings: Settings) -> str:
-    return (f"Rebuild it from the archive with `cmast rebuild` (or restore "
-            f"{settings.warehouse_path.name} from a backup).")
+    return (
+        f"Rebuild it from the archive with `cmast rebuild` (or restore "
+        f"{settings.warehouse_path.name} from a backup)."
+    )
 
 
 def received_before(settings: Settings) -> list[str]:
@@ -56,8 +58,9 @@ def is_damage(error: BaseException) -> bool:
 
 
 @contextmanager
-def connect(settings: Settings, *, read_only: bool = False, create: bool = False
-            ) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    settings: Settings, *, read_only: bool = False, create: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to the warehouse, migrated to the latest schema when opened for writing.
 
     Read-only connections never migrate or write, and need the file to exist. A writer creates
@@ -84,9 +87,13 @@ def connect(settings: Settings, *, read_only: bool = False, create: bool = False
         if read_only or (evidence and not create):
             raise WarehouseMissing(
                 f"There is no warehouse at {settings.warehouse_path}"
-                + (f", although files were received before ({', '.join(evidence)} hold them). "
-                   + rebuild_hint(settings) if evidence
-                   else ": nothing has been received yet (`cmast ingest` creates it)."))
+                + (
+                    f", although files were received before ({', '.join(evidence)} hold them). "
+                    + rebuild_hint(settings)
+                    if evidence
+                    else ": nothing has been received yet (`cmast ingest` creates it)."
+                )
+            )
         settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
         forget_migrated(settings)  # a new file may reuse the inode of one migrated before
     else:
@@ -101,7 +108,8 @@ def connect(settings: Settings, *, read_only: bool = False, create: bool = False
         if is_damage(error):
             raise WarehouseDamaged(
                 f"The warehouse {settings.warehouse_path} is damaged: {error}. "
-                + rebuild_hint(settings)) from error
+                + rebuild_hint(settings)
+            ) from error
         raise
     finally:
         conn.close()
@@ -115,7 +123,8 @@ def check_start(settings: Settings) -> None:
     if len(head) < _HEADER_BYTES or head[8:12] != b"DUCK":
         raise WarehouseDamaged(
             f"The warehouse {path} is damaged: it is {path.stat().st_size:,} bytes and does not "
-            "start as a DuckDB file does. " + rebuild_hint(settings))
+            "start as a DuckDB file does. " + rebuild_hint(settings)
+        )
 
 
 def check_whole(conn: duckdb.DuckDBPyConnection, settings: Settings) -> None:
@@ -128,8 +137,10 @@ def check_whole(conn: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     path = settings.warehouse_path
     if path.with_name(path.name + ".wal").exists():
         return
-    found = conn.execute("SELECT block_size, used_blocks FROM pragma_database_size() "
-                         "WHERE database_name = current_database()").fetchall()
+    found = conn.execute(
+        "SELECT block_size, used_blocks FROM pragma_database_size() "
+        "WHERE database_name = current_database()"
+    ).fetchall()
     if not found or not found[0][1]:
         return  # a new, empty file: nothing to lose yet
     block_size, used = found[0]
@@ -138,7 +149,8 @@ def check_whole(conn: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     if size < needed:
         raise WarehouseDamaged(
             f"The warehouse {path} is damaged: it is {size:,} bytes where the {used:,} blocks "
-            f"in use need {needed:,}, so part of it is lost. " + rebuild_hint(settings))
+            f"in use need {needed:,}, so part of it is lost. " + rebuild_hint(settings)
+        )
 
 
 #: The main header and the two database headers, 4 KiB each.
@@ -221,7 +233,8 @@ def _open(settings: Settings, read_only: bool) -> duckdb.DuckDBPyConnection:
             if is_damage(error):
                 raise WarehouseDamaged(
                     f"The warehouse {settings.warehouse_path} is damaged: {error}. "
-                    + rebuild_hint(settings)) from error
+                    + rebuild_hint(settings)
+                ) from error
             if "lock" not in str(error).lower():
                 raise
             remaining = deadline - time.monotonic()
@@ -229,7 +242,8 @@ def _open(settings: Settings, read_only: bool) -> duckdb.DuckDBPyConnection:
                 raise WarehouseLocked(
                     f"The warehouse {settings.warehouse_path} is locked by another process "
                     f"(DuckDB allows one at a time) and stayed locked for {wait:g} s; allow "
-                    f"longer with CMAST_LOCK_WAIT_SECONDS. DuckDB said: {error}") from error
+                    f"longer with CMAST_LOCK_WAIT_SECONDS. DuckDB said: {error}"
+                ) from error
             # Back off so a long wait costs little, but notice a release within a second.
             time.sleep(min(delay, remaining))
             delay = min(delay * 2, 1.0)

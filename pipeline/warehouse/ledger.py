@@ -40,7 +40,8 @@ _COLUMNS = [f.name for f in fields(Submission)]
 
 def insert(conn: duckdb.DuckDBPyConnection, submission: Submission) -> int:
     submission.submission_id = conn.execute(
-        "SELECT nextval('ledger.submission_id_seq')").fetchall()[0][0]
+        "SELECT nextval('ledger.submission_id_seq')"
+    ).fetchall()[0][0]
     values = asdict(submission)
     conn.execute(
         f"INSERT INTO ledger.submissions ({', '.join(_COLUMNS)}) "
@@ -82,8 +83,11 @@ def load(
         conn.register("incoming_rows", rows)
         try:
             columns = ", ".join(f'"{c}"' for c in rows.columns)
-            conn.execute(f"INSERT INTO {raw_table} (submission_id, {columns}) "
-                         f"SELECT $id, {columns} FROM incoming_rows", {"id": submission_id})
+            conn.execute(
+                f"INSERT INTO {raw_table} (submission_id, {columns}) "
+                f"SELECT $id, {columns} FROM incoming_rows",
+                {"id": submission_id},
+            )
         finally:
             conn.unregister("incoming_rows")
         if previous is not None:
@@ -106,30 +110,39 @@ def withdraw(conn: duckdb.DuckDBPyConnection, submission_id: int, message: str) 
     the one it superseded, if any, current again; in one transaction."""
     conn.execute("BEGIN TRANSACTION")
     try:
-        conn.execute("UPDATE ledger.submissions SET status = ?, message = ? "
-                     "WHERE submission_id = ? AND status = ?",
-                     [REJECTED, message, submission_id, LOADED])
-        conn.execute("UPDATE ledger.submissions SET status = ?, superseded_by = NULL "
-                     "WHERE superseded_by = ? AND status = ?",
-                     [LOADED, submission_id, SUPERSEDED])
+        conn.execute(
+            "UPDATE ledger.submissions SET status = ?, message = ? "
+            "WHERE submission_id = ? AND status = ?",
+            [REJECTED, message, submission_id, LOADED],
+        )
+        conn.execute(
+            "UPDATE ledger.submissions SET status = ?, superseded_by = NULL "
+            "WHERE superseded_by = ? AND status = ?",
+            [LOADED, submission_id, SUPERSEDED],
+        )
         conn.execute("COMMIT")
     except Exception:
         conn.execute("ROLLBACK")
         raise
 
 
-def current(conn: duckdb.DuckDBPyConnection, org_code: str, return_type: str | None,
-            period: str | None) -> dict | None:
+def current(
+    conn: duckdb.DuckDBPyConnection, org_code: str, return_type: str | None, period: str | None
+) -> dict | None:
     """The loaded submission for an org, return and period, if any."""
-    found = _rows(conn, "WHERE org_code = ? AND return_type = ? AND period = ? AND status = ?",
-                  [org_code, return_type, period, LOADED])
+    found = _rows(
+        conn,
+        "WHERE org_code = ? AND return_type = ? AND period = ? AND status = ?",
+        [org_code, return_type, period, LOADED],
+    )
     return found[0] if found else None
 
 
 def by_sha(conn: duckdb.DuckDBPyConnection, sha256: str, org_code: str) -> list[dict]:
     """Earlier submissions of the same content through the same inbox, newest first."""
-    return _rows(conn, "WHERE sha256 = ? AND org_code = ? ORDER BY submission_id DESC",
-                 [sha256, org_code])
+    return _rows(
+        conn, "WHERE sha256 = ? AND org_code = ? ORDER BY submission_id DESC", [sha256, org_code]
+    )
 
 
 def _rows(conn: duckdb.DuckDBPyConnection, where: str, params: list) -> list[dict]:

@@ -27,8 +27,10 @@ def _without_comments(path: Path) -> str:
 def in_dependency_order(paths: list[Path], layer: str) -> list[Path]:
     """Files ordered so each comes after the files of its layer that it reads (``layer.name``)."""
     by_name = {path.stem: path for path in paths}
-    reads = {path.stem: set(re.findall(rf"\b{layer}\.(\w+)", _without_comments(path)))
-             - {path.stem} for path in paths}
+    reads = {
+        path.stem: set(re.findall(rf"\b{layer}\.(\w+)", _without_comments(path))) - {path.stem}
+        for path in paths
+    }
     ordered: list[Path] = []
     done: set[str] = set()
 
@@ -66,8 +68,10 @@ def build_marts(conn: duckdb.DuckDBPyConnection, settings: Settings) -> list[str
             conn.execute(f"CREATE OR REPLACE TABLE marts.{path.stem} AS {path.read_text()}")
         conn.execute("CREATE TABLE IF NOT EXISTS meta.marts_built (built_after BIGINT)")
         conn.execute("DELETE FROM meta.marts_built")
-        conn.execute("INSERT INTO meta.marts_built SELECT coalesce(max(submission_id), 0) "
-                     "FROM ledger.submissions")
+        conn.execute(
+            "INSERT INTO meta.marts_built SELECT coalesce(max(submission_id), 0) "
+            "FROM ledger.submissions"
+        )
         conn.execute("COMMIT")
     except Exception:
         conn.execute("ROLLBACK")
@@ -79,21 +83,28 @@ def _write_tolerances(conn: duckdb.DuckDBPyConnection, settings: Settings) -> No
     """The reconciliation tolerances from the settings, as the table marts.reconciliation reads
     (a setting, so a change applies at the next rebuild without touching the SQL)."""
     conn.execute("CREATE SCHEMA IF NOT EXISTS meta")
-    conn.execute("CREATE OR REPLACE TABLE meta.reconcile_tolerances "
-                 "(key VARCHAR PRIMARY KEY, tolerance_pct DOUBLE NOT NULL)")
-    conn.executemany("INSERT INTO meta.reconcile_tolerances VALUES (?, ?)",
-                     sorted(settings.reconcile_tolerances.items()))
+    conn.execute(
+        "CREATE OR REPLACE TABLE meta.reconcile_tolerances "
+        "(key VARCHAR PRIMARY KEY, tolerance_pct DOUBLE NOT NULL)"
+    )
+    conn.executemany(
+        "INSERT INTO meta.reconcile_tolerances VALUES (?, ?)",
+        sorted(settings.reconcile_tolerances.items()),
+    )
 
 
 def marts_are_current(conn: duckdb.DuckDBPyConnection) -> bool:
     """Whether the marts were built after the latest submission was recorded."""
-    built = conn.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'meta' "
-                         "AND table_name = 'marts_built'").fetchall()[0][0]
+    built = conn.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'meta' "
+        "AND table_name = 'marts_built'"
+    ).fetchall()[0][0]
     if not built:
         return False
     after = conn.execute("SELECT built_after FROM meta.marts_built").fetchall()
-    latest = conn.execute("SELECT coalesce(max(submission_id), 0) FROM ledger.submissions"
-                          ).fetchall()[0][0]
+    latest = conn.execute(
+        "SELECT coalesce(max(submission_id), 0) FROM ledger.submissions"
+    ).fetchall()[0][0]
     return bool(after) and after[0][0] >= latest
 
 

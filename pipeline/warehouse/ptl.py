@@ -89,16 +89,28 @@ CHECKS: list[tuple[str, str, tuple[str, ...], str]] = [
     ("blank", "period", (), "c_period IS NULL"),
     ("not_a_date", "period", (), "snapshot IS NULL AND c_period IS NOT NULL"),
     ("blank", "clock_start_date", (), "c_clock_start_date IS NULL"),
-    ("not_a_date", "clock_start_date", (),
-     "clock_start IS NULL AND c_clock_start_date IS NOT NULL"),
+    (
+        "not_a_date",
+        "clock_start_date",
+        (),
+        "clock_start IS NULL AND c_clock_start_date IS NOT NULL",
+    ),
     ("after_snapshot", "clock_start_date", ("period",), "clock_start > snapshot"),
     # No clock has run for 10 years: such a date is more likely a date of birth (refused, and
     # never shown; see ``pipeline.validation.personal``).
-    ("birth_date", "clock_start_date", ("period",),
-     f"clock_start < snapshot - INTERVAL {BIRTH_DATE_YEARS} YEAR"),
+    (
+        "birth_date",
+        "clock_start_date",
+        ("period",),
+        f"clock_start < snapshot - INTERVAL {BIRTH_DATE_YEARS} YEAR",
+    ),
     ("blank", "treatment_function_code", (), "c_treatment_function_code IS NULL"),
-    ("unknown", "treatment_function_code", (),
-     "NOT list_contains($tfcs, c_treatment_function_code)"),
+    (
+        "unknown",
+        "treatment_function_code",
+        (),
+        "NOT list_contains($tfcs, c_treatment_function_code)",
+    ),
     ("blank", "pathway_type", (), "c_pathway_type IS NULL"),
     ("unknown", "pathway_type", (), "NOT list_contains($types, c_pathway_type)"),
     ("unknown", "priority", (), "NOT list_contains($priorities, c_priority)"),
@@ -106,8 +118,11 @@ CHECKS: list[tuple[str, str, tuple[str, ...], str]] = [
 #: The same for the pathway id, row by row, over ``ids`` (``id_ok``: in the expected form).
 #: CASE rather than AND/OR, so that the costly part runs only on the rows that need it.
 ID_CHECKS: list[tuple[str, str]] = [
-    ("blank", "CASE WHEN pathway_id IS NULL THEN true WHEN id_ok THEN false "
-              "ELSE trim(pathway_id) = '' END"),
+    (
+        "blank",
+        "CASE WHEN pathway_id IS NULL THEN true WHEN id_ok THEN false "
+        "ELSE trim(pathway_id) = '' END",
+    ),
     ("form", "CASE WHEN pathway_id IS NULL OR id_ok THEN false ELSE trim(pathway_id) <> '' END"),
     ("nhs_number", "has_nhs_number(pathway_id)"),
 ]
@@ -145,8 +160,15 @@ class PtlScan:
     counts: pd.DataFrame | None = None
 
 
-def scan_ptl(path: Path, *, columns: Sequence[str], separator: str, encoding: str,
-             tfc_codes: Sequence[str], examples: int = 100) -> PtlScan:
+def scan_ptl(
+    path: Path,
+    *,
+    columns: Sequence[str],
+    separator: str,
+    encoding: str,
+    tfc_codes: Sequence[str],
+    examples: int = 100,
+) -> PtlScan:
     """Read ``path`` (a CSV with exactly the PTL columns, in file order) and check every row.
 
     Counts are computed only when no check fails. Raises :class:`CsvReadError` for a file that
@@ -156,10 +178,14 @@ def scan_ptl(path: Path, *, columns: Sequence[str], separator: str, encoding: st
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
             raise ValueError(f"unexpected column name {name!r}")
     with tempfile.TemporaryDirectory(prefix="ptl-") as spill:
-        conn = duckdb.connect(":memory:", config={
-            "memory_limit": MEMORY_LIMIT, "temp_directory": spill,
-            "preserve_insertion_order": True,
-        })
+        conn = duckdb.connect(
+            ":memory:",
+            config={
+                "memory_limit": MEMORY_LIMIT,
+                "temp_directory": spill,
+                "preserve_insertion_order": True,
+            },
+        )
         try:
             for macro in _MACROS:
                 conn.execute(macro)
@@ -169,15 +195,25 @@ def scan_ptl(path: Path, *, columns: Sequence[str], separator: str, encoding: st
             conn.close()
 
 
-def _read(conn: duckdb.DuckDBPyConnection, path: Path, columns: Sequence[str], separator: str,
-          encoding: str) -> None:
+def _read(
+    conn: duckdb.DuckDBPyConnection,
+    path: Path,
+    columns: Sequence[str],
+    separator: str,
+    encoding: str,
+) -> None:
     types = ", ".join(f"'{name}': 'VARCHAR'" for name in columns)
-    read = (f"SELECT * FROM read_csv($path, header = true, columns = {{{types}}}, "
-            "delim = $delim, quote = '\"', escape = '\"', auto_detect = false, "
-            "encoding = $encoding)")
+    read = (
+        f"SELECT * FROM read_csv($path, header = true, columns = {{{types}}}, "
+        "delim = $delim, quote = '\"', escape = '\"', auto_detect = false, "
+        "encoding = $encoding)"
+    )
     # cp1252 is read as latin-1, its near twin (they differ only in rarely used 0x80-0x9F).
-    params = {"path": str(path), "delim": separator,
-              "encoding": "utf-8" if encoding == "utf-8" else "latin-1"}
+    params = {
+        "path": str(path),
+        "delim": separator,
+        "encoding": "utf-8" if encoding == "utf-8" else "latin-1",
+    }
     try:
         # Cells as they are: cleaning 7.6 million rows costs more than reading them, so values
         # are cleaned per distinct combination instead (``profile``).
@@ -190,12 +226,19 @@ def _read(conn: duckdb.DuckDBPyConnection, path: Path, columns: Sequence[str], s
         raise _read_error(error) from None
     blank = " AND ".join(f"{n} IS NULL" for n in columns)
     # Rows with every cell empty are spacing, as in the usual reader.
-    conn.execute(f"CREATE VIEW data AS SELECT rowid AS row_number, * FROM cells "
-                 f"WHERE NOT ({blank})")
+    conn.execute(
+        f"CREATE VIEW data AS SELECT rowid AS row_number, * FROM cells WHERE NOT ({blank})"
+    )
     keys = ", ".join(n for n in columns if n != ID)
     cleaned = ", ".join(
-        (f"upper(nullif(trim({n}), '')) AS c_{n}" if n in _CODE_COLUMNS
-         else f"nullif(trim({n}), '') AS c_{n}") for n in columns if n != ID)
+        (
+            f"upper(nullif(trim({n}), '')) AS c_{n}"
+            if n in _CODE_COLUMNS
+            else f"nullif(trim({n}), '') AS c_{n}"
+        )
+        for n in columns
+        if n != ID
+    )
     conn.execute(f"""CREATE TABLE profile AS
         SELECT *, day_of(c_period) AS snapshot, day_of(c_clock_start_date) AS clock_start
         FROM (SELECT *, {cleaned} FROM (
@@ -218,25 +261,31 @@ def _read_error(error: duckdb.Error) -> CsvReadError:
     return CsvReadError(reason, int(line.group(1)) if line else None)
 
 
-def _check_and_count(conn: duckdb.DuckDBPyConnection, columns: Sequence[str],
-                     tfc_codes: Sequence[str], examples: int) -> PtlScan:
+def _check_and_count(
+    conn: duckdb.DuckDBPyConnection, columns: Sequence[str], tfc_codes: Sequence[str], examples: int
+) -> PtlScan:
     keys = [n for n in columns if n != ID]
     checks = CHECKS + [("nhs_number", n, (), f"has_nhs_number({n})") for n in keys]
-    params = {"tfcs": list(tfc_codes), "types": list(PATHWAY_TYPES),
-              "priorities": list(PRIORITIES)}
-    counted = ", ".join(f"sum(n) FILTER (WHERE coalesce({cond}, false))"
-                        for *_, cond in checks)
+    params = {"tfcs": list(tfc_codes), "types": list(PATHWAY_TYPES), "priorities": list(PRIORITIES)}
+    counted = ", ".join(f"sum(n) FILTER (WHERE coalesce({cond}, false))" for *_, cond in checks)
     totals = conn.execute(f"SELECT sum(n), {counted} FROM profile", params).fetchall()[0]
     scan = PtlScan(rows=int(totals[0] or 0))
     for (check, column, depends, cond), count in zip(checks, totals[1:], strict=True):
         if count:
-            scan.failures.append(Failure(check, column, int(count), _examples(
-                conn, column, (column, *depends), cond, params, examples)))
+            scan.failures.append(
+                Failure(
+                    check,
+                    column,
+                    int(count),
+                    _examples(conn, column, (column, *depends), cond, params, examples),
+                )
+            )
     scan.failures += _id_failures(conn, examples)
     _duplicates(conn, scan, examples)
     scan.periods = conn.execute(
         "SELECT c_org_code AS org_code, strftime(snapshot, '%Y-%m-%d') AS period, "
-        "min(first_row) AS first_row FROM profile GROUP BY ALL ORDER BY first_row").df()
+        "min(first_row) AS first_row FROM profile GROUP BY ALL ORDER BY first_row"
+    ).df()
     if not scan.failures and not scan.duplicate_count and scan.rows:
         scan.counts = conn.execute("""
             SELECT c_org_code AS org_code, strftime(snapshot, '%Y-%m-%d') AS period,
@@ -248,18 +297,27 @@ def _check_and_count(conn: duckdb.DuckDBPyConnection, columns: Sequence[str],
     return scan
 
 
-def _examples(conn: duckdb.DuckDBPyConnection, column: str, depends: Sequence[str], cond: str,
-              params: dict, limit: int) -> list[tuple[int, str | None]]:
+def _examples(
+    conn: duckdb.DuckDBPyConnection,
+    column: str,
+    depends: Sequence[str],
+    cond: str,
+    params: dict,
+    limit: int,
+) -> list[tuple[int, str | None]]:
     """The first rows failing a check on ``profile``: rows whose values match a failing
     combination in the columns the check reads."""
     on = " AND ".join(f"d.{c} IS NOT DISTINCT FROM b.{c}" for c in depends)
     names = ", ".join(depends)
     used = {k: v for k, v in params.items() if f"${k}" in cond}  # DuckDB refuses unused ones
-    rows = conn.execute(f"""
+    rows = conn.execute(
+        f"""
         SELECT d.row_number, d.{column} FROM data AS d
         SEMI JOIN (SELECT DISTINCT {names} FROM profile WHERE coalesce({cond}, false)) AS b
             ON {on}
-        ORDER BY d.row_number LIMIT $limit""", {**used, "limit": limit}).fetchall()
+        ORDER BY d.row_number LIMIT $limit""",
+        {**used, "limit": limit},
+    ).fetchall()
     return [(r, v) for r, v in rows]
 
 
@@ -270,15 +328,16 @@ def _id_failures(conn: duckdb.DuckDBPyConnection, examples: int) -> list[Failure
         coalesce(regexp_full_match(pathway_id, ' *(?:{PATHWAY_ID_PATTERN[1:-1]}) *'), false)
             AS id_ok
         FROM data""")
-    counted = ", ".join(f"count(*) FILTER (WHERE coalesce({cond}, false))"
-                        for _, cond in ID_CHECKS)
+    counted = ", ".join(f"count(*) FILTER (WHERE coalesce({cond}, false))" for _, cond in ID_CHECKS)
     totals = conn.execute(f"SELECT {counted} FROM ids").fetchall()[0]
     failures = []
     for (check, cond), count in zip(ID_CHECKS, totals, strict=True):
         if count:
-            found = conn.execute(f"SELECT row_number, pathway_id FROM ids WHERE "
-                                 f"coalesce({cond}, false) ORDER BY row_number LIMIT $limit",
-                                 {"limit": examples}).fetchall()
+            found = conn.execute(
+                f"SELECT row_number, pathway_id FROM ids WHERE "
+                f"coalesce({cond}, false) ORDER BY row_number LIMIT $limit",
+                {"limit": examples},
+            ).fetchall()
             failures.append(Failure(check, ID, count, [(r, v) for r, v in found]))
     return failures
 
@@ -287,8 +346,9 @@ def _duplicates(conn: duckdb.DuckDBPyConnection, scan: PtlScan, examples: int) -
     """Repeated pathway ids: every repeat after the first, with the row it repeats."""
     # A quick screen on 64-bit hashes (equal ids always hash alike; a collision between
     # different ids only costs the exact count below, which then finds nothing).
-    screen = conn.execute("SELECT count(pathway_id) - count(DISTINCT hash(pathway_id)) "
-                          "FROM data").fetchall()[0][0]
+    screen = conn.execute(
+        "SELECT count(pathway_id) - count(DISTINCT hash(pathway_id)) FROM data"
+    ).fetchall()[0][0]
     if not screen:
         return
     scan.duplicate_count = conn.execute("""
@@ -297,7 +357,10 @@ def _duplicates(conn: duckdb.DuckDBPyConnection, scan: PtlScan, examples: int) -
             GROUP BY pathway_id HAVING count(*) > 1)""").fetchall()[0][0]
     if not scan.duplicate_count:
         return
-    scan.duplicate_ids = [tuple(r) for r in conn.execute("""
+    scan.duplicate_ids = [
+        tuple(r)
+        for r in conn.execute(
+            """
         WITH repeated AS (
             SELECT pathway_id FROM data WHERE pathway_id IS NOT NULL
             GROUP BY pathway_id HAVING count(*) > 1),
@@ -307,4 +370,6 @@ def _duplicates(conn: duckdb.DuckDBPyConnection, scan: PtlScan, examples: int) -
             FROM data SEMI JOIN repeated USING (pathway_id))
         SELECT row_number, first_row, pathway_id FROM numbered
         WHERE row_number > first_row ORDER BY row_number LIMIT $limit""",
-        {"limit": examples}).fetchall()]
+            {"limit": examples},
+        ).fetchall()
+    ]

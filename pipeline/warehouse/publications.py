@@ -23,14 +23,16 @@ def _revision(record: Mapping) -> str:
     return stated
 
 
-def load_publication(conn: duckdb.DuckDBPyConnection, submission: Submission,
-                     tables: Mapping[str, pd.DataFrame]) -> str:
+def load_publication(
+    conn: duckdb.DuckDBPyConnection, submission: Submission, tables: Mapping[str, pd.DataFrame]
+) -> str:
     """Record the file and append its tables; return its status (loaded, or superseded when a
     later revision of the same month is already current)."""
     conn.execute("BEGIN TRANSACTION")
     try:
-        previous = ledger.current(conn, submission.org_code, submission.return_type,
-                                  submission.period)
+        previous = ledger.current(
+            conn, submission.org_code, submission.return_type, submission.period
+        )
         if previous is not None and _revision(previous) > _revision(vars(submission)):
             submission.status = SUPERSEDED
         submission_id = ledger.insert(conn, submission)
@@ -40,18 +42,23 @@ def load_publication(conn: duckdb.DuckDBPyConnection, submission: Submission,
             conn.register("incoming_rows", rows)
             try:
                 columns = ", ".join(f'"{c}"' for c in rows.columns)
-                conn.execute(f"INSERT INTO raw.{name} ({columns}) "
-                             f"SELECT {columns} FROM incoming_rows")
+                conn.execute(
+                    f"INSERT INTO raw.{name} ({columns}) SELECT {columns} FROM incoming_rows"
+                )
             finally:
                 conn.unregister("incoming_rows")
         if submission.status == SUPERSEDED:
             assert previous is not None, "only a newer current submission supersedes a file"
-            conn.execute("UPDATE ledger.submissions SET superseded_by = ? WHERE submission_id = ?",
-                         [previous["submission_id"], submission_id])
+            conn.execute(
+                "UPDATE ledger.submissions SET superseded_by = ? WHERE submission_id = ?",
+                [previous["submission_id"], submission_id],
+            )
         elif previous is not None:
-            conn.execute("UPDATE ledger.submissions SET status = ?, superseded_by = ? "
-                         "WHERE submission_id = ?",
-                         [SUPERSEDED, submission_id, previous["submission_id"]])
+            conn.execute(
+                "UPDATE ledger.submissions SET status = ?, superseded_by = ? "
+                "WHERE submission_id = ?",
+                [SUPERSEDED, submission_id, previous["submission_id"]],
+            )
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -9,9 +9,22 @@ import pandas as pd
 def headline_values(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """``marts.headline_values``: every figure for every month and scope (empty before a build)."""
     if not _exists(conn, "marts", "headline_values"):
-        return pd.DataFrame(columns=["id", "period", "scope", "value", "unit", "numerator",
-                                     "denominator", "source", "return_type",
-                                     "trusts_submitted", "trusts_expected", "missing_trusts"])
+        return pd.DataFrame(
+            columns=[
+                "id",
+                "period",
+                "scope",
+                "value",
+                "unit",
+                "numerator",
+                "denominator",
+                "source",
+                "return_type",
+                "trusts_submitted",
+                "trusts_expected",
+                "missing_trusts",
+            ]
+        )
     return conn.execute("SELECT * FROM marts.headline_values").df()
 
 
@@ -19,11 +32,13 @@ def plans_and_targets(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The current plans file's rows: metric, scope, period, kind (plan/target), value,
     deadline, parameter."""
     if not _exists(conn, "staging", "stg_plans_targets"):
-        return pd.DataFrame(columns=["metric", "scope", "period", "kind", "value", "deadline",
-                                     "parameter"])
+        return pd.DataFrame(
+            columns=["metric", "scope", "period", "kind", "value", "deadline", "parameter"]
+        )
     return conn.execute(
         "SELECT metric, scope, period, kind, value, deadline, parameter, submission_id "
-        "FROM staging.stg_plans_targets").df()
+        "FROM staging.stg_plans_targets"
+    ).df()
 
 
 def mart(conn: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
@@ -37,14 +52,16 @@ def current_submissions(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Loaded submissions, for provenance: what each figure rests on."""
     return conn.execute(
         "SELECT submission_id, org_code, return_type, period, sha256, received_at, file_name, "
-        "template_version FROM ledger.submissions WHERE status = 'loaded'").df()
+        "template_version FROM ledger.submissions WHERE status = 'loaded'"
+    ).df()
 
 
 def organisation_names(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return conn.execute(
         "SELECT org_code, name, short_name, cmast_member FROM ref.organisations "
         "UNION ALL SELECT icb_code, icb_name, NULL, false FROM ref.icbs "
-        "UNION ALL SELECT region_code, region_name, NULL, false FROM ref.regions").df()
+        "UNION ALL SELECT region_code, region_name, NULL, false FROM ref.regions"
+    ).df()
 
 
 def cdc_names(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -55,10 +72,16 @@ def cdc_names(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def _exists(conn: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    return bool(conn.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ? "
-        "UNION ALL SELECT count(*) FROM duckdb_views() WHERE schema_name = ? AND view_name = ?",
-        [schema, name, schema, name]).df().iloc[:, 0].sum())
+    return bool(
+        conn.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ? "
+            "UNION ALL SELECT count(*) FROM duckdb_views() WHERE schema_name = ? AND view_name = ?",
+            [schema, name, schema, name],
+        )
+        .df()
+        .iloc[:, 0]
+        .sum()
+    )
 
 
 #: Figures taken at every weekly snapshot (``marts.rtt_weekly``), by their columns there: the
@@ -86,6 +109,8 @@ def weekly_values(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     selects = " UNION ALL ".join(
         f"SELECT '{id_}' AS id, scope, snapshot_date, ({expression})::DOUBLE AS value, "
         "threshold_weeks, target_date FROM marts.rtt_weekly"
-        for id_, expression in WEEKLY_FIGURES.items())
-    return conn.execute(f"SELECT * FROM ({selects}) WHERE value IS NOT NULL "
-                        "ORDER BY id, scope, snapshot_date").df()
+        for id_, expression in WEEKLY_FIGURES.items()
+    )
+    return conn.execute(
+        f"SELECT * FROM ({selects}) WHERE value IS NOT NULL ORDER BY id, scope, snapshot_date"
+    ).df()

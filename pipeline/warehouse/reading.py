@@ -52,10 +52,11 @@ def reading(settings: Settings, *, marts: bool = False) -> Iterator[duckdb.DuckD
 
 def schema_is_current(conn: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
     """Every migration of ``sql/migrations`` is applied (read without creating anything)."""
-    known = conn.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'meta' "
-                         "AND table_name = 'schema_migrations'").fetchall()[0][0]
+    known = conn.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'meta' "
+        "AND table_name = 'schema_migrations'"
+    ).fetchall()[0][0]
     if not known:
         return False
-    applied = {v for (v,) in conn.execute("SELECT version FROM meta.schema_migrations"
-                                          ).fetchall()}
+    applied = {v for (v,) in conn.execute("SELECT version FROM meta.schema_migrations").fetchall()}
     return {version for version, _ in migration_files(settings.sql_dir)} <= applied

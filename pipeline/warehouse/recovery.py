@@ -53,15 +53,16 @@ def rebuild_warehouse(settings: Settings, *, force: bool = False) -> Rebuilt:
         if not force and _is_sound(settings):
             raise RebuildRefused(
                 f"The warehouse {settings.warehouse_path} opens and passes its checks: nothing "
-                "to recover. Give --force to rebuild it anyway.")
+                "to recover. Give --force to rebuild it anyway."
+            )
         history = _best_ledger(settings)
         if history is None:
             raise RebuildRefused(
                 f"No ledger to rebuild from: neither {settings.warehouse_path} nor the snapshot "
                 f"{snapshot_path(settings)} can be read. Restore either from a backup; the "
-                "files themselves are safe in archive/ and quarantine/.")
-        building = settings.warehouse_path.with_name(settings.warehouse_path.name
-                                                     + ".rebuilding")
+                "files themselves are safe in archive/ and quarantine/."
+            )
+        building = settings.warehouse_path.with_name(settings.warehouse_path.name + ".rebuilding")
         building.unlink(missing_ok=True)
         private = dataclasses.replace(settings, warehouse_path=building)
         with connect(private, create=True) as conn:
@@ -73,14 +74,17 @@ def rebuild_warehouse(settings: Settings, *, force: bool = False) -> Rebuilt:
         if settings.warehouse_path.exists():
             stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
             set_aside = settings.warehouse_path.with_name(
-                f"{settings.warehouse_path.name}.replaced-{stamp}")
+                f"{settings.warehouse_path.name}.replaced-{stamp}"
+            )
             os.replace(settings.warehouse_path, set_aside)
         settings.warehouse_path.with_name(settings.warehouse_path.name + ".wal").unlink(
-            missing_ok=True)
+            missing_ok=True
+        )
         os.replace(building, settings.warehouse_path)
         forget_migrated(settings)
-    return Rebuilt(submissions=len(history), reloaded=reloaded, problems=problems,
-                   set_aside=set_aside)
+    return Rebuilt(
+        submissions=len(history), reloaded=reloaded, problems=problems, set_aside=set_aside
+    )
 
 
 def _is_sound(settings: Settings) -> bool:
@@ -90,11 +94,10 @@ def _is_sound(settings: Settings) -> bool:
         with connect(settings, read_only=True) as conn:
             conn.execute("SELECT count(*) FROM ledger.submissions").fetchall()
             for schema, table in conn.execute(
-                    "SELECT schema_name, table_name FROM duckdb_tables() "
-                    "WHERE schema_name = 'raw'").fetchall():
+                "SELECT schema_name, table_name FROM duckdb_tables() WHERE schema_name = 'raw'"
+            ).fetchall():
                 # Every block read once: a lost or corrupt one fails its checksum here.
-                conn.execute(f'SELECT count(hash(COLUMNS(*))) FROM "{schema}"."{table}"'
-                             ).fetchall()
+                conn.execute(f'SELECT count(hash(COLUMNS(*))) FROM "{schema}"."{table}"').fetchall()
     except (duckdb.Error, OSError, RuntimeError):
         return False
     return True
@@ -116,8 +119,11 @@ def _read_ledger(path: Path) -> pd.DataFrame | None:
 
 
 def _best_ledger(settings: Settings) -> pd.DataFrame | None:
-    found = [frame for frame in (_read_ledger(settings.warehouse_path),
-                                 _read_ledger(snapshot_path(settings))) if frame is not None]
+    found = [
+        frame
+        for frame in (_read_ledger(settings.warehouse_path), _read_ledger(snapshot_path(settings)))
+        if frame is not None
+    ]
     return max(found, key=len) if found else None
 
 
@@ -134,14 +140,14 @@ def _restore_ledger(conn: duckdb.DuckDBPyConnection, history: pd.DataFrame) -> N
     conn.execute(f"CREATE SEQUENCE ledger.submission_id_seq START {following}")
 
 
-def _reload_rows(conn: duckdb.DuckDBPyConnection, settings: Settings,
-                 history: pd.DataFrame) -> tuple[int, list[str]]:
+def _reload_rows(
+    conn: duckdb.DuckDBPyConnection, settings: Settings, history: pd.DataFrame
+) -> tuple[int, list[str]]:
     from pipeline.ingest import sha256_of
 
     reloaded, problems = 0, []
     for record in history[history["status"].isin([LOADED, SUPERSEDED])].to_dict("records"):
-        name = f"submission {record['submission_id']} ({record['org_code']}/" \
-               f"{record['file_name']})"
+        name = f"submission {record['submission_id']} ({record['org_code']}/{record['file_name']})"
         path = settings.absolute(record["path"])
         if not path.exists():
             problems.append(f"{name}: its archived file {record['path']} is missing")
@@ -176,8 +182,11 @@ def _rows_of(path: Path, record: dict, settings: Settings) -> dict[str, pd.DataF
         return {f"raw.nhse_{dataset}_{name}": frame for name, frame in parsed.tables().items()}
     # Checked as on the day it was processed, so a return for what was then last month is not
     # now refused as being for a month too far in the past or future.
-    context = Context(org_code=record["org_code"], sites=trust_sites(settings),
-                      today=pd.Timestamp(record["processed_at"]).date())
+    context = Context(
+        org_code=record["org_code"],
+        sites=trust_sites(settings),
+        today=pd.Timestamp(record["processed_at"]).date(),
+    )
     checked = check_file(path, context)
     if not checked.valid:
         first = checked.problems[0].as_line() if checked.problems else "no rows"
@@ -186,12 +195,16 @@ def _rows_of(path: Path, record: dict, settings: Settings) -> dict[str, pd.DataF
     return {spec.raw_table: checked.raw_rows()}
 
 
-def _append(conn: duckdb.DuckDBPyConnection, table: str, rows: pd.DataFrame,
-            submission_id: int) -> None:
+def _append(
+    conn: duckdb.DuckDBPyConnection, table: str, rows: pd.DataFrame, submission_id: int
+) -> None:
     conn.register("incoming_rows", rows)
     try:
         columns = ", ".join(f'"{c}"' for c in rows.columns if c != "submission_id")
-        conn.execute(f"INSERT INTO {table} (submission_id, {columns}) "
-                     f"SELECT $id, {columns} FROM incoming_rows", {"id": submission_id})
+        conn.execute(
+            f"INSERT INTO {table} (submission_id, {columns}) "
+            f"SELECT $id, {columns} FROM incoming_rows",
+            {"id": submission_id},
+        )
     finally:
         conn.unregister("incoming_rows")

@@ -68,8 +68,7 @@ def exported_relations(conn: duckdb.DuckDBPyConnection) -> list[str]:
     return sorted({name for (name,) in found} | {"ledger.submissions"})
 
 
-def publish_snapshot(settings: Settings,
-                     advance: Callable[[], None] | None = None) -> Published:
+def publish_snapshot(settings: Settings, advance: Callable[[], None] | None = None) -> Published:
     """Copy the warehouse and export its reporting relations, under the writer lock.
 
     The copy is of the file itself after a checkpoint (every committed change written into it),
@@ -88,7 +87,8 @@ def publish_snapshot(settings: Settings,
                 f"Not publishing the snapshot: the warehouse holds {submissions:,} submissions "
                 f"and the snapshot already published holds {published:,}. The warehouse has "
                 "lost part of its ledger (deleted, replaced or restored from an old copy); the "
-                "snapshot is kept as it is. Rebuild the warehouse with `cmast rebuild`.")
+                "snapshot is kept as it is. Rebuild the warehouse with `cmast rebuild`."
+            )
         partial = folder / f".{SNAPSHOT_FILE}.partial"
         shutil.copyfile(settings.warehouse_path, partial)
         _check_copy(partial, submissions)
@@ -101,9 +101,11 @@ def publish_snapshot(settings: Settings,
     for stale in parquet.glob("*.parquet"):
         if stale.stem not in relations:
             stale.unlink()  # a relation dropped since the last publication
-    manifest = {"published_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-                "submissions": submissions,
-                "parquet": {f"{name}.parquet": rows for name, rows in relations.items()}}
+    manifest = {
+        "published_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "submissions": submissions,
+        "parquet": {f"{name}.parquet": rows for name, rows in relations.items()},
+    }
     _write_atomically(folder / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     return Published(path=folder / SNAPSHOT_FILE, submissions=submissions, relations=relations)
 
@@ -192,21 +194,32 @@ def read_snapshot(settings: Settings, sql: str) -> pd.DataFrame:
     except duckdb.Error as error:
         raise QueryRefused(f"DuckDB cannot parse this SQL: {error}") from error
     if len(statements) != 1:
-        raise QueryRefused(f"Give exactly one statement, not {len(statements)}: run them one "
-                           "at a time.")
+        raise QueryRefused(
+            f"Give exactly one statement, not {len(statements)}: run them one at a time."
+        )
     if statements[0].type not in READ_STATEMENTS:
         kind = statements[0].type.name
-        raise QueryRefused(f"This is a {kind} statement. The snapshot is read-only: cmast query "
-                           "runs SELECT queries only (copy the result with --csv or --json).")
+        raise QueryRefused(
+            f"This is a {kind} statement. The snapshot is read-only: cmast query "
+            "runs SELECT queries only (copy the result with --csv or --json)."
+        )
     if not path.exists():
-        raise NoSnapshot(f"No snapshot at {path} yet: it is published after the first ingest "
-                         "that loads a file, or by `cmast snapshot`.")
+        raise NoSnapshot(
+            f"No snapshot at {path} yet: it is published after the first ingest "
+            "that loads a file, or by `cmast snapshot`."
+        )
     spill = tempfile.mkdtemp(prefix="cmast-query-")
     # Bounded, so a careless join cannot take the machine: memory (spilling to a folder of its
     # own, never inside the snapshot folder the report writers read) and time.
-    conn = duckdb.connect(str(path), read_only=True, config={
-        "enable_external_access": False, "memory_limit": f"{settings.query_memory_mb}MB",
-        "temp_directory": spill})
+    conn = duckdb.connect(
+        str(path),
+        read_only=True,
+        config={
+            "enable_external_access": False,
+            "memory_limit": f"{settings.query_memory_mb}MB",
+            "temp_directory": spill,
+        },
+    )
     timer = threading.Timer(settings.query_seconds, conn.interrupt)
     timer.start()
     try:
@@ -215,11 +228,13 @@ def read_snapshot(settings: Settings, sql: str) -> pd.DataFrame:
         raise QueryFailed(
             f"The query was stopped after {settings.query_seconds:g} s, the time limit "
             "(CMAST_QUERY_SECONDS). Narrow it (a WHERE on period or org_code, a LIMIT), or "
-            "allow longer.") from error
+            "allow longer."
+        ) from error
     except duckdb.OutOfMemoryException as error:
         raise QueryFailed(
             f"The query needs more than the {settings.query_memory_mb:,} MB it may use "
-            f"(CMAST_QUERY_MEMORY_MB) and the room to spill: {error}") from error
+            f"(CMAST_QUERY_MEMORY_MB) and the room to spill: {error}"
+        ) from error
     except duckdb.Error as error:
         # Backstop for a write the statement check let through: DuckDB refuses it on a
         # read-only file, and the person should hear why in our words, not only DuckDB's.

@@ -31,10 +31,12 @@ COMPLETERS: dict[str, list[Completer]] = {}
 
 def completes(*ids: str):
     """Decorator: run the function on every record of these ids before sentences are written."""
+
     def add(function: Completer) -> Completer:
         for id_ in ids:
             COMPLETERS.setdefault(id_, []).append(function)
         return function
+
     return add
 
 
@@ -46,6 +48,7 @@ def complete(records: list[Headline], inputs: Inputs) -> None:
 
 
 # Months and financial years ------------------------------------------------------------------
+
 
 def financial_year_start(period: str) -> int:
     """The calendar year a month's financial year starts in: 2024-03 -> 2023."""
@@ -73,29 +76,36 @@ def drop_previous_across_years(record: Headline) -> None:
 
 # Looking things up -----------------------------------------------------------------------------
 
+
 def value_of(inputs: Inputs, id_: str, scope: str, period: str) -> float | int | None:
     values = inputs.values
-    rows = values[(values["id"] == id_) & (values["scope"] == scope)
-                  & (values["period"] == period)]
+    rows = values[(values["id"] == id_) & (values["scope"] == scope) & (values["period"] == period)]
     return None if rows.empty or pd.isna(rows["value"].iloc[0]) else _number(rows["value"].iloc[0])
 
 
 def trust_rows(inputs: Inputs, id_: str, period: str) -> pd.DataFrame:
     """The figure's rows for each trust (not the system) in the month, by org code."""
     values = inputs.values
-    return values[(values["id"] == id_) & (values["period"] == period)
-                  & (values["scope"] != SYSTEM)].sort_values("scope")
+    return values[
+        (values["id"] == id_) & (values["period"] == period) & (values["scope"] != SYSTEM)
+    ].sort_values("scope")
 
 
-def provenance_over(inputs: Inputs, record: Headline, return_type: str, periods: list[str],
-                    scope: str | None = None) -> list[dict[str, Any]]:
+def provenance_over(
+    inputs: Inputs, record: Headline, return_type: str, periods: list[str], scope: str | None = None
+) -> list[dict[str, Any]]:
     """The submissions of one return type that a figure made of several months rests on, as
     headline provenance lists them: ``scope``'s (default the record's; every organisation's
     for the system) for each of ``periods``."""
     found: list[dict[str, Any]] = []
     for period in periods:
-        row = SimpleNamespace(return_type=return_type, period=period, as_of=None,
-                              source=record.source, scope=scope or record.scope)
+        row = SimpleNamespace(
+            return_type=return_type,
+            period=period,
+            as_of=None,
+            source=record.source,
+            scope=scope or record.scope,
+        )
         found += provenance(inputs, row)
     return found
 
@@ -107,8 +117,9 @@ def _number(value) -> float | int:
 
 # Signed figures in words ------------------------------------------------------------------------
 
+
 def against(value: float, unsigned: str, above: str = "above", below: str = "below") -> str:
-    """"3.2% above" or "2.0% below": the sign in words, the figure without it."""
+    """ "3.2% above" or "2.0% below": the sign in words, the figure without it."""
     return f"{unsigned} {below if value < 0 else above}"
 
 
@@ -140,6 +151,6 @@ def who(record: Headline, names: dict[str, str], system: str = "CMAST trusts") -
 
 
 def named(codes: list[str], names: dict[str, str]) -> str:
-    """"LUHFT (REM), WUTH (RBL) and COCH (RJR)"."""
+    """ "LUHFT (REM), WUTH (RBL) and COCH (RJR)"."""
     parts = [f"{names.get(code, code)} ({code})" for code in codes]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

@@ -60,6 +60,7 @@ def reference_month(inputs: Inputs, period: str) -> str | None:
 
 # Completing the records ----------------------------------------------------------------------
 
+
 @completes(*OVER)
 def compare_with_reference(record: Headline, inputs: Inputs, found: Lookup) -> None:
     reference = reference_month(inputs, record.period)
@@ -80,8 +81,12 @@ def name_largest(record: Headline, inputs: Inputs, found: Lookup) -> None:
         return
     row = top.iloc[0]
     waiting = int(row["denominator"])
-    detail = {"trust": row["scope"], "over_6w": int(row["value"]), "waiting": waiting,
-              "pct": 100 * int(row["value"]) / waiting if waiting else None}
+    detail = {
+        "trust": row["scope"],
+        "over_6w": int(row["value"]),
+        "waiting": waiting,
+        "pct": 100 * int(row["value"]) / waiting if waiting else None,
+    }
     reference = reference_month(inputs, record.period)
     if reference and reference != record.period:
         before = value_of(inputs, OVER_6W, row["scope"], reference)
@@ -97,23 +102,30 @@ def name_colonoscopy_trusts(record: Headline, inputs: Inputs, found: Lookup) -> 
         return
     flagged = trust_rows(inputs, COLONOSCOPY, record.period)
     shares = trust_rows(inputs, COLONOSCOPY_PCT, record.period).set_index("scope")
-    record.detail = {"trusts": [
-        {"trust": code, "pct": float(shares.at[code, "value"]),
-         "over_13w": int(shares.at[code, "numerator"]),
-         "waiting": int(shares.at[code, "denominator"])}
-        for code in flagged.loc[flagged["value"] == 1, "scope"]]}
+    record.detail = {
+        "trusts": [
+            {
+                "trust": code,
+                "pct": float(shares.at[code, "value"]),
+                "over_13w": int(shares.at[code, "numerator"]),
+                "waiting": int(shares.at[code, "denominator"]),
+            }
+            for code in flagged.loc[flagged["value"] == 1, "scope"]
+        ]
+    }
 
 
 @completes(*VS_PLAN_IDS)
 def year_to_date_inputs(record: Headline, inputs: Inputs, found: Lookup) -> None:
     """A year-to-date figure rests on every month of the year so far and on the plans file."""
     drop_previous_across_years(record)
-    record.provenance = (provenance_over(inputs, record, "dm01", year_to_date(record.period))
-                         + provenance_over(inputs, record, "plans",
-                                           [financial_year(record.period)], scope=SYSTEM))
+    record.provenance = provenance_over(
+        inputs, record, "dm01", year_to_date(record.period)
+    ) + provenance_over(inputs, record, "plans", [financial_year(record.period)], scope=SYSTEM)
 
 
 # Sentences -----------------------------------------------------------------------------------
+
 
 def _at(record: Headline, names: dict[str, str]) -> str:
     return "" if record.scope == SYSTEM else f" at {names.get(record.scope, record.scope)}"
@@ -134,13 +146,15 @@ def _shown(record: Headline) -> str:
 
 @register(ACTIVITY)
 def activity(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    text = (f"{who(record, names)} delivered {words.count(record.value)} diagnostic tests in "
-            f"{words.month_name(record.period)}{_compared(record, 'previous_period')}.")
+    text = (
+        f"{who(record, names)} delivered {words.count(record.value)} diagnostic tests in "
+        f"{words.month_name(record.period)}{_compared(record, 'previous_period')}."
+    )
     return text + _coverage(record, names)
 
 
 def _span(months: list[str]) -> str:
-    """"April 2024", "April to October 2023", "April 2023 to March 2024"."""
+    """ "April 2024", "April to October 2023", "April 2023 to March 2024"."""
     first, last = words.month_name(months[0]), words.month_name(months[-1])
     if first == last:
         return first
@@ -148,7 +162,7 @@ def _span(months: list[str]) -> str:
 
 
 def _vs_plan(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    """"Diagnostic activity is 1.3% above plan for the year to date (April to October 2023):
+    """ "Diagnostic activity is 1.3% above plan for the year to date (April to October 2023):
     721,326 tests against 711,972 planned." and, per test, "CT activity is 0.5% above ..." """
     span = _span(year_to_date(record.period))
     key = record.id.removeprefix(VS_PLAN).lstrip(".")
@@ -156,9 +170,11 @@ def _vs_plan(record: Headline, found: Lookup, names: dict[str, str]) -> str:
     if record.value is None or record.numerator is None or not record.denominator:
         return ""  # planned none: nothing to compare with
     done = record.numerator + record.denominator
-    text = (f"{subject} {against(record.value, words.percent(abs(record.value)))} plan for the "
-            f"year to date ({span}): {words.count(done)} tests against "
-            f"{words.count(record.denominator)} planned.")
+    text = (
+        f"{subject} {against(record.value, words.percent(abs(record.value)))} plan for the "
+        f"year to date ({span}): {words.count(done)} tests against "
+        f"{words.count(record.denominator)} planned."
+    )
     return text + _coverage(record, names)
 
 
@@ -168,17 +184,21 @@ for _id in VS_PLAN_IDS:
 
 @register(WAITING)
 def waiting(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    text = (f"At the end of {words.month_name(record.period)}, {words.count(record.value)} "
-            f"patients were waiting for a diagnostic test{_at(record, names)}"
-            f"{_compared(record, 'previous_period', end_of=True)}.")
+    text = (
+        f"At the end of {words.month_name(record.period)}, {words.count(record.value)} "
+        f"patients were waiting for a diagnostic test{_at(record, names)}"
+        f"{_compared(record, 'previous_period', end_of=True)}."
+    )
     return text + _coverage(record, names)
 
 
 @register(WITHIN_6W)
 def within_6w(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    text = (f"{words.percent(record.value)} of patients waiting for a diagnostic test"
-            f"{_at(record, names)} had waited under 6 weeks ({words.count(record.numerator)} of "
-            f"{words.count(record.denominator)}){_compared(record, 'previous_period')}.")
+    text = (
+        f"{words.percent(record.value)} of patients waiting for a diagnostic test"
+        f"{_at(record, names)} had waited under 6 weeks ({words.count(record.numerator)} of "
+        f"{words.count(record.denominator)}){_compared(record, 'previous_period')}."
+    )
     target = record.comparators.get("target")
     if target and target.get("value") is not None:
         by = words.month_name(pd.Timestamp(target["deadline"]).strftime("%Y-%m"))
@@ -187,15 +207,20 @@ def within_6w(record: Headline, found: Lookup, names: dict[str, str]) -> str:
 
 
 def _over(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    """"12,580 patients had waited 6 weeks or more (16.7% of those waiting), compared with
+    """ "12,580 patients had waited 6 weeks or more (16.7% of those waiting), compared with
     14,020 in April 2023." (the reference month; the previous month if none is set)"""
     share = ""
     if record.denominator and record.numerator is not None:
         share = f" ({words.percent(100 * record.numerator / record.denominator)} of those waiting)"
-    compared = (_compared(record, "reference") if "reference" in record.comparators
-                else _compared(record, "previous_period"))
-    text = (f"{words.count(record.value)} patients{_at(record, names)} had waited "
-            f"{OVER[record.id]} weeks or more{share}{compared}.")
+    compared = (
+        _compared(record, "reference")
+        if "reference" in record.comparators
+        else _compared(record, "previous_period")
+    )
+    text = (
+        f"{words.count(record.value)} patients{_at(record, names)} had waited "
+        f"{OVER[record.id]} weeks or more{share}{compared}."
+    )
     return text + _coverage(record, names)
 
 
@@ -205,20 +230,24 @@ for _id in OVER:
 
 @register(LARGEST)
 def largest(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    """"LUHFT (REM) has the most patients waiting 6 weeks or more: 4,321, 18.2% of its 23,700
+    """ "LUHFT (REM) has the most patients waiting 6 weeks or more: 4,321, 18.2% of its 23,700
     waiting; 512 fewer than in April 2023." """
     detail = record.detail
     if not detail:
         return _default(record, found, names)
-    text = (f"{named([detail['trust']], names)} has the most patients waiting 6 weeks or more: "
-            f"{words.count(record.value)}")
+    text = (
+        f"{named([detail['trust']], names)} has the most patients waiting 6 weeks or more: "
+        f"{words.count(record.value)}"
+    )
     if detail.get("pct") is not None:
         text += f", {words.percent(detail['pct'])} of its {words.count(detail['waiting'])} waiting"
     if "change" in detail:
         change, month = detail["change"], words.month_name(detail["reference"]["period"])
-        text += (f"; the same as in {month}" if change == 0 else
-                 f"; {words.count(abs(change))} {'more' if change > 0 else 'fewer'} than in "
-                 f"{month}")
+        text += (
+            f"; the same as in {month}"
+            if change == 0
+            else f"; {words.count(abs(change))} {'more' if change > 0 else 'fewer'} than in {month}"
+        )
     return text + "." + _coverage(record, names)
 
 
@@ -226,25 +255,30 @@ def largest(record: Headline, found: Lookup, names: dict[str, str]) -> str:
 def colonoscopy_share(record: Headline, found: Lookup, names: dict[str, str]) -> str:
     if record.value is None:
         return ""  # no colonoscopy waiters: nothing to say
-    text = (f"{words.percent(record.value)} of colonoscopy patients{_at(record, names)} had "
-            f"waited 13 weeks or more ({words.count(record.numerator)} of "
-            f"{words.count(record.denominator)}){_compared(record, 'previous_period')}.")
+    text = (
+        f"{words.percent(record.value)} of colonoscopy patients{_at(record, names)} had "
+        f"waited 13 weeks or more ({words.count(record.numerator)} of "
+        f"{words.count(record.denominator)}){_compared(record, 'previous_period')}."
+    )
     return text + _coverage(record, names)
 
 
 @register(COLONOSCOPY)
 def colonoscopy(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    """"2 of 12 trusts have more than 15% of their colonoscopy patients waiting 13 weeks or
+    """ "2 of 12 trusts have more than 15% of their colonoscopy patients waiting 13 weeks or
     more: LUHFT (REM) 18.2% and COCH (RJR) 16.0%." """
     if record.scope != SYSTEM or record.coverage is None or record.value is None:
         return _default(record, found, names)
     n, of = int(record.value), record.coverage["trusts_submitted"]
-    text = (f"{words.count(n)} of {words.count(of)} trusts {'has' if n == 1 else 'have'} more "
-            f"than 15% of {'its' if n == 1 else 'their'} colonoscopy patients waiting 13 weeks "
-            "or more")
+    text = (
+        f"{words.count(n)} of {words.count(of)} trusts {'has' if n == 1 else 'have'} more "
+        f"than 15% of {'its' if n == 1 else 'their'} colonoscopy patients waiting 13 weeks "
+        "or more"
+    )
     trusts = record.detail.get("trusts", [])
     if trusts:
         listed = [f"{named([t['trust']], names)} {words.percent(t['pct'])}" for t in trusts]
-        text += ": " + (listed[0] if len(listed) == 1
-                        else ", ".join(listed[:-1]) + " and " + listed[-1])
+        text += ": " + (
+            listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+        )
     return text + "." + _coverage(record, names)

@@ -27,13 +27,23 @@ REQUIRED = "rtt.cohort.required_rate"
 WEEKS_TO_CLEAR = "rtt.cohort.weeks_to_clear"
 CLEARED = "rtt.cohort.cleared_since"
 AT_START = "rtt.cohort.at_start"
-COHORT_IDS = [REMAINING, ADMITTED, NON_ADMITTED, PRIOR, RATE, REQUIRED, WEEKS_TO_CLEAR,
-              CLEARED, AT_START]
+COHORT_IDS = [
+    REMAINING,
+    ADMITTED,
+    NON_ADMITTED,
+    PRIOR,
+    RATE,
+    REQUIRED,
+    WEEKS_TO_CLEAR,
+    CLEARED,
+    AT_START,
+]
 WAITING_IDS = [TOTAL, *OVER, WITHIN_18W]
 RATE_WEEKS = 6  # the clearance rate is the average fall over the latest six weekly snapshots
 
 
 # Looking things up -----------------------------------------------------------------------------
+
 
 def cohort_target(inputs, period: str) -> dict | None:
     """The cohort target active in ``period``: of the system's ``rtt.cohort.remaining`` target
@@ -42,23 +52,28 @@ def cohort_target(inputs, period: str) -> dict | None:
     plans = inputs.plans
     if plans.empty:
         return None
-    rows = plans[(plans["metric"] == REMAINING) & (plans["kind"] == "target")
-                 & (plans["scope"] == SYSTEM)]
-    rows = rows.assign(deadline=pd.to_datetime(rows["deadline"]),
-                       threshold=pd.to_numeric(rows["parameter"], errors="coerce"))
+    rows = plans[
+        (plans["metric"] == REMAINING) & (plans["kind"] == "target") & (plans["scope"] == SYSTEM)
+    ]
+    rows = rows.assign(
+        deadline=pd.to_datetime(rows["deadline"]),
+        threshold=pd.to_numeric(rows["parameter"], errors="coerce"),
+    )
     month_end = pd.Period(period, freq="M").end_time.normalize()
     rows = rows[(rows["deadline"] >= month_end) & rows["threshold"].notna()]
     if rows.empty:
         return None
     row = rows.sort_values(["deadline", "threshold"], kind="stable").iloc[0]
-    return {"threshold_weeks": int(row["threshold"]),
-            "target_date": row["deadline"].date().isoformat(), "value": float(row["value"])}
+    return {
+        "threshold_weeks": int(row["threshold"]),
+        "target_date": row["deadline"].date().isoformat(),
+        "value": float(row["value"]),
+    }
 
 
 def _row(inputs, id_: str, scope: str, period: str):
     values = inputs.values
-    rows = values[(values["id"] == id_) & (values["scope"] == scope)
-                  & (values["period"] == period)]
+    rows = values[(values["id"] == id_) & (values["scope"] == scope) & (values["period"] == period)]
     return None if rows.empty else rows.iloc[0]
 
 
@@ -81,6 +96,7 @@ def _add_provenance(record: Headline, inputs, snapshots: list[str]) -> None:
 
 
 # Completing the records ----------------------------------------------------------------------
+
 
 @completes(*WAITING_IDS)
 def waiting_snapshots(record: Headline, inputs, found: Lookup) -> None:
@@ -107,9 +123,11 @@ def describe(record: Headline, inputs, found: Lookup) -> None:
         # The comparator names the target the cohort was counted against (the generic lookup
         # may pick either of two targets that share a deadline).
         value = target["value"]
-        record.comparators["target"] = {"value": int(value) if value.is_integer() else value,
-                                        "deadline": target["target_date"],
-                                        "parameter": str(target["threshold_weeks"])}
+        record.comparators["target"] = {
+            "value": int(value) if value.is_integer() else value,
+            "deadline": target["target_date"],
+            "parameter": str(target["threshold_weeks"]),
+        }
     if record.id == REMAINING:
         prior = _row(inputs, PRIOR, record.scope, record.period)
         if prior is not None and not pd.isna(prior["value"]) and isinstance(prior["as_of"], str):
@@ -117,14 +135,18 @@ def describe(record: Headline, inputs, found: Lookup) -> None:
             # record's previous value is that snapshot too: the sentence, the pack and the
             # workbook's Previous column quote one number.
             record.comparators["previous_period"] = {
-                "period": prior["as_of"][:7], "value": int(prior["value"]),
-                "as_of": prior["as_of"], "basis": "four weekly snapshots earlier"}
+                "period": prior["as_of"][:7],
+                "value": int(prior["value"]),
+                "as_of": prior["as_of"],
+                "basis": "four weekly snapshots earlier",
+            }
     if record.id in (RATE, WEEKS_TO_CLEAR) and now:
         record.detail["compared_with"] = _days_before(now, 7 * RATE_WEEKS)
         _add_provenance(record, inputs, [now, record.detail["compared_with"]])
     if record.id == WEEKS_TO_CLEAR and "weeks_left" in record.detail:
-        record.detail["on_track"] = (record.value is not None
-                                     and record.value <= record.detail["weeks_left"])
+        record.detail["on_track"] = (
+            record.value is not None and record.value <= record.detail["weeks_left"]
+        )
     if record.id in (CLEARED, AT_START):
         start = _row(inputs, AT_START, record.scope, record.period)
         if start is not None:

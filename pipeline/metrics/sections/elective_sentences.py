@@ -36,7 +36,7 @@ _day = words.day_name
 
 
 def _by(target_date: str) -> str:
-    """"the end of March 2024" for a month's last day, else "15 March 2024"."""
+    """ "the end of March 2024" for a month's last day, else "15 March 2024"."""
     day = pd.Timestamp(target_date)
     return f"the end of {day:%B %Y}" if day.is_month_end else _day(target_date)
 
@@ -61,7 +61,7 @@ def _quoted_in_cohort_sentence(record: Headline, found: Lookup) -> bool:
 
 @register(REMAINING)
 def remaining(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    """"We now have 31,123 patients to clear by the end of March 2024 to achieve our 65 week
+    """ "We now have 31,123 patients to clear by the end of March 2024 to achieve our 65 week
     wait target: 15,541 of these are waiting for inpatient care and 15,582 for an outpatient
     appointment. This time last month we had 38,658 to clear. Our 6 week average clearance
     rate is 1,935.5 per week." """
@@ -69,19 +69,25 @@ def remaining(record: Headline, found: Lookup, names: dict[str, str]) -> str:
     subject = "We now have" if ours else f"{names.get(record.scope, record.scope)} now has"
     text = f"{subject} {formatted(record)} patients to clear"
     if "target_date" in d:
-        text += (f" by {_by(d['target_date'])} to achieve {'our' if ours else 'the'} "
-                 f"{d['threshold_weeks']} week wait target")
+        text += (
+            f" by {_by(d['target_date'])} to achieve {'our' if ours else 'the'} "
+            f"{d['threshold_weeks']} week wait target"
+        )
     admitted, non_admitted = (found.get((i, record.scope)) for i in (ADMITTED, NON_ADMITTED))
     if _quotable(admitted) and _quotable(non_admitted):
-        text += (f": {formatted(admitted)} of these are waiting for inpatient care and "
-                 f"{formatted(non_admitted)} for an outpatient appointment")
+        text += (
+            f": {formatted(admitted)} of these are waiting for inpatient care and "
+            f"{formatted(non_admitted)} for an outpatient appointment"
+        )
     text += "."
     prior, rate = found.get((PRIOR, record.scope)), found.get((RATE, record.scope))
     if _quotable(prior):
         text += f" This time last month {'we' if ours else 'it'} had {formatted(prior)} to clear."
     if rate is not None and rate.value is not None:
-        text += (f" {'Our' if ours else 'Its'} {RATE_WEEKS} week average clearance rate is "
-                 f"{formatted(rate)} per week.")
+        text += (
+            f" {'Our' if ours else 'Its'} {RATE_WEEKS} week average clearance rate is "
+            f"{formatted(rate)} per week."
+        )
     return text + _coverage(record, names) + _fewer_compared(record, prior, rate)
 
 
@@ -94,16 +100,21 @@ def _fewer_compared(record: Headline, *others: Headline | None) -> str:
     fewer = [c for c in counts if c < record.coverage["trusts_submitted"]]
     if not fewer:
         return ""
-    return (f" Comparisons with earlier weeks count only the {min(fewer)} trusts that submitted "
-            "both weeks.")
+    return (
+        f" Comparisons with earlier weeks count only the {min(fewer)} trusts that submitted "
+        "both weeks."
+    )
 
 
 def _part(kind: str):
     def sentence(record: Headline, found: Lookup, names: dict[str, str]) -> str:
         if _quoted_in_cohort_sentence(record, found):
             return ""
-        return (f"{formatted(record)} patients in the {_cohort(record)}{_at(record, names)} "
-                f"are waiting for {kind}." + _coverage(record, names))
+        return (
+            f"{formatted(record)} patients in the {_cohort(record)}{_at(record, names)} "
+            f"are waiting for {kind}." + _coverage(record, names)
+        )
+
     return sentence
 
 
@@ -115,56 +126,69 @@ register(NON_ADMITTED)(_part("an outpatient appointment"))
 def prior(record: Headline, found: Lookup, names: dict[str, str]) -> str:
     if _quoted_in_cohort_sentence(record, found):
         return ""  # "This time last month we had ... to clear."
-    return (f"There were {formatted(record)} patients in the {_cohort(record)}"
-            f"{_at(record, names)} at {_day(record.detail['as_of'])}." + _coverage(record, names))
+    return (
+        f"There were {formatted(record)} patients in the {_cohort(record)}"
+        f"{_at(record, names)} at {_day(record.detail['as_of'])}." + _coverage(record, names)
+    )
 
 
 @register(RATE)
 def clearance_rate(record: Headline, found: Lookup, names: dict[str, str]) -> str:
     if (REMAINING, record.scope) in found:
         return ""  # "Our 6 week average clearance rate is ... per week."
-    return (f"The {_cohort(record)}{_at(record, names)} has fallen by an average of "
-            f"{formatted(record)} per week over the last {RATE_WEEKS} weeks."
-            + _coverage(record, names))
+    return (
+        f"The {_cohort(record)}{_at(record, names)} has fallen by an average of "
+        f"{formatted(record)} per week over the last {RATE_WEEKS} weeks." + _coverage(record, names)
+    )
 
 
 @register(REQUIRED)
 def required_rate(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    """"To clear the 65-week wait cohort by 31 March 2024, 1,414.7 patients a week need to be
+    """ "To clear the 65-week wait cohort by 31 March 2024, 1,414.7 patients a week need to be
     treated: 31,123 over the 22 whole weeks left." """
     d = record.detail
     when = _day(d["target_date"]) if "target_date" in d else "the target date"
     if record.value is None:
-        return (f"Less than a week is left to {when}, with {words.count(record.numerator)} "
-                f"patients in the {_cohort(record)}{_at(record, names)} still to clear."
-                + _coverage(record, names))
-    return (f"To clear the {_cohort(record)}{_at(record, names)} by {when}, "
-            f"{formatted(record)} patients a week need to be treated: "
-            f"{words.count(record.numerator)} over the {words.count(record.denominator)} whole "
-            "weeks left." + _coverage(record, names))
+        return (
+            f"Less than a week is left to {when}, with {words.count(record.numerator)} "
+            f"patients in the {_cohort(record)}{_at(record, names)} still to clear."
+            + _coverage(record, names)
+        )
+    return (
+        f"To clear the {_cohort(record)}{_at(record, names)} by {when}, "
+        f"{formatted(record)} patients a week need to be treated: "
+        f"{words.count(record.numerator)} over the {words.count(record.denominator)} whole "
+        "weeks left." + _coverage(record, names)
+    )
 
 
 @register(WEEKS_TO_CLEAR)
 def weeks_to_clear(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    """"At the 6 week average clearance rate the cohort would be cleared in 16.1 weeks, with
+    """ "At the 6 week average clearance rate the cohort would be cleared in 16.1 weeks, with
     22 weeks left: on track." """
     d = record.detail
     whose = "our" if record.scope == SYSTEM else f"{names.get(record.scope, record.scope)}'s"
     left = f", with {words.count(d['weeks_left'])} weeks left" if "weeks_left" in d else ""
     verdict = ": on track" if d.get("on_track") else ": not on track"
     if record.value is None:
-        within = (f"in the {words.count(d['weeks_left'])} weeks left" if "weeks_left" in d
-                  else "by the target date")
-        return (f"At {whose} {RATE_WEEKS} week average clearance rate the {_cohort(record)} is "
-                f"not falling, so it would not be cleared {within}{verdict}."
-                + _coverage(record, names))
-    return (f"At {whose} {RATE_WEEKS} week average clearance rate the {_cohort(record)} would "
-            f"be cleared in {formatted(record)} weeks{left}{verdict}." + _coverage(record, names))
+        within = (
+            f"in the {words.count(d['weeks_left'])} weeks left"
+            if "weeks_left" in d
+            else "by the target date"
+        )
+        return (
+            f"At {whose} {RATE_WEEKS} week average clearance rate the {_cohort(record)} is "
+            f"not falling, so it would not be cleared {within}{verdict}." + _coverage(record, names)
+        )
+    return (
+        f"At {whose} {RATE_WEEKS} week average clearance rate the {_cohort(record)} would "
+        f"be cleared in {formatted(record)} weeks{left}{verdict}." + _coverage(record, names)
+    )
 
 
 @register(CLEARED)
 def cleared_since(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    """"Since 7 May 2023 we have reduced the 65-week wait cohort by nearly 64,000 people
+    """ "Since 7 May 2023 we have reduced the 65-week wait cohort by nearly 64,000 people
     (63,597), from 94,720 to 31,123." An approximate phrase only where it is true."""
     d = record.detail
     since = f"Since {_day(d['start'])}" if "start" in d else "Since the start of the year"
@@ -183,8 +207,10 @@ def cleared_since(record: Headline, found: Lookup, names: dict[str, str]) -> str
     elif record.value == 0:
         text = f"{since} the {_cohort(record)}{_at(record, names)} is unchanged ({exact} cleared)."
     else:
-        text = (f"{since} the {_cohort(record)}{_at(record, names)} has grown by "
-                f"{words.count(-record.value)} ({exact} cleared){span}.")
+        text = (
+            f"{since} the {_cohort(record)}{_at(record, names)} has grown by "
+            f"{words.count(-record.value)} ({exact} cleared){span}."
+        )
     return text + _coverage(record, names)
 
 
@@ -192,18 +218,23 @@ def cleared_since(record: Headline, found: Lookup, names: dict[str, str]) -> str
 def at_start(record: Headline, found: Lookup, names: dict[str, str]) -> str:
     if (CLEARED, record.scope) in found and _quotable(record):
         return ""  # quoted as "from ..." in the cleared-since sentence
-    return (f"There were {formatted(record)} patients in the {_cohort(record)}"
-            f"{_at(record, names)} at {_day(record.detail['as_of'])}." + _coverage(record, names))
+    return (
+        f"There were {formatted(record)} patients in the {_cohort(record)}"
+        f"{_at(record, names)} at {_day(record.detail['as_of'])}." + _coverage(record, names)
+    )
 
 
 def _compared(record: Headline) -> str:
-    """", compared with 550,049 at 24 September 2023" (the previous month's figure)."""
+    """ ", compared with 550,049 at 24 September 2023" (the previous month's figure)."""
     previous = record.comparators.get("previous_period")
     if not previous or previous.get("value") is None:
         return ""
     earlier = formatted(Headline(**{**record.__dict__, "value": previous["value"]}))
-    when = (_day(previous["as_of"]) if previous.get("as_of")
-            else f"the end of {words.month_name(previous['period'])}")
+    when = (
+        _day(previous["as_of"])
+        if previous.get("as_of")
+        else f"the end of {words.month_name(previous['period'])}"
+    )
     return f", compared with {earlier} at {when}"
 
 
@@ -215,14 +246,18 @@ def _snapshot(record: Headline) -> str:
 @register(TOTAL)
 def waiting_list(record: Headline, found: Lookup, names: dict[str, str]) -> str:
     whose = "the" if record.scope == SYSTEM else f"{names.get(record.scope, record.scope)}'s"
-    return (f"There were {formatted(record)} patients on {whose} waiting list at "
-            f"{_snapshot(record)}{_compared(record)}." + _coverage(record, names))
+    return (
+        f"There were {formatted(record)} patients on {whose} waiting list at "
+        f"{_snapshot(record)}{_compared(record)}." + _coverage(record, names)
+    )
 
 
 def _waits_over(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    return (f"{formatted(record)} patients{_at(record, names)} had waited more than "
-            f"{OVER[record.id]} weeks at {_snapshot(record)}{_compared(record)}."
-            + _coverage(record, names))
+    return (
+        f"{formatted(record)} patients{_at(record, names)} had waited more than "
+        f"{OVER[record.id]} weeks at {_snapshot(record)}{_compared(record)}."
+        + _coverage(record, names)
+    )
 
 
 for _id in OVER:
@@ -231,9 +266,11 @@ for _id in OVER:
 
 @register(WITHIN_18W)
 def within_18w(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    text = (f"{formatted(record)} of patients on the waiting list{_at(record, names)} had waited "
-            f"under 18 weeks at {_snapshot(record)} ({words.count(record.numerator)} of "
-            f"{words.count(record.denominator)}){_compared(record)}")
+    text = (
+        f"{formatted(record)} of patients on the waiting list{_at(record, names)} had waited "
+        f"under 18 weeks at {_snapshot(record)} ({words.count(record.numerator)} of "
+        f"{words.count(record.denominator)}){_compared(record)}"
+    )
     target = record.comparators.get("target")
     if target and target.get("value") is not None:
         text += f", against the {target['value']:g}% standard"

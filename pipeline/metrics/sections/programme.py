@@ -48,8 +48,16 @@ OPEL_3_PLUS = "uec.opel.trusts_at_3_plus"
 TEXTS = "elective.alternative_choice.texts_sent"
 WILLING = "elective.alternative_choice.willing_to_travel"
 TELEDERMATOLOGY = "outpatients.teledermatology.implementation_pct"
-FROM_PROGRAMME_RETURN = (*PROCUREMENT, CDC, CDC_VS_PLAN, OPEL, OPEL_3_PLUS, TEXTS, WILLING,
-                         TELEDERMATOLOGY)
+FROM_PROGRAMME_RETURN = (
+    *PROCUREMENT,
+    CDC,
+    CDC_VS_PLAN,
+    OPEL,
+    OPEL_3_PLUS,
+    TEXTS,
+    WILLING,
+    TELEDERMATOLOGY,
+)
 LONG_STAY_AT = {"uec.long_stay.over_14d_pct_at": 14, "uec.long_stay.over_21d_pct_at": 21}
 CLEARED = {f"{CLEARED_PREFIX}{n}w": n for n in CLEARED_THRESHOLDS}
 OVER_104W = "rtt.waits_over.104w"
@@ -60,10 +68,14 @@ REFERENCE_MONTH = 6
 
 # Looking things up -----------------------------------------------------------------------------
 
+
 def _as_of(inputs: Inputs, record: Headline) -> str | None:
     values = inputs.values
-    rows = values[(values["id"] == record.id) & (values["scope"] == record.scope)
-                  & (values["period"] == record.period)]
+    rows = values[
+        (values["id"] == record.id)
+        & (values["scope"] == record.scope)
+        & (values["period"] == record.period)
+    ]
     as_of = rows["as_of"].iloc[0] if not rows.empty else None
     return as_of if isinstance(as_of, str) else None
 
@@ -73,12 +85,12 @@ def _fy_month(period: str) -> int:
 
 
 def _day(iso: str | None) -> str:
-    """"29 October 2023"."""
+    """ "29 October 2023"."""
     return "" if not iso else words.day_name(iso)
 
 
 def _year(period: str) -> str:
-    """"2023/24"."""
+    """ "2023/24"."""
     start = financial_year_start(period)
     return f"{start}/{(start + 1) % 100:02d}"
 
@@ -87,12 +99,13 @@ def _plan_rows(inputs: Inputs, metric: str, scope: str) -> pd.DataFrame:
     plans = inputs.plans
     if plans.empty:
         return plans
-    return plans[(plans["metric"] == metric) & (plans["kind"] == "plan")
-                 & (plans["scope"] == scope)].assign(month=lambda f: f["period"].astype(str)
-                                                     .str[:7])
+    return plans[
+        (plans["metric"] == metric) & (plans["kind"] == "plan") & (plans["scope"] == scope)
+    ].assign(month=lambda f: f["period"].astype(str).str[:7])
 
 
 # Completing the records ----------------------------------------------------------------------
+
 
 @completes(*FROM_PROGRAMME_RETURN)
 def programme_provenance(record: Headline, inputs: Inputs, found: Lookup) -> None:
@@ -102,8 +115,11 @@ def programme_provenance(record: Headline, inputs: Inputs, found: Lookup) -> Non
     if record.scope == SYSTEM:
         return
     every = provenance_over(inputs, record, "programme", [record.period], scope=SYSTEM)
-    record.provenance = [p for p in every if p["org"] in (SYSTEM, record.scope)
-                         or record.id.startswith("diagnostics.cdc.")]
+    record.provenance = [
+        p
+        for p in every
+        if p["org"] in (SYSTEM, record.scope) or record.id.startswith("diagnostics.cdc.")
+    ]
 
 
 @completes(FYE, IYE, CDC, CDC_VS_PLAN)
@@ -121,8 +137,11 @@ def against_month_6(record: Headline, inputs: Inputs, found: Lookup) -> None:
         return
     record.comparators["month_6"] = {"period": month_6, "value": value}
     seen = {p["submission_id"] for p in record.provenance}
-    record.provenance += [p for p in provenance_over(inputs, record, "programme", [month_6])
-                          if p["submission_id"] not in seen]
+    record.provenance += [
+        p
+        for p in provenance_over(inputs, record, "programme", [month_6])
+        if p["submission_id"] not in seen
+    ]
 
 
 @completes(CDC, CDC_VS_PLAN)
@@ -133,15 +152,21 @@ def cdc_plan(record: Headline, inputs: Inputs, found: Lookup) -> None:
     record.comparators.pop("plan", None)
     rows = _plan_rows(inputs, CDC, record.scope)
     months = year_to_date(record.period)
-    rows = rows[rows["month"].map(financial_year) == financial_year(record.period)] \
-        if not rows.empty else rows
+    rows = (
+        rows[rows["month"].map(financial_year) == financial_year(record.period)]
+        if not rows.empty
+        else rows
+    )
     if rows.empty:
         return
     year_plan = float(rows["value"].sum())
     ytd_plan = float(rows.loc[rows["month"].isin(months), "value"].sum())
     record.detail["financial_year"] = financial_year(record.period)
-    record.comparators["plan"] = {"value": year_plan, "period": financial_year(record.period),
-                                  "basis": "the year's CDC activity plan"}
+    record.comparators["plan"] = {
+        "value": year_plan,
+        "period": financial_year(record.period),
+        "basis": "the year's CDC activity plan",
+    }
     record.comparators["plan_ytd"] = {"value": ytd_plan, "period": record.period}
     if record.id == CDC_VS_PLAN:
         activity = found.get((CDC, record.scope))
@@ -169,17 +194,22 @@ def long_stay_at(record: Headline, inputs: Inputs, found: Lookup) -> None:
     plan = plan[plan["month"] == record.period] if not plan.empty else plan
     record.comparators.pop("plan", None)
     if not plan.empty:
-        record.comparators["plan"] = {"value": float(plan["value"].iloc[0]),
-                                      "period": record.period, "metric": measure,
-                                      "source": "plans file"}
+        record.comparators["plan"] = {
+            "value": float(plan["value"].iloc[0]),
+            "period": record.period,
+            "metric": measure,
+            "source": "plans file",
+        }
 
 
 def _at_day(record: Headline, inputs: Inputs, day: str) -> None:
     daily = inputs.tables.get("uec_long_stay_daily", pd.DataFrame())
     if daily.empty:
         return
-    row = daily[(daily["scope"] == record.scope)
-                & (pd.to_datetime(daily["date"]).dt.strftime("%Y-%m-%d") == day)]
+    row = daily[
+        (daily["scope"] == record.scope)
+        & (pd.to_datetime(daily["date"]).dt.strftime("%Y-%m-%d") == day)
+    ]
     record.detail.update({"as_of": day, "day_named_by": "the analyst"})
     if row.empty:
         record.value = record.numerator = record.denominator = None
@@ -190,10 +220,13 @@ def _at_day(record: Headline, inputs: Inputs, day: str) -> None:
     record.value = 100.0 * held / beds if beds else None
     if record.coverage is not None:
         missing = row["missing_trusts"].iloc[0]
-        record.coverage = {"trusts_submitted": int(row["trusts_submitted"].iloc[0]),
-                           "trusts_expected": int(row["trusts_expected"].iloc[0]),
-                           "missing": [m for m in (missing or "").split(",") if m]
-                           if isinstance(missing, str) else []}
+        record.coverage = {
+            "trusts_submitted": int(row["trusts_submitted"].iloc[0]),
+            "trusts_expected": int(row["trusts_expected"].iloc[0]),
+            "missing": [m for m in (missing or "").split(",") if m]
+            if isinstance(missing, str)
+            else [],
+        }
 
 
 @completes(*CLEARED)
@@ -203,22 +236,35 @@ def cleared(record: Headline, inputs: Inputs, found: Lookup) -> None:
     table = inputs.tables.get("rtt_cohort_cleared", pd.DataFrame())
     if table.empty:
         return
-    rows = table[(table["period"] == record.period) & (table["scope"] == record.scope)
-                 & (table["threshold_weeks"] == CLEARED[record.id])]
+    rows = table[
+        (table["period"] == record.period)
+        & (table["scope"] == record.scope)
+        & (table["threshold_weeks"] == CLEARED[record.id])
+    ]
     if rows.empty:
         return
     row = rows.iloc[0]
-    start, end = (pd.Timestamp(row["start_date"]).date().isoformat(),
-                  pd.Timestamp(row["end_date"]).date().isoformat())
-    record.detail.update({
-        "as_of": end,  # the later snapshot, as every waiting-list figure says where it is taken
-        "threshold_weeks": CLEARED[record.id],
-        "target_date": pd.Timestamp(row["target_date"]).date().isoformat(),
-        "start": start, "end": end, "cohort_at_start": int(row["at_start"]),
-        "cohort_at_end": int(row["at_end"])})
+    start, end = (
+        pd.Timestamp(row["start_date"]).date().isoformat(),
+        pd.Timestamp(row["end_date"]).date().isoformat(),
+    )
+    record.detail.update(
+        {
+            "as_of": end,  # the later snapshot, as every waiting-list figure says where it is taken
+            "threshold_weeks": CLEARED[record.id],
+            "target_date": pd.Timestamp(row["target_date"]).date().isoformat(),
+            "start": start,
+            "end": end,
+            "cohort_at_start": int(row["at_start"]),
+            "cohort_at_end": int(row["at_end"]),
+        }
+    )
     seen = {p["submission_id"] for p in record.provenance}
-    record.provenance += [p for p in provenance_over(inputs, record, "rtt", [start, end])
-                          if p["submission_id"] not in seen]
+    record.provenance += [
+        p
+        for p in provenance_over(inputs, record, "rtt", [start, end])
+        if p["submission_id"] not in seen
+    ]
     if CLEARED[record.id] == 104:
         over = found.get((OVER_104W, record.scope))
         if over is not None and over.value is not None:
@@ -228,8 +274,9 @@ def cleared(record: Headline, inputs: Inputs, found: Lookup) -> None:
 
 # Sentences -----------------------------------------------------------------------------------
 
+
 def _change(record: Headline) -> str:
-    """", an increase of £942k from month 6": against month 6 once past it, else the previous
+    """ ", an increase of £942k from month 6": against month 6 once past it, else the previous
     month; "" when there is nothing to compare with."""
     base = record.comparators.get("month_6")
     since = f"month {REFERENCE_MONTH}"
@@ -247,20 +294,24 @@ def _change(record: Headline) -> str:
 
 @register(PIPELINE)
 def pipeline_sentence(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    """"The current pipeline shows £5.8m of savings, an increase of £942k from month 6." """
+    """ "The current pipeline shows £5.8m of savings, an increase of £942k from month 6." """
     whose = "The current" if record.scope == SYSTEM else f"{who(record, names)}'s current"
-    return (f"{whose} procurement pipeline shows {words.money_thousands(record.value)} of "
-            f"savings{_change(record)}.")
+    return (
+        f"{whose} procurement pipeline shows {words.money_thousands(record.value)} of "
+        f"savings{_change(record)}."
+    )
 
 
 @register(FYE)
 def delivered_sentence(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    """"Actual savings delivered to date £981k FYE / £665k IYE, an increase of £143k from
+    """ "Actual savings delivered to date £981k FYE / £665k IYE, an increase of £143k from
     month 6." (the change is the full-year effect's)."""
     iye = found.get((IYE, record.scope))
     whose = "" if record.scope == SYSTEM else f" by {who(record, names)}"
-    text = (f"Actual procurement savings delivered{whose} to date "
-            f"{words.money_thousands(record.value)} FYE")
+    text = (
+        f"Actual procurement savings delivered{whose} to date "
+        f"{words.money_thousands(record.value)} FYE"
+    )
     if iye is not None and iye.value is not None:
         text += f" / {words.money_thousands(iye.value)} IYE"
     return text + _change(record) + "."
@@ -269,18 +320,25 @@ def delivered_sentence(record: Headline, found: Lookup, names: dict[str, str]) -
 @register(IYE)
 def in_year_sentence(record: Headline, found: Lookup, names: dict[str, str]) -> str:
     whose = "" if record.scope == SYSTEM else f" by {who(record, names)}"
-    return (f"Procurement savings delivered{whose} to date have an in-year effect of "
-            f"{words.money_thousands(record.value)}{_change(record)}.")
+    return (
+        f"Procurement savings delivered{whose} to date have an in-year effect of "
+        f"{words.money_thousands(record.value)}{_change(record)}."
+    )
 
 
 @register(CDC)
 def cdc_sentence(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    """"Community diagnostic centres have delivered 190,123 tests in 2023/24 to October 2023,
+    """ "Community diagnostic centres have delivered 190,123 tests in 2023/24 to October 2023,
     against the year's plan of 330,000 tests." """
-    subject = ("Community diagnostic centres have" if record.scope == SYSTEM
-               else f"{names.get(record.scope, record.scope)} has")
-    text = (f"{subject} delivered {words.count(record.value)} tests in {_year(record.period)} "
-            f"to {words.month_name(record.period)}")
+    subject = (
+        "Community diagnostic centres have"
+        if record.scope == SYSTEM
+        else f"{names.get(record.scope, record.scope)} has"
+    )
+    text = (
+        f"{subject} delivered {words.count(record.value)} tests in {_year(record.period)} "
+        f"to {words.month_name(record.period)}"
+    )
     plan = record.comparators.get("plan")
     if plan and plan.get("value") is not None:
         text += f", against the year's plan of {words.count(plan['value'])} tests"
@@ -289,7 +347,7 @@ def cdc_sentence(record: Headline, found: Lookup, names: dict[str, str]) -> str:
 
 @register(CDC_VS_PLAN)
 def cdc_vs_plan_sentence(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    """"CDC activity for the year to date is 3.2% above plan: 190,123 tests against 184,200
+    """ "CDC activity for the year to date is 3.2% above plan: 190,123 tests against 184,200
     planned." """
     where = "" if record.scope == SYSTEM else f" at {names.get(record.scope, record.scope)}"
     shown = words.percent(abs(record.value)) if record.value is not None else "-"
@@ -297,14 +355,16 @@ def cdc_vs_plan_sentence(record: Headline, found: Lookup, names: dict[str, str])
     text = f"CDC activity{where} for the year to date is {shown} {side} plan"
     tests, plan = record.detail.get("tests_ytd"), record.comparators.get("plan_ytd")
     if tests is not None and plan:
-        text += (f": {words.count(tests)} tests against {words.count(plan['value'])} planned "
-                 f"to {words.month_name(record.period)}")
+        text += (
+            f": {words.count(tests)} tests against {words.count(plan['value'])} planned "
+            f"to {words.month_name(record.period)}"
+        )
     return text + "."
 
 
 @register(OPEL)
 def opel_sentence(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    """"The system was escalated overall at OPEL 3 on 31 October 2023, as at the end of
+    """ "The system was escalated overall at OPEL 3 on 31 October 2023, as at the end of
     September 2023." """
     level = words.count(record.value)
     day = _day(record.detail.get("as_of"))
@@ -315,21 +375,29 @@ def opel_sentence(record: Headline, found: Lookup, names: dict[str, str]) -> str
     previous = record.comparators.get("previous_period")
     if previous and previous["value"] is not None:
         month = words.month_name(previous["period"])
-        text += (f", as at the end of {month}" if previous["value"] == record.value
-                 else f", from OPEL {words.count(previous['value'])} at the end of {month}")
+        text += (
+            f", as at the end of {month}"
+            if previous["value"] == record.value
+            else f", from OPEL {words.count(previous['value'])} at the end of {month}"
+        )
     return text + "."
 
 
 @register(OPEL_3_PLUS)
 def opel_trusts_sentence(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    """"The majority of CMAST trusts were at OPEL 3 or 4 on most days of October 2023: 8 of the
+    """ "The majority of CMAST trusts were at OPEL 3 or 4 on most days of October 2023: 8 of the
     12 reporting (...)." """
     if record.scope != SYSTEM or record.coverage is None or record.value is None:
         return _default(record, found, names)
     n, of = int(record.value), record.coverage["trusts_submitted"]
     month = words.month_name(record.period)
-    lead = ("The majority of CMAST trusts were" if 2 * n > of else
-            "No CMAST trust was" if n == 0 else "A minority of CMAST trusts were")
+    lead = (
+        "The majority of CMAST trusts were"
+        if 2 * n > of
+        else "No CMAST trust was"
+        if n == 0
+        else "A minority of CMAST trusts were"
+    )
     text = f"{lead} at OPEL 3 or 4 on most days of {month}: {words.count(n)} of the {of} reporting"
     codes = record.detail.get("trusts", [])
     text += f" ({named(codes, names)})." if codes else "."
@@ -338,29 +406,35 @@ def opel_trusts_sentence(record: Headline, found: Lookup, names: dict[str, str])
 
 @register(TEXTS)
 def texts_sentence(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    """"The Alternative Choice programme has sent text messages to 30,112 patients (to 29
+    """ "The Alternative Choice programme has sent text messages to 30,112 patients (to 29
     October 2023)." """
     where = "" if record.scope == SYSTEM else f" at {who(record, names)}"
-    return (f"The Alternative Choice programme has sent text messages to "
-            f"{words.count(record.value)} patients{where} (to {_day(record.detail.get('as_of'))}).")
+    return (
+        f"The Alternative Choice programme has sent text messages to "
+        f"{words.count(record.value)} patients{where} (to {_day(record.detail.get('as_of'))})."
+    )
 
 
 @register(WILLING)
 def willing_sentence(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    """"Currently 437 patients are willing to travel for treatment (29 October 2023)." """
+    """ "Currently 437 patients are willing to travel for treatment (29 October 2023)." """
     where = "" if record.scope == SYSTEM else f" of {who(record, names)}"
-    return (f"Currently {words.count(record.value)} patients{where} are willing to travel for "
-            f"treatment ({_day(record.detail.get('as_of'))}), so alternative providers are "
-            "being sought for them.")
+    return (
+        f"Currently {words.count(record.value)} patients{where} are willing to travel for "
+        f"treatment ({_day(record.detail.get('as_of'))}), so alternative providers are "
+        "being sought for them."
+    )
 
 
 @register(TELEDERMATOLOGY)
 def teledermatology_sentence(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    """"Teledermatology implementation is 64.0% in October 2023, and is expected to be 80% by
+    """ "Teledermatology implementation is 64.0% in October 2023, and is expected to be 80% by
     31 March 2024." """
     where = "" if record.scope == SYSTEM else f" at {who(record, names)}"
-    text = (f"Teledermatology implementation{where} is {words.percent(record.value)} in "
-            f"{words.month_name(record.period)}")
+    text = (
+        f"Teledermatology implementation{where} is {words.percent(record.value)} in "
+        f"{words.month_name(record.period)}"
+    )
     target = record.comparators.get("target")
     if target and target.get("value") is not None:
         text += f", and is expected to be {target['value']:g}% by {_day(target['deadline'])}"
@@ -368,20 +442,24 @@ def teledermatology_sentence(record: Headline, found: Lookup, names: dict[str, s
 
 
 def _long_stay_sentence(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    """"The percentage of beds occupied by patients with a length of stay over 21 days was
+    """ "The percentage of beds occupied by patients with a length of stay over 21 days was
     24.9% at 29/10/2023, against the 2023/24 operational plan of 16.7%." """
     days = LONG_STAY_AT[record.id]
     where = "" if record.scope == SYSTEM else f" at {who(record, names)}"
     as_of = record.detail.get("as_of")
     day = f"{pd.Timestamp(as_of):%d/%m/%Y}" if as_of else "-"
     if record.value is None:
-        return (f"No long-stay figure{where} for {day}: no UEC return has beds for that day.")
-    text = (f"The percentage of beds{where} occupied by patients with a length of stay over "
-            f"{days} days was {words.percent(record.value)} at {day}")
+        return f"No long-stay figure{where} for {day}: no UEC return has beds for that day."
+    text = (
+        f"The percentage of beds{where} occupied by patients with a length of stay over "
+        f"{days} days was {words.percent(record.value)} at {day}"
+    )
     plan = record.comparators.get("plan")
     if plan:
-        text += f", against the {_year(record.period)} operational plan of " \
-                f"{words.percent(plan['value'])}"
+        text += (
+            f", against the {_year(record.period)} operational plan of "
+            f"{words.percent(plan['value'])}"
+        )
     return text + "." + _coverage(record, names)
 
 
@@ -390,7 +468,7 @@ for _id in LONG_STAY_AT:
 
 
 def _cleared_sentence(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    """"Between 6 November 2022 and 26 March 2023 CMAST trusts reduced the 78-week wait (the
+    """ "Between 6 November 2022 and 26 March 2023 CMAST trusts reduced the 78-week wait (the
     cohort to wait 78 weeks by 31 March 2023) for nearly 40,000 people (39,870): from 41,002 to
     1,132." """
     detail = record.detail
@@ -403,19 +481,21 @@ def _cleared_sentence(record: Headline, found: Lookup, names: dict[str, str]) ->
     # count beside it.
     about = words.approximately(cleared_count) if cleared_count > 0 else exact
     people = f"{exact} people" if about == exact else f"{about} people ({exact})"
-    text = (f"Between {_day(detail['start'])} and {_day(detail['end'])} "
-            f"{who(record, names)} ")
+    text = f"Between {_day(detail['start'])} and {_day(detail['end'])} {who(record, names)} "
     cohort = f"the {n}-week wait (the cohort to wait {n} weeks by {_day(detail['target_date'])})"
     if cleared_count >= 0:
         verb = "eliminated" if detail["cohort_at_end"] == 0 and cleared_count > 0 else "reduced"
         text += f"{verb} {cohort} for {people}"
     else:
         text += f"saw {cohort} grow by {words.count(-cleared_count)} (cleared: {exact})"
-    text += (f": from {words.count(detail['cohort_at_start'])} to "
-             f"{words.count(detail['cohort_at_end'])}.")
+    text += (
+        f": from {words.count(detail['cohort_at_start'])} to "
+        f"{words.count(detail['cohort_at_end'])}."
+    )
     if detail.get("none_over_104w"):
-        text += (f" No patient is waiting over 104 weeks at "
-                 f"{_day(detail.get('none_over_104w_as_of'))}.")
+        text += (
+            f" No patient is waiting over 104 weeks at {_day(detail.get('none_over_104w_as_of'))}."
+        )
     return text + _coverage(record, names)
 
 

@@ -20,15 +20,14 @@ def _target(*records: Headline | None) -> tuple[dict, str] | None:
             continue
         target = record.comparators.get("target")
         if target and target.get("value") is not None:
-            measure = target.get("parameter") or ("capped" if record.id == CAPPED
-                                                  else "uncapped")
+            measure = target.get("parameter") or ("capped" if record.id == CAPPED else "uncapped")
             return target, measure
     return None
 
 
 @register(UNCAPPED)
 def utilisation(record: Headline, found: Lookup, names: dict[str, str]) -> str:
-    """"We reported 82.1% uncapped and 78.4% capped utilisation in October 2023, against the
+    """ "We reported 82.1% uncapped and 78.4% capped utilisation in October 2023, against the
     85% capped target." """
     capped = found.get((CAPPED, record.scope))
     subject = "We" if record.scope == SYSTEM else names.get(record.scope, record.scope)
