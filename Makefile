@@ -43,8 +43,9 @@ browser: ## Install Chromium (Debian package): it prints the board pack's PDF an
 test: setup browser ## Run the whole test suite (installs Chromium first if it can)
 	$(VENV)/bin/pytest
 
-lint: setup ## Check style with ruff and the library's types with mypy
+lint: setup ## Check style and layout with ruff and the library's types with mypy
 	$(VENV)/bin/ruff check cmast pipeline flows schemas tests bench
+	$(VENV)/bin/ruff format --check cmast pipeline flows schemas tests bench
 	$(VENV)/bin/mypy
 
 docs: setup ## Rewrite the docs' tables that repeat the code (return columns, hostile inputs, settings)
