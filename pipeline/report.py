@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pipeline.config import Settings
-from pipeline.validation.problems import Problem
+from pipeline.validation.problems import Problem, number_spans
 
 _STATUS_STYLE = {
     "loaded": "green",
@@ -122,13 +122,7 @@ def _group_key(problem: Problem) -> tuple:
 
 def _ranges(numbers: list[int]) -> str:
     """``2 to 32``, or ``2 to 5, 9, 12 to 20``."""
-    spans: list[list[int]] = []
-    for n in numbers:
-        if spans and n == spans[-1][1] + 1:
-            spans[-1][1] = n
-        elif not spans or n != spans[-1][1]:
-            spans.append([n, n])
-    return ", ".join(f"{a} to {b}" if b > a else str(a) for a, b in spans)
+    return ", ".join(f"{a} to {b}" if b > a else str(a) for a, b in number_spans(numbers))
 
 
 def print_not_taken(console: Console, waiting: list[dict]) -> None:

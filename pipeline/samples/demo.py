@@ -14,7 +14,6 @@ import pkgutil
 import time
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from pipeline import samples
@@ -98,7 +97,8 @@ def _drop_already_received(settings: Settings, paths: list[Path]) -> list[Path]:
             if ledger.by_sha(conn, sha256_of(path), path.parent.name):
                 path.unlink()
                 continue
-            if _sent_before_as(conn, path):
+            arrived = dt.datetime.fromtimestamp(path.stat().st_mtime)
+            if ledger.by_name_and_time(conn, path.parent.name, path.name, arrived):
                 # The sample changed since it was received (a newer version of the program
                 # writes it differently): it is sent again as a correction would be, later, so
                 # it replaces the earlier one instead of tying with it on the same time.
@@ -106,17 +106,6 @@ def _drop_already_received(settings: Settings, paths: list[Path]) -> list[Path]:
                 os.utime(path, (now, now))
             kept.append(path)
     return kept
-
-
-def _sent_before_as(conn: duckdb.DuckDBPyConnection, path: Path) -> bool:
-    """Whether the ledger holds another file of this trust with this name and time."""
-    received_at = dt.datetime.fromtimestamp(path.stat().st_mtime)
-    found = conn.execute(
-        "SELECT count(*) FROM ledger.submissions WHERE org_code = ? AND file_name = ? "
-        "AND received_at = ?",
-        [path.parent.name, path.name, received_at],
-    ).fetchone()
-    return bool(found and found[0])
 
 
 #: NHS England's own publications, where ../shared is beside the project: the demo loads the A&E

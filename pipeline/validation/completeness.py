@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.validation.problems import Problem
+from pipeline.validation.problems import Problem, number_spans
 
 #: Sites named one by one; past these, the rest are counted (a junk file may have thousands).
 LISTED_SITES = 100
@@ -67,12 +67,6 @@ def missing_days(typed: pd.DataFrame, site_column: str) -> list[Problem]:
 
 def day_ranges(days: pd.DatetimeIndex) -> str:
     """``21 to 31 October 2023``, or ``1, 3 to 5 and 9 October 2023``: days of one month."""
-    spans: list[list[int]] = []
-    for day in days.day:
-        if spans and day == spans[-1][1] + 1:
-            spans[-1][1] = day
-        else:
-            spans.append([day, day])
-    parts = [f"{a} to {b}" if b > a else str(a) for a, b in spans]
+    parts = [f"{a} to {b}" if b > a else str(a) for a, b in number_spans(list(days.day))]
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return f"{listed} {days[0].strftime('%B %Y')}"

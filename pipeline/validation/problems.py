@@ -75,5 +75,17 @@ class FileProblem(Exception):
         super().__init__("; ".join(p.as_line() for p in problems[:3]))
 
 
+def number_spans(numbers: list[int]) -> list[tuple[int, int]]:
+    """Sorted whole numbers as runs of consecutive ones: ``[2, 3, 4, 9]`` -> ``[(2, 4), (9, 9)]``
+    (a repeated number joins its run)."""
+    spans: list[list[int]] = []
+    for n in numbers:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        elif not spans or n != spans[-1][1]:
+            spans.append([n, n])
+    return [(a, b) for a, b in spans]
+
+
 def file_problem(rule: str, hint: str = "") -> FileProblem:
     return FileProblem([Problem(rule=rule, hint=hint)])

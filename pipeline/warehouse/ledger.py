@@ -145,6 +145,17 @@ def by_sha(conn: duckdb.DuckDBPyConnection, sha256: str, org_code: str) -> list[
     )
 
 
+def by_name_and_time(
+    conn: duckdb.DuckDBPyConnection, org_code: str, file_name: str, received_at: dt.datetime
+) -> list[dict]:
+    """Earlier submissions through the same inbox under this name with this modification time."""
+    return _rows(
+        conn,
+        "WHERE org_code = ? AND file_name = ? AND received_at = ? ORDER BY submission_id DESC",
+        [org_code, file_name, received_at],
+    )
+
+
 def _rows(conn: duckdb.DuckDBPyConnection, where: str, params: list) -> list[dict]:
     result = conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM ledger.submissions {where}", params)
     return [dict(zip(_COLUMNS, row, strict=True)) for row in result.fetchall()]
