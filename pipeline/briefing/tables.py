@@ -15,8 +15,6 @@ from pipeline.metrics.formats import cell, header, table_number
 from pipeline.metrics.suppression import SUPPRESSED, is_small, suppress_table
 
 SYSTEM = "QYG"
-#: Units whose system value is the sum of the trusts' values, so a system row is a total.
-ADDITIVE_UNITS = {"count", "trusts", "gbp_thousands"}
 #: Sections whose percentages are shares of patients (not of minutes or pounds).
 PATIENT_SECTIONS = {"elective", "diagnostics", "uec"}
 
@@ -71,11 +69,7 @@ def trust_table(inputs, period: str, section: str) -> TrustTable | None:
     units = rows.drop_duplicates("id").set_index("id")["unit"]
     unit_list = [str(units[i]) for i in order]
     small = _rests_on_few(rows, exact)
-    additive = {
-        i
-        for i, u in zip(order, unit_list, strict=True)
-        if u in ADDITIVE_UNITS and figure(i).patient_count
-    }
+    additive = {i for i in order if figure(i).adds_up and figure(i).patient_count}
     wholes: dict[Hashable, Sequence[Hashable]] = {
         whole: list(parts)
         for whole, parts in PARTS

@@ -29,11 +29,30 @@ SERIES_KINDS = ("monthly", "weekly", "ytd", "cumulative", "level", "plan", "cons
 SPC_KINDS = frozenset({"monthly", "weekly"})
 
 
+#: The units a figure may be in. The unit also names the figure's display format, one rule per
+#: unit for every output a person reads (pipeline.metrics.formats): counts, trusts, ranks and
+#: rates of people a week as whole numbers with thousands separators, weeks and percentages to
+#: one decimal, money (the returns give £ thousands) as £ millions to one decimal.
+UNITS = {
+    "count": "a number of patients, pathways, tests or attendances",
+    "percent": "a percentage, 100 x numerator / denominator where both are counts",
+    "rank": "a position among ICBs, numerator the rank and denominator how many were ranked",
+    "gbp_thousands": "money in £ thousands, surplus positive",
+    "per_week": "patients a week",
+    "weeks": "a duration in weeks",
+    "trusts": "a number of trusts (for one trust, 1 or 0)",
+    "level": "an ordinal level (OPEL 1 to 4)",
+}
+#: Units whose system value is, by default, the sum of the trusts' values.
+ADDITIVE_UNITS = frozenset({"count", "gbp_thousands", "trusts"})
+
+
 @dataclass(frozen=True)
 class Figure:
     id: str
     section: str
     label: str
+    unit: str  # one of UNITS: decides how the value is shown (pipeline.metrics.formats)
     improvement: str  # up, down or neither: for SPC icons and "better/worse" words
     in_contract: bool = True
     patient_count: bool = False  # rests on counts of patients: small numbers are suppressed
@@ -53,6 +72,15 @@ class Figure:
     #: For national figures that a publication gives on more than one basis (RTT: by provider
     #: or by commissioner), which one this figure is; None where there is only one.
     basis: str | None = None
+    #: Figures that add up to this one for the same scope and month. The consistency checks
+    #: hold them to it, and disclosure control treats them as a line a reader could subtract
+    #: along.
+    parts: tuple[str, ...] = ()
+    #: Whether the system's value is the sum of the trusts' values (checked before a briefing
+    #: is written); by default, for counts, money and trusts.
+    adds_up: bool = False
+    #: Compared with its region's and England's figures from the same publication.
+    regional: bool = False
 
     @property
     def spc(self) -> bool:
@@ -64,6 +92,7 @@ def _f(
     id_: str,
     section: str,
     label: str,
+    unit: str,
     improvement: str,
     *,
     contract: bool = True,
@@ -75,22 +104,30 @@ def _f(
     table: bool = False,
     lead: bool = False,
     basis: str | None = None,
+    parts: tuple[str, ...] = (),
+    adds_up: bool | None = None,
+    regional: bool = False,
 ) -> Figure:
     assert kind in SERIES_KINDS, kind
+    assert unit in UNITS, unit
     return Figure(
         id_,
         section,
         label,
+        unit,
         improvement,
-        contract,
-        patients,
-        board,
-        kind,
-        counterpart,
-        plan_series,
-        table or board,
-        lead,
-        basis,
+        in_contract=contract,
+        patient_count=patients,
+        board=board,
+        kind=kind,
+        counterpart=counterpart,
+        plan_series=plan_series,
+        trust_table=table or board,
+        lead=lead,
+        basis=basis,
+        parts=parts,
+        adds_up=unit in ADDITIVE_UNITS if adds_up is None else adds_up,
+        regional=regional,
     )
 
 
@@ -101,6 +138,7 @@ def _rtt_benchmarks(prefix: str, basis: str, words: str) -> list[Figure]:
             f"{prefix}waiting_list.total",
             "elective",
             f"Waiting list, national publication, {words}",
+            "count",
             "down",
             contract=False,
             basis=basis,
@@ -109,6 +147,7 @@ def _rtt_benchmarks(prefix: str, basis: str, words: str) -> list[Figure]:
             f"{prefix}within_18w_pct",
             "elective",
             f"Waiting under 18 weeks, national publication, {words} (%)",
+            "percent",
             "up",
             contract=False,
             basis=basis,
@@ -117,6 +156,7 @@ def _rtt_benchmarks(prefix: str, basis: str, words: str) -> list[Figure]:
             f"{prefix}within_18w_rank",
             "elective",
             f"Rank among ICBs, waiting under 18 weeks, {words}",
+            "rank",
             "down",
             contract=False,
             kind="rank",
@@ -127,6 +167,7 @@ def _rtt_benchmarks(prefix: str, basis: str, words: str) -> list[Figure]:
                 f"{prefix}waits_over.{n}w",
                 "elective",
                 f"Waiting more than {n} weeks, national publication, {words}",
+                "count",
                 "down",
                 contract=False,
                 basis=basis,
@@ -143,15 +184,21 @@ CLEARED_THRESHOLDS = (104, 78, 65, 52)
 CLEARED_PREFIX = "rtt.cohort.cleared_since."
 
 
+#: The catalogue's entry for the whole family, by its id with ``<N>`` for the threshold: the
+#: table the marts read (meta.figures) holds it, so the SQL can name the figure for a threshold
+#: the plans file adds later.
+CLEARED_FAMILY = f"{CLEARED_PREFIX}<N>w"
+
+
 def _cleared(id_: str) -> Figure:
     weeks = id_.removeprefix(CLEARED_PREFIX).removesuffix("w")
-    return Figure(
+    return _f(
         id_,
         "elective",
         f"{weeks}-week cohort cleared between two snapshots",
+        "count",
         "up",
-        in_contract=True,
-        patient_count=True,
+        patients=True,
         kind="cumulative",
     )
 
@@ -184,6 +231,7 @@ FIGURES: dict[str, Figure] = {
             "rtt.waiting_list.total",
             "elective",
             "Waiting list (incomplete pathways)",
+            "count",
             "down",
             patients=True,
             board=True,
@@ -195,6 +243,7 @@ FIGURES: dict[str, Figure] = {
                 f"rtt.waits_over.{n}w",
                 "elective",
                 f"Waiting more than {n} weeks",
+                "count",
                 "down",
                 patients=True,
                 board=n == 65,
@@ -208,6 +257,7 @@ FIGURES: dict[str, Figure] = {
             "rtt.within_18w_pct",
             "elective",
             "Waiting under 18 weeks (%)",
+            "percent",
             "up",
             board=True,
             kind="weekly",
@@ -217,7 +267,9 @@ FIGURES: dict[str, Figure] = {
             "rtt.cohort.remaining",
             "elective",
             "Long-wait cohort still to treat",
+            "count",
             "down",
+            parts=("rtt.cohort.remaining.admitted", "rtt.cohort.remaining.non_admitted"),
             patients=True,
             board=True,
             kind="weekly",
@@ -227,6 +279,7 @@ FIGURES: dict[str, Figure] = {
             "rtt.cohort.remaining.admitted",
             "elective",
             "Cohort: admitted",
+            "count",
             "down",
             patients=True,
             kind="weekly",
@@ -236,6 +289,7 @@ FIGURES: dict[str, Figure] = {
             "rtt.cohort.remaining.non_admitted",
             "elective",
             "Cohort: non-admitted",
+            "count",
             "down",
             patients=True,
             kind="weekly",
@@ -245,6 +299,7 @@ FIGURES: dict[str, Figure] = {
             "rtt.cohort.remaining_prior",
             "elective",
             "Cohort four weeks earlier",
+            "count",
             "down",
             patients=True,
             kind="weekly",
@@ -253,6 +308,7 @@ FIGURES: dict[str, Figure] = {
             "rtt.cohort.clearance_rate_6w",
             "elective",
             "Cohort cleared per week (6-week average)",
+            "per_week",
             "up",
             kind="weekly",
         ),
@@ -260,6 +316,7 @@ FIGURES: dict[str, Figure] = {
             "rtt.cohort.required_rate",
             "elective",
             "Cohort to clear per week to meet the target",
+            "per_week",
             "down",
             kind="weekly",
         ),
@@ -267,6 +324,7 @@ FIGURES: dict[str, Figure] = {
             "rtt.cohort.weeks_to_clear",
             "elective",
             "Weeks to clear the cohort at the current rate",
+            "weeks",
             "down",
             kind="weekly",
         ),
@@ -274,6 +332,7 @@ FIGURES: dict[str, Figure] = {
             "rtt.cohort.cleared_since",
             "elective",
             "Cohort cleared since the start",
+            "count",
             "up",
             patients=True,
             kind="weekly",
@@ -282,6 +341,7 @@ FIGURES: dict[str, Figure] = {
             "rtt.cohort.at_start",
             "elective",
             "Cohort at the plan year's first snapshot",
+            "count",
             "neither",
             contract=False,
             patients=True,
@@ -291,6 +351,7 @@ FIGURES: dict[str, Figure] = {
             "theatres.utilisation.capped_pct",
             "theatres",
             "Capped theatre utilisation (%)",
+            "percent",
             "up",
             board=True,
         ),
@@ -298,6 +359,7 @@ FIGURES: dict[str, Figure] = {
             "theatres.utilisation.uncapped_pct",
             "theatres",
             "Uncapped theatre utilisation (%)",
+            "percent",
             "up",
             board=True,
             lead=True,
@@ -306,6 +368,7 @@ FIGURES: dict[str, Figure] = {
             "diagnostics.activity.total",
             "diagnostics",
             "Diagnostic tests in the month",
+            "count",
             "up",
             board=True,
         ),
@@ -313,6 +376,7 @@ FIGURES: dict[str, Figure] = {
             "diagnostics.activity.vs_plan_ytd_pct",
             "diagnostics",
             "Diagnostic activity above (+) / below (-) plan, year to date (%)",
+            "percent",
             "up",
             kind="ytd",
         ),
@@ -321,6 +385,7 @@ FIGURES: dict[str, Figure] = {
                 f"diagnostics.activity.vs_plan_ytd_pct.{key}",
                 "diagnostics",
                 f"{label} activity above (+) / below (-) plan, year to date (%)",
+                "percent",
                 "up",
                 kind="ytd",
             )
@@ -330,6 +395,7 @@ FIGURES: dict[str, Figure] = {
             "diagnostics.waiting.total",
             "diagnostics",
             "Waiting for a diagnostic test",
+            "count",
             "down",
             patients=True,
             counterpart="benchmark.diagnostics.waiting.total",
@@ -339,6 +405,7 @@ FIGURES: dict[str, Figure] = {
             "diagnostics.waiting.within_6w_pct",
             "diagnostics",
             "Waiting under 6 weeks (%)",
+            "percent",
             "up",
             board=True,
             counterpart="benchmark.diagnostics.within_6w_pct",
@@ -348,6 +415,7 @@ FIGURES: dict[str, Figure] = {
                 f"diagnostics.waiting.over_{n}w",
                 "diagnostics",
                 f"Waiting {n}+ weeks",
+                "count",
                 "down",
                 patients=True,
                 board=n == 6,
@@ -359,19 +427,23 @@ FIGURES: dict[str, Figure] = {
             "diagnostics.waiting.largest_over_6w",
             "diagnostics",
             "Trust with the most waiting 6+ weeks",
+            "count",
             "down",
             patients=True,
+            adds_up=False,
         ),
         _f(
             "diagnostics.colonoscopy.trusts_over_15pct_13w",
             "diagnostics",
             "Trusts with over 15% of colonoscopy waiters at 13+ weeks",
+            "trusts",
             "down",
         ),
         _f(
             "diagnostics.colonoscopy.over_13w_pct",
             "diagnostics",
             "Colonoscopy waiters at 13+ weeks (%)",
+            "percent",
             "down",
             contract=False,
             patients=True,
@@ -380,6 +452,7 @@ FIGURES: dict[str, Figure] = {
             "benchmark.diagnostics.within_6w_rank",
             "diagnostics",
             "Rank among ICBs, waiting under 6 weeks",
+            "rank",
             "down",
             kind="rank",
         ),
@@ -387,6 +460,7 @@ FIGURES: dict[str, Figure] = {
             "benchmark.diagnostics.within_6w_pct",
             "diagnostics",
             "Waiting under 6 weeks, national publication (%)",
+            "percent",
             "up",
             contract=False,
         ),
@@ -394,6 +468,7 @@ FIGURES: dict[str, Figure] = {
             "benchmark.diagnostics.waiting.total",
             "diagnostics",
             "Waiting for a diagnostic test, national publication",
+            "count",
             "down",
             contract=False,
         ),
@@ -401,16 +476,26 @@ FIGURES: dict[str, Figure] = {
             "uec.four_hour_pct",
             "uec",
             "A&E 4-hour performance (%)",
+            "percent",
             "up",
             board=True,
             counterpart="benchmark.uec.four_hour_pct",
             lead=True,
         ),
-        _f("uec.attendances", "uec", "A&E attendances", "neither", contract=False, table=True),
+        _f(
+            "uec.attendances",
+            "uec",
+            "A&E attendances",
+            "count",
+            "neither",
+            contract=False,
+            table=True,
+        ),
         _f(
             "uec.type1_over_12h",
             "uec",
             "Type 1 patients more than 12 hours in A&E",
+            "count",
             "down",
             contract=False,
             patients=True,
@@ -420,12 +505,15 @@ FIGURES: dict[str, Figure] = {
             "benchmark.uec.four_hour_pct",
             "uec",
             "A&E 4-hour performance, national publication (%)",
+            "percent",
             "up",
+            regional=True,
         ),
         _f(
             "benchmark.uec.four_hour_rank",
             "uec",
             "Rank among ICBs, A&E 4-hour performance",
+            "rank",
             "down",
             kind="rank",
         ),
@@ -433,6 +521,7 @@ FIGURES: dict[str, Figure] = {
             "uec.long_stay.over_14d_pct",
             "uec",
             "G&A beds held by stays of 14+ days (%)",
+            "percent",
             "down",
             table=True,
         ),
@@ -440,6 +529,7 @@ FIGURES: dict[str, Figure] = {
             "uec.long_stay.over_21d_pct",
             "uec",
             "G&A beds held by stays of 21+ days (%)",
+            "percent",
             "down",
             board=True,
         ),
@@ -449,6 +539,7 @@ FIGURES: dict[str, Figure] = {
             "finance.providers.ytd_surplus_deficit",
             "finance",
             "Providers' surplus (+) / deficit (-), year to date",
+            "gbp_thousands",
             "up",
             board=True,
             kind="ytd",
@@ -459,6 +550,7 @@ FIGURES: dict[str, Figure] = {
             "finance.providers.ytd_plan",
             "finance",
             "Providers' planned surplus (+) / deficit (-), year to date",
+            "gbp_thousands",
             "neither",
             contract=False,
             kind="plan",
@@ -468,6 +560,7 @@ FIGURES: dict[str, Figure] = {
             "finance.providers.in_deficit",
             "finance",
             "Providers reporting a deficit",
+            "trusts",
             "down",
             kind="ytd",
         ),
@@ -475,46 +568,58 @@ FIGURES: dict[str, Figure] = {
             "finance.system.ytd_surplus_deficit",
             "finance",
             "System surplus (+) / deficit (-), year to date",
+            "gbp_thousands",
             "up",
+            parts=("finance.providers.ytd_surplus_deficit", "finance.icb.ytd_surplus_deficit"),
             board=True,
             kind="ytd",
             plan_series="finance.system.ytd_plan",
+            adds_up=False,
         ),
         _f(
             "finance.system.ytd_plan",
             "finance",
             "System planned surplus (+) / deficit (-), year to date",
+            "gbp_thousands",
             "neither",
             contract=False,
             kind="plan",
+            adds_up=False,
         ),
         _f(
             "finance.icb.ytd_surplus_deficit",
             "finance",
             "ICB's own surplus (+) / deficit (-), year to date",
+            "gbp_thousands",
             "up",
             contract=False,
             kind="ytd",
+            adds_up=False,
         ),
         _f(
             "finance.forecast_outturn",
             "finance",
             "System forecast outturn, surplus (+) / deficit (-), full year",
+            "gbp_thousands",
             "up",
             kind="ytd",
+            adds_up=False,
         ),
         _f(
             "finance.system.fy_plan",
             "finance",
             "System planned surplus (+) / deficit (-), full year",
+            "gbp_thousands",
             "neither",
             contract=False,
             kind="plan",
+            adds_up=False,
         ),
         _f(
             "finance.capital.spend_pct_of_plan",
             "finance",
             "Capital (CDEL) spent year to date, % of full-year plan",
+            "percent",
             "neither",
             kind="ytd",
             table=True,
@@ -523,6 +628,7 @@ FIGURES: dict[str, Figure] = {
             "finance.cash_support.providers",
             "finance",
             "Providers that requested cash support",
+            "trusts",
             "down",
             kind="ytd",
         ),
@@ -530,6 +636,7 @@ FIGURES: dict[str, Figure] = {
             "finance.cash_support.amount",
             "finance",
             "Cash support advanced, cumulative",
+            "gbp_thousands",
             "down",
             kind="ytd",
             table=True,
@@ -538,6 +645,7 @@ FIGURES: dict[str, Figure] = {
             "finance.cip.delivery_pct",
             "finance",
             "Cost improvement delivered vs plan, year to date (%)",
+            "percent",
             "up",
             board=True,
             kind="ytd",
@@ -546,6 +654,7 @@ FIGURES: dict[str, Figure] = {
             "finance.cip.recurrent_pct",
             "finance",
             "Cost improvement delivered that is recurrent (%)",
+            "percent",
             "up",
             contract=False,
             kind="ytd",
@@ -556,27 +665,34 @@ FIGURES: dict[str, Figure] = {
             "procurement.savings.pipeline",
             "finance",
             "Procurement savings pipeline",
+            "gbp_thousands",
             "up",
             kind="cumulative",
+            adds_up=False,
         ),
         _f(
             "procurement.savings.delivered_fye",
             "finance",
             "Procurement savings delivered to date, full-year effect",
+            "gbp_thousands",
             "up",
             kind="cumulative",
+            adds_up=False,
         ),
         _f(
             "procurement.savings.delivered_iye",
             "finance",
             "Procurement savings delivered to date, in-year effect",
+            "gbp_thousands",
             "up",
             kind="cumulative",
+            adds_up=False,
         ),
         _f(
             "diagnostics.cdc.activity",
             "diagnostics",
             "Community diagnostic centre tests, year to date",
+            "count",
             "up",
             kind="cumulative",
         ),
@@ -584,47 +700,62 @@ FIGURES: dict[str, Figure] = {
             "diagnostics.cdc.activity_vs_plan_pct",
             "diagnostics",
             "CDC activity above (+) / below (-) plan, year to date (%)",
+            "percent",
             "up",
         ),
         _f(
             "uec.opel.level",
             "uec",
             "OPEL escalation level, latest in the month",
+            "level",
             "down",
             kind="level",
         ),
-        _f("uec.opel.trusts_at_3_plus", "uec", "Trusts at OPEL 3 or 4 on most days", "down"),
+        _f(
+            "uec.opel.trusts_at_3_plus",
+            "uec",
+            "Trusts at OPEL 3 or 4 on most days",
+            "trusts",
+            "down",
+        ),
         _f(
             "uec.long_stay.over_14d_pct_at",
             "uec",
             "G&A beds held by stays of 14+ days, at a named day (%)",
+            "percent",
             "down",
         ),
         _f(
             "uec.long_stay.over_21d_pct_at",
             "uec",
             "G&A beds held by stays of 21+ days, at a named day (%)",
+            "percent",
             "down",
         ),
         _f(
             "elective.alternative_choice.texts_sent",
             "elective",
             "Alternative Choice: patients texted (cumulative)",
+            "count",
             "up",
             patients=True,
             kind="cumulative",
+            adds_up=False,
         ),
         _f(
             "elective.alternative_choice.willing_to_travel",
             "elective",
             "Alternative Choice: patients willing to travel",
+            "count",
             "neither",
             patients=True,
+            adds_up=False,
         ),
         _f(
             "outpatients.teledermatology.implementation_pct",
             "elective",
             "Teledermatology implementation (%)",
+            "percent",
             "up",
         ),
         *(_cleared(f"{CLEARED_PREFIX}{n}w") for n in CLEARED_THRESHOLDS),
@@ -632,19 +763,8 @@ FIGURES: dict[str, Figure] = {
 }
 
 
-#: Parts that add up to a whole, for the same scope and month: (whole, parts). The consistency
-#: checks hold them to it, and disclosure control treats each as a line a reader could
-#: subtract along.
-PARTS = [
-    (
-        "rtt.cohort.remaining",
-        ("rtt.cohort.remaining.admitted", "rtt.cohort.remaining.non_admitted"),
-    ),
-    (
-        "finance.system.ytd_surplus_deficit",
-        ("finance.providers.ytd_surplus_deficit", "finance.icb.ytd_surplus_deficit"),
-    ),
-]
+#: Parts that add up to a whole, for the same scope and month: (whole, parts), from the entries.
+PARTS = [(f.id, f.parts) for f in FIGURES.values() if f.parts]
 
 
 #: The figure each section opens with (``lead``), in METRICS.md order.
@@ -659,4 +779,23 @@ def figure(id_: str) -> Figure:
         return _cleared(id_)
     section = id_.split(".")[1] if id_.startswith("benchmark.") else id_.split(".")[0]
     section = {"rtt": "elective"}.get(section, section)
-    return Figure(id_, section if section in SECTIONS else "uec", id_, "neither", False)
+    return Figure(id_, section if section in SECTIONS else "uec", id_, "count", "neither", False)
+
+
+def table_rows() -> list[dict[str, object]]:
+    """The catalogue as the rows of ``meta.figures``, which the marts read each figure's unit
+    from; the cohort-cleared family is one row, its id holding ``<N>`` for the threshold."""
+    entries = [*FIGURES.values(), figure(CLEARED_FAMILY)]
+    return [
+        {
+            "id": f.id,
+            "section": f.section,
+            "label": f.label,
+            "unit": f.unit,
+            "kind": f.kind,
+            "improvement": f.improvement,
+            "in_contract": f.in_contract,
+            "board": f.board,
+        }
+        for f in entries
+    ]

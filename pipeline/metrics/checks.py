@@ -14,21 +14,6 @@ from pipeline.metrics.record import Headline
 from pipeline.metrics.sections.base import quoted_forms
 from pipeline.metrics.sentences import formatted
 
-#: Figures whose system value is the sum of the trusts' values (``trusts``: how many trusts,
-#: each trust's figure being 1 or 0).
-ADDITIVE_UNITS = {"count", "gbp_thousands", "trusts"}
-#: Figures whose value at QYG is not the sum of the trusts: the finance system figures add the
-#: ICB's own return (also org code QYG) to the providers, and the ICB's own figures are its
-#: return alone. They are checked as parts of a whole (PARTS) instead.
-NOT_SUM_OF_TRUSTS = (
-    "finance.system.",
-    "finance.icb.",
-    "finance.forecast_outturn",
-    # Programme figures for the system are the ICB's own rows: a trust that
-    # sends its own adds detail, not a part of the system's figure.
-    "procurement.",
-    "elective.alternative_choice.",
-)
 #: Money in £ thousands has decimals: sums may differ in the last binary digit.
 TOLERANCE = 1e-6
 
@@ -73,8 +58,10 @@ def parts_add_to_whole(records: list[Headline], inputs: Inputs) -> list[str]:
         if (
             r.scope != SYSTEM
             or r.source != "trust_returns"
-            or r.unit not in ADDITIVE_UNITS
-            or r.id.startswith(NOT_SUM_OF_TRUSTS)
+            # The catalogue says which figures add up across trusts: not the finance system
+            # figures (the ICB's own return is added to the providers') nor the programme
+            # figures the ICB returns for the system (a trust's own rows add detail).
+            or not figure(r.id).adds_up
         ):
             continue
         trusts = values[

@@ -133,10 +133,10 @@ def _comparators(inputs: Inputs, row) -> dict:
     comparators.update(_plans(inputs, row))
     # The region and England are NHS England's figures: only a published figure is set
     # beside them (never the trusts' own returns, which are another basis).
-    if row.id == "benchmark.uec.four_hour_pct":
-        national = values[
-            (values["id"] == "benchmark.uec.four_hour_pct") & (values["period"] == row.period)
-        ].set_index("scope")["value"]
+    if figure(row.id).regional:
+        national = values[(values["id"] == row.id) & (values["period"] == row.period)].set_index(
+            "scope"
+        )["value"]
         for key, code in (("region", REGION), ("england", ENGLAND)):
             if code in national.index and code != row.scope:
                 comparators[key] = {

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.config import Settings
+from pipeline.metrics.catalogue import table_rows
 
 
 def layer_files(settings: Settings, layer: str) -> list[Path]:
@@ -64,6 +65,7 @@ def build_marts(conn: duckdb.DuckDBPyConnection, settings: Settings) -> list[str
     conn.execute("BEGIN TRANSACTION")
     try:
         _write_tolerances(conn, settings)
+        _write_figures(conn)
         for path in paths:
             conn.execute(f"CREATE OR REPLACE TABLE marts.{path.stem} AS {path.read_text()}")
         conn.execute("CREATE TABLE IF NOT EXISTS meta.marts_built (built_after BIGINT)")
@@ -90,6 +92,23 @@ def _write_tolerances(conn: duckdb.DuckDBPyConnection, settings: Settings) -> No
     conn.executemany(
         "INSERT INTO meta.reconcile_tolerances VALUES (?, ?)",
         sorted(settings.reconcile_tolerances.items()),
+    )
+
+
+def _write_figures(conn: duckdb.DuckDBPyConnection) -> None:
+    """The figure catalogue as the table the headline marts read each figure's unit from
+    (``meta.figures``), so a unit is written once, in the catalogue, and a figure the SQL writes
+    without a catalogue entry stops the build (``marts.headline_values`` says which)."""
+    rows = table_rows()
+    columns = list(rows[0])
+    conn.execute(
+        "CREATE OR REPLACE TABLE meta.figures (id VARCHAR PRIMARY KEY, section VARCHAR NOT NULL, "
+        "label VARCHAR NOT NULL, unit VARCHAR NOT NULL, kind VARCHAR NOT NULL, "
+        "improvement VARCHAR NOT NULL, in_contract BOOLEAN NOT NULL, board BOOLEAN NOT NULL)"
+    )
+    conn.executemany(
+        f"INSERT INTO meta.figures ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        [[row[c] for c in columns] for row in rows],
     )
 
 

@@ -28,61 +28,61 @@ largest AS (
 
 figures AS (
     SELECT 'diagnostics.activity.total' AS id, period, scope, tests AS numerator,
-        NULL AS denominator, 'count' AS unit, trusts_submitted, trusts_expected,
+        NULL AS denominator, trusts_submitted, trusts_expected,
         missing_trusts
     FROM monthly
     UNION ALL BY NAME
     SELECT CASE WHEN modality = 'all' THEN 'diagnostics.activity.vs_plan_ytd_pct'
             ELSE 'diagnostics.activity.vs_plan_ytd_pct.' || modality END AS id,
         period, scope, ytd_tests - ytd_plan AS numerator, ytd_plan AS denominator,
-        'percent' AS unit, trusts_submitted,
+        trusts_submitted,
         trusts_expected, missing_trusts
     FROM ytd
     UNION ALL BY NAME
     SELECT 'diagnostics.waiting.total' AS id, period, scope, waiting_total AS numerator,
-        NULL AS denominator, 'count' AS unit,
+        NULL AS denominator,
         trusts_submitted, trusts_expected, missing_trusts
     FROM monthly
     UNION ALL BY NAME
     SELECT 'diagnostics.waiting.within_6w_pct' AS id, period, scope, under_6w AS numerator,
         waiting_total AS denominator,
-        'percent' AS unit, trusts_submitted, trusts_expected, missing_trusts
+        trusts_submitted, trusts_expected, missing_trusts
     FROM monthly
     UNION ALL BY NAME
     SELECT 'diagnostics.waiting.over_6w' AS id, period, scope, over_6w AS numerator,
-        waiting_total AS denominator, 'count' AS unit,
+        waiting_total AS denominator,
         trusts_submitted, trusts_expected, missing_trusts
     FROM monthly
     UNION ALL BY NAME
     SELECT 'diagnostics.waiting.over_13w' AS id, period, scope, over_13w AS numerator,
-        waiting_total AS denominator, 'count' AS unit,
+        waiting_total AS denominator,
         trusts_submitted, trusts_expected, missing_trusts
     FROM monthly
     UNION ALL BY NAME
     SELECT 'diagnostics.waiting.over_26w' AS id, period, scope, over_26w AS numerator,
-        waiting_total AS denominator, 'count' AS unit,
+        waiting_total AS denominator,
         trusts_submitted, trusts_expected, missing_trusts
     FROM monthly
     UNION ALL BY NAME
     SELECT 'diagnostics.waiting.over_40w' AS id, period, scope, over_40w AS numerator,
-        waiting_total AS denominator, 'count' AS unit,
+        waiting_total AS denominator,
         trusts_submitted, trusts_expected, missing_trusts
     FROM monthly
     UNION ALL BY NAME
     SELECT 'diagnostics.waiting.largest_over_6w' AS id, period, scope, over_6w AS numerator,
         waiting_total AS denominator,
-        'count' AS unit, trusts_submitted, trusts_expected, missing_trusts
+        trusts_submitted, trusts_expected, missing_trusts
     FROM largest
     UNION ALL BY NAME
     SELECT 'diagnostics.colonoscopy.over_13w_pct' AS id, period, scope,
         colonoscopy_13w AS numerator,
-        colonoscopy_waiting AS denominator, 'percent' AS unit, trusts_submitted, trusts_expected,
+        colonoscopy_waiting AS denominator, trusts_submitted, trusts_expected,
         missing_trusts
     FROM monthly
     UNION ALL BY NAME
     -- For a trust 1 or 0: whether it is over 15%; for the system, how many trusts are.
     SELECT 'diagnostics.colonoscopy.trusts_over_15pct_13w' AS id, period, scope,
-        colonoscopy_over_15pct_13w AS numerator, NULL AS denominator, 'trusts' AS unit,
+        colonoscopy_over_15pct_13w AS numerator, NULL AS denominator,
         trusts_submitted, trusts_expected,
         missing_trusts
     FROM monthly
@@ -91,14 +91,15 @@ figures AS (
 final AS (
     SELECT
         id, period, scope,
-        CASE WHEN unit = 'percent' THEN 100.0 * numerator / nullif(denominator, 0)
+        CASE WHEN catalogue.unit = 'percent' THEN 100.0 * numerator / nullif(denominator, 0)
             ELSE numerator END::DOUBLE AS value,
-        unit, numerator::BIGINT AS numerator, denominator::BIGINT AS denominator,
+        catalogue.unit, numerator::BIGINT AS numerator, denominator::BIGINT AS denominator,
         NULL::VARCHAR AS as_of,
         'trust_returns' AS source, 'dm01' AS return_type,
         trusts_submitted::INTEGER AS trusts_submitted,
         trusts_expected::INTEGER AS trusts_expected, missing_trusts
     FROM figures
+    LEFT JOIN meta.figures AS catalogue USING (id)
 )
 
 SELECT * FROM final

@@ -21,84 +21,85 @@ system AS (
 
 figures AS (
     SELECT 'finance.providers.ytd_surplus_deficit' AS id, period, scope, ytd_actual AS value,
-        NULL AS numerator, NULL AS denominator, 'gbp_thousands' AS unit, trusts_submitted,
+        NULL AS numerator, NULL AS denominator, trusts_submitted,
         trusts_expected, missing_trusts
     FROM source
     UNION ALL BY NAME
     SELECT 'finance.providers.ytd_plan' AS id, period, scope, ytd_plan AS value, NULL AS numerator,
-        NULL AS denominator, 'gbp_thousands' AS unit,
+        NULL AS denominator,
         trusts_submitted, trusts_expected, missing_trusts
     FROM source
     UNION ALL BY NAME
     SELECT 'finance.providers.in_deficit' AS id, period, scope, in_deficit AS value,
         NULL AS numerator, NULL AS denominator,
-        'trusts' AS unit, trusts_submitted, trusts_expected, missing_trusts
+        trusts_submitted, trusts_expected, missing_trusts
     FROM source
     UNION ALL BY NAME
     SELECT 'finance.icb.ytd_surplus_deficit' AS id, period, scope, icb_ytd_actual AS value,
         NULL AS numerator, NULL AS denominator,
-        'gbp_thousands' AS unit, trusts_submitted, trusts_expected, missing_trusts
+        trusts_submitted, trusts_expected, missing_trusts
     FROM system
     UNION ALL BY NAME
     SELECT 'finance.system.ytd_surplus_deficit' AS id, period, scope,
         ytd_actual + icb_ytd_actual AS value,
-        NULL AS numerator, NULL AS denominator, 'gbp_thousands' AS unit, trusts_submitted,
+        NULL AS numerator, NULL AS denominator, trusts_submitted,
         trusts_expected, missing_trusts
     FROM system
     UNION ALL BY NAME
     SELECT 'finance.system.ytd_plan' AS id, period, scope, ytd_plan + icb_ytd_plan AS value,
         NULL AS numerator, NULL AS denominator,
-        'gbp_thousands' AS unit, trusts_submitted, trusts_expected, missing_trusts
+        trusts_submitted, trusts_expected, missing_trusts
     FROM system
     UNION ALL BY NAME
     SELECT 'finance.forecast_outturn' AS id, period, scope, forecast + icb_forecast AS value,
         NULL AS numerator, NULL AS denominator,
-        'gbp_thousands' AS unit, trusts_submitted, trusts_expected, missing_trusts
+        trusts_submitted, trusts_expected, missing_trusts
     FROM system
     UNION ALL BY NAME
     SELECT 'finance.system.fy_plan' AS id, period, scope, fy_plan + icb_fy_plan AS value,
         NULL AS numerator, NULL AS denominator,
-        'gbp_thousands' AS unit, trusts_submitted, trusts_expected, missing_trusts
+        trusts_submitted, trusts_expected, missing_trusts
     FROM system
     UNION ALL BY NAME
     SELECT 'finance.capital.spend_pct_of_plan' AS id, period, scope,
         100.0 * capital_spend / nullif(capital_plan, 0) AS value, NULL AS numerator,
-        NULL AS denominator, 'percent' AS unit,
+        NULL AS denominator,
         trusts_submitted, trusts_expected, missing_trusts
     FROM source
     UNION ALL BY NAME
     SELECT 'finance.cash_support.providers' AS id, period, scope, requested_cash AS value,
         NULL AS numerator,
-        NULL AS denominator, 'trusts' AS unit, trusts_submitted, trusts_expected, missing_trusts
+        NULL AS denominator, trusts_submitted, trusts_expected, missing_trusts
     FROM source
     UNION ALL BY NAME
     SELECT 'finance.cash_support.amount' AS id, period, scope, cash_received AS value,
         NULL AS numerator, NULL AS denominator,
-        'gbp_thousands' AS unit, trusts_submitted, trusts_expected, missing_trusts
+        trusts_submitted, trusts_expected, missing_trusts
     FROM source
     UNION ALL BY NAME
     SELECT 'finance.cip.delivery_pct' AS id, period, scope,
         100.0 * cip_delivered / nullif(cip_plan, 0) AS value, NULL AS numerator,
-        NULL AS denominator, 'percent' AS unit, trusts_submitted,
+        NULL AS denominator, trusts_submitted,
         trusts_expected, missing_trusts
     FROM source
     UNION ALL BY NAME
     SELECT 'finance.cip.recurrent_pct' AS id, period, scope,
         100.0 * cip_recurrent / nullif(cip_delivered, 0) AS value, NULL AS numerator,
-        NULL AS denominator, 'percent' AS unit,
+        NULL AS denominator,
         trusts_submitted, trusts_expected, missing_trusts
     FROM source
 ),
 
 final AS (
     SELECT
-        id, period, scope, value::DOUBLE AS value, unit,
+        id, period, scope, value::DOUBLE AS value, catalogue.unit,
         numerator::BIGINT AS numerator, denominator::BIGINT AS denominator,
         NULL::VARCHAR AS as_of,
         'trust_returns' AS source, 'finance' AS return_type,
         trusts_submitted::INTEGER AS trusts_submitted,
         trusts_expected::INTEGER AS trusts_expected, missing_trusts
     FROM figures
+    LEFT JOIN meta.figures AS catalogue USING (id)
 )
 
 SELECT * FROM final

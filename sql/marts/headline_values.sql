@@ -13,8 +13,17 @@ WITH source AS (
     UNION ALL BY NAME SELECT * FROM marts.rtt_cleared_headlines
 ),
 
+-- Each section's mart takes a figure's unit from the figure catalogue (meta.figures, written
+-- from pipeline/metrics/catalogue.py at every build): a figure written here without an entry
+-- there stops the build, naming it, rather than reach a reader without its unit.
 final AS (
-    SELECT * FROM source
+    SELECT * REPLACE (
+        CASE WHEN unit IS NULL
+            THEN error('marts.headline_values: the figure ' || id || ' has no entry in the '
+                || 'figure catalogue (pipeline/metrics/catalogue.py)')
+            ELSE unit END AS unit
+    )
+    FROM source
 )
 
 SELECT * FROM final ORDER BY id, scope, period

@@ -24,7 +24,7 @@ figures AS (
 final AS (
     SELECT
         id, period, scope, (100.0 * numerator / nullif(denominator, 0))::DOUBLE AS value,
-        'percent' AS unit, numerator::BIGINT AS numerator, denominator::BIGINT AS denominator,
+        catalogue.unit, numerator::BIGINT AS numerator, denominator::BIGINT AS denominator,
         strftime(date, '%Y-%m-%d') AS as_of,
         'trust_returns' AS source, 'uec' AS return_type,
         trusts_submitted::INTEGER AS trusts_submitted,
@@ -32,6 +32,7 @@ final AS (
         CASE WHEN scope IN (SELECT system_code FROM system_code)
             THEN coalesce(missing_trusts, '') END AS missing_trusts
     FROM figures
+    LEFT JOIN meta.figures AS catalogue USING (id)
 )
 
 SELECT * FROM final

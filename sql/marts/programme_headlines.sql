@@ -24,10 +24,6 @@ cdc AS (
 
 figures AS (
     SELECT metric AS id, period, scope, value,
-        CASE WHEN metric LIKE 'procurement.%' THEN 'gbp_thousands'
-            WHEN metric LIKE '%_pct' THEN 'percent'
-            WHEN metric = 'uec.opel.level' THEN 'level'
-            ELSE 'count' END AS unit,
         CASE WHEN metric LIKE 'elective.%' THEN value END AS numerator,
         NULL AS denominator, as_of,
         NULL AS trusts_submitted, NULL AS trusts_expected, NULL AS missing_trusts
@@ -35,17 +31,17 @@ figures AS (
     WHERE metric <> 'diagnostics.cdc.activity'
     UNION ALL BY NAME
     SELECT 'uec.opel.trusts_at_3_plus' AS id, period, scope, at_3_plus_most_days AS value,
-        'trusts' AS unit, NULL AS numerator, NULL AS denominator,
+        NULL AS numerator, NULL AS denominator,
         NULL AS as_of, trusts_submitted, trusts_expected, missing_trusts
     FROM opel
     UNION ALL BY NAME
-    SELECT 'diagnostics.cdc.activity' AS id, period, scope, ytd_tests AS value, 'count' AS unit,
+    SELECT 'diagnostics.cdc.activity' AS id, period, scope, ytd_tests AS value,
         NULL AS numerator, NULL AS denominator, NULL AS as_of,
         NULL AS trusts_submitted, NULL AS trusts_expected, NULL AS missing_trusts
     FROM cdc
     UNION ALL BY NAME
     SELECT 'diagnostics.cdc.activity_vs_plan_pct' AS id, period, scope,
-        100.0 * ytd_tests / ytd_plan - 100 AS value, 'percent' AS unit, NULL AS numerator,
+        100.0 * ytd_tests / ytd_plan - 100 AS value, NULL AS numerator,
         NULL AS denominator, NULL AS as_of, NULL AS trusts_submitted, NULL AS trusts_expected,
         NULL AS missing_trusts
     FROM cdc WHERE ytd_plan > 0
@@ -53,13 +49,14 @@ figures AS (
 
 final AS (
     SELECT
-        id, period, scope, value::DOUBLE AS value, unit,
+        id, period, scope, value::DOUBLE AS value, catalogue.unit,
         numerator::BIGINT AS numerator, denominator::BIGINT AS denominator,
         strftime(as_of, '%Y-%m-%d') AS as_of,
         'trust_returns' AS source, 'programme' AS return_type,
         trusts_submitted::INTEGER AS trusts_submitted,
         trusts_expected::INTEGER AS trusts_expected, missing_trusts::VARCHAR AS missing_trusts
     FROM figures
+    LEFT JOIN meta.figures AS catalogue USING (id)
 )
 
 SELECT * FROM final

@@ -26,7 +26,7 @@ coverage AS (
 final AS (
     SELECT
         'rtt.cohort.cleared_since.' || s.threshold_weeks || 'w' AS id, s.period, s.scope,
-        s.cleared::DOUBLE AS value, 'count' AS unit, s.cleared::BIGINT AS numerator,
+        s.cleared::DOUBLE AS value, catalogue.unit, s.cleared::BIGINT AS numerator,
         NULL::BIGINT AS denominator, strftime(s.end_date, '%Y-%m-%d') AS as_of,
         'trust_returns' AS source, 'rtt' AS return_type,
         CASE WHEN s.scope IN (SELECT system_code FROM system_code) THEN c.trusts_submitted
@@ -37,6 +37,8 @@ final AS (
             AS missing_trusts
     FROM source AS s
     LEFT JOIN coverage AS c USING (period, threshold_weeks)
+    -- The catalogue's one entry for every threshold (pipeline.metrics.catalogue.CLEARED_FAMILY).
+    LEFT JOIN meta.figures AS catalogue ON catalogue.id = 'rtt.cohort.cleared_since.<N>w'
 )
 
 SELECT * FROM final

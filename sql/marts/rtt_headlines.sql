@@ -24,56 +24,56 @@ members AS (
 
 figures AS (
     SELECT 'rtt.waiting_list.total' AS id, period, scope, waiting_total AS value,
-        'count' AS unit, waiting_total AS numerator, NULL AS denominator, snapshot_date AS as_of
+        waiting_total AS numerator, NULL AS denominator, snapshot_date AS as_of
     FROM weekly
     UNION ALL BY NAME
     SELECT 'rtt.waits_over.' || n || 'w' AS id, period, scope,
-        [over_104w, over_78w, over_65w, over_52w][i] AS value, 'count' AS unit,
+        [over_104w, over_78w, over_65w, over_52w][i] AS value,
         [over_104w, over_78w, over_65w, over_52w][i] AS numerator, NULL AS denominator,
         snapshot_date AS as_of
     FROM weekly, (VALUES (1, 104), (2, 78), (3, 65), (4, 52)) AS bands(i, n)
     UNION ALL BY NAME
     SELECT 'rtt.within_18w_pct' AS id, period, scope,
         100.0 * within_18w / nullif(waiting_total, 0) AS value,
-        'percent' AS unit, within_18w AS numerator, waiting_total AS denominator,
+        within_18w AS numerator, waiting_total AS denominator,
         snapshot_date AS as_of
     FROM weekly
     UNION ALL BY NAME
     SELECT 'rtt.cohort.' || part AS id, period, scope,
         [remaining, admitted, non_admitted][i] AS value,
-        'count' AS unit, [remaining, admitted, non_admitted][i] AS numerator, NULL AS denominator,
+        [remaining, admitted, non_admitted][i] AS numerator, NULL AS denominator,
         as_of
     FROM progress,
         (VALUES (1, 'remaining'), (2, 'remaining.admitted'), (3, 'remaining.non_admitted'))
             AS parts(i, part)
     UNION ALL BY NAME
-    SELECT 'rtt.cohort.remaining_prior' AS id, period, scope, prior AS value, 'count' AS unit,
+    SELECT 'rtt.cohort.remaining_prior' AS id, period, scope, prior AS value,
         prior AS numerator, NULL AS denominator, as_of - 28 AS as_of
     FROM progress WHERE prior IS NOT NULL
     UNION ALL BY NAME
     SELECT 'rtt.cohort.clearance_rate_6w' AS id, period, scope, fall_6w / 6.0 AS value,
-        'per_week' AS unit, fall_6w AS numerator, 6 AS denominator,
+        fall_6w AS numerator, 6 AS denominator,
         as_of
     FROM progress WHERE fall_6w IS NOT NULL
     UNION ALL BY NAME
     SELECT 'rtt.cohort.required_rate' AS id, period, scope,
         remaining / nullif(weeks_left, 0) AS value,
-        'per_week' AS unit, remaining AS numerator, weeks_left AS denominator, as_of
+        remaining AS numerator, weeks_left AS denominator, as_of
     FROM progress
     UNION ALL BY NAME
     -- Remaining over the clearance rate quoted beside it; none while the cohort is not falling.
     SELECT 'rtt.cohort.weeks_to_clear' AS id, period, scope,
-        CASE WHEN fall_6w > 0 THEN remaining / (fall_6w / 6.0) END AS value, 'weeks' AS unit,
+        CASE WHEN fall_6w > 0 THEN remaining / (fall_6w / 6.0) END AS value,
         remaining AS numerator, NULL AS denominator,
         as_of
     FROM progress WHERE fall_6w IS NOT NULL
     UNION ALL BY NAME
     SELECT 'rtt.cohort.cleared_since' AS id, period, scope, cleared_since AS value,
-        'count' AS unit, cleared_since AS numerator,
+        cleared_since AS numerator,
         NULL AS denominator, as_of
     FROM progress WHERE cleared_since IS NOT NULL
     UNION ALL BY NAME
-    SELECT 'rtt.cohort.at_start' AS id, period, scope, at_start AS value, 'count' AS unit,
+    SELECT 'rtt.cohort.at_start' AS id, period, scope, at_start AS value,
         at_start AS numerator, NULL AS denominator, start_date AS as_of
     FROM progress WHERE cleared_since IS NOT NULL
 ),
@@ -89,7 +89,7 @@ coverage AS (
 
 final AS (
     SELECT
-        f.id, f.period, f.scope, f.value::DOUBLE AS value, f.unit,
+        f.id, f.period, f.scope, f.value::DOUBLE AS value, catalogue.unit,
         f.numerator::BIGINT AS numerator, f.denominator::BIGINT AS denominator,
         strftime(f.as_of, '%Y-%m-%d') AS as_of,
         'trust_returns' AS source, 'rtt' AS return_type,
@@ -101,6 +101,7 @@ final AS (
             AS missing_trusts
     FROM figures AS f
     LEFT JOIN coverage AS c USING (id, period)
+    LEFT JOIN meta.figures AS catalogue ON catalogue.id = f.id
 )
 
 SELECT * FROM final

@@ -7,13 +7,13 @@ WITH source AS (
 
 figures AS (
     SELECT 'theatres.utilisation.capped_pct' AS id, period, scope,
-        capped_touch_minutes AS numerator, planned_minutes AS denominator, 'percent' AS unit,
+        capped_touch_minutes AS numerator, planned_minutes AS denominator,
         trusts_submitted, trusts_expected, missing_trusts
     FROM source
     UNION ALL BY NAME
     SELECT 'theatres.utilisation.uncapped_pct' AS id, period, scope, touch_minutes AS numerator,
         planned_minutes AS denominator,
-        'percent' AS unit, trusts_submitted, trusts_expected, missing_trusts
+        trusts_submitted, trusts_expected, missing_trusts
     FROM source
 ),
 
@@ -21,12 +21,13 @@ final AS (
     SELECT
         id, period, scope,
         (100.0 * numerator / nullif(denominator, 0))::DOUBLE AS value,
-        unit, numerator::BIGINT AS numerator, denominator::BIGINT AS denominator,
+        catalogue.unit, numerator::BIGINT AS numerator, denominator::BIGINT AS denominator,
         NULL::VARCHAR AS as_of,
         'trust_returns' AS source, 'theatres' AS return_type,
         trusts_submitted::INTEGER AS trusts_submitted,
         trusts_expected::INTEGER AS trusts_expected, missing_trusts
     FROM figures
+    LEFT JOIN meta.figures AS catalogue USING (id)
 )
 
 SELECT * FROM final
