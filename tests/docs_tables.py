@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.config import PROJECT_ROOT
+from pipeline.metrics.catalogue import CLEARED_FAMILY, FIGURES, SECTIONS, figure
 from pipeline.returns import all_returns
 from pipeline.returns.base import ReturnSpec
 from pipeline.settings_registry import SETTINGS, Setting
@@ -146,11 +147,63 @@ def settings() -> str:
     return "\n".join(["| setting | default | unit | meaning |", "|---|---|---|---|", *rows])
 
 
+def comparisons(id_: str) -> str:
+    """What a figure is set beside, besides its own previous month."""
+    entry = figure(id_)
+    found = []
+    if entry.counterpart:
+        found.append(f"national: `{entry.counterpart}`")
+    if entry.plan_series:
+        found.append(f"plan: `{entry.plan_series}`")
+    if entry.regional:
+        found.append("the region and England")
+    if entry.parts:
+        found.append("sum of " + " + ".join(f"`{p}`" for p in entry.parts))
+    return "; ".join(found)
+
+
+def figures() -> str:
+    """Every catalogued figure, a table per section, in the catalogue's order."""
+    blocks = []
+    ids = [*FIGURES, CLEARED_FAMILY]
+    for section, title in SECTIONS.items():
+        rows = []
+        for id_ in ids:
+            entry = figure(id_)
+            if entry.section != section:
+                continue
+            flags = [
+                *(["lead"] if entry.lead else []),
+                *(["contract"] if entry.in_contract else []),
+                *(["patients"] if entry.patient_count else []),
+                *(["adds up"] if entry.adds_up else []),
+            ]
+            label = cell(entry.label.replace("<N>", "N"))  # "<N>" would read as an HTML tag
+            rows.append(
+                f"| `{id_}` | {label} | {entry.unit} | {entry.kind} "
+                f"| {entry.improvement} | {'board' if entry.board else 'detail'} "
+                f"| {', '.join(flags)} | {cell(comparisons(id_))} |"
+            )
+        blocks.append(
+            "\n".join(
+                [
+                    f"## {title}",
+                    "",
+                    "| id | label | unit | series | better | role | flags | compared with |",
+                    "|---|---|---|---|---|---|---|---|",
+                    *rows,
+                ]
+            )
+        )
+    return "\n\n".join(blocks)
+
+
 #: Name (as written in the page's marker) -> the function that writes the table.
 TABLES: dict[str, Callable[[], str]] = {
     "return-columns": return_columns,
     "hostile-inputs": hostile_inputs,
     "settings": settings,
+    "figures": figures,
 }
 
 

@@ -6,12 +6,15 @@ import json
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from cmast.app import app
 from pipeline.ingest import process_file
+from pipeline.metrics.catalogue import table_rows
 from pipeline.warehouse import connect
+from pipeline.warehouse.models import build_marts
 from pipeline.warehouse.snapshot import (
     exported_relations,
     parquet_dir,
@@ -63,6 +66,19 @@ def test_the_snapshot_holds_every_reporting_relation_as_the_warehouse_has_it(pub
     assert manifest["parquet"]["ledger.submissions.parquet"] == 3
     # Every day of October for each trust: 3 and 2 days with counts, the rest marked closed.
     assert manifest["parquet"]["staging.stg_uec_daily.parquet"] == 62
+
+
+def test_once_the_marts_are_built_the_snapshot_holds_the_figure_catalogue(published):
+    """The catalogue beside the figures, for joining a figure's unit and label to its values."""
+    with connect(published) as conn:
+        assert "meta.figures" not in exported_relations(conn)  # not built yet
+        build_marts(conn, published)
+    publish_snapshot(published)
+    manifest = json.loads((snapshot_path(published).parent / "manifest.json").read_text())
+    assert manifest["parquet"]["meta.figures.parquet"] == len(table_rows())
+    units = pd.read_parquet(parquet_dir(published) / "meta.figures.parquet").set_index("id")
+    assert units.loc["uec.four_hour_pct", "unit"] == "percent"
+    assert units.loc["finance.system.ytd_surplus_deficit", "unit"] == "gbp_thousands"
 
 
 def test_a_relation_dropped_since_the_last_snapshot_leaves_no_parquet_behind(published):

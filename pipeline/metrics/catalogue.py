@@ -77,7 +77,7 @@ class Figure:
     #: along.
     parts: tuple[str, ...] = ()
     #: Whether the system's value is the sum of the trusts' values (checked before a briefing
-    #: is written); by default, for counts, money and trusts.
+    #: is written); by default, for counts, money and trusts from the trusts' returns.
     adds_up: bool = False
     #: Compared with its region's and England's figures from the same publication.
     regional: bool = False
@@ -126,7 +126,10 @@ def _f(
         lead=lead,
         basis=basis,
         parts=parts,
-        adds_up=unit in ADDITIVE_UNITS if adds_up is None else adds_up,
+        # A national figure is NHS England's for the ICB, not a sum of the trusts' returns.
+        adds_up=(unit in ADDITIVE_UNITS and not id_.startswith("benchmark."))
+        if adds_up is None
+        else adds_up,
         regional=regional,
     )
 

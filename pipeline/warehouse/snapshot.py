@@ -6,9 +6,9 @@ rebuild, into ``<data root>/outputs/snapshot/``:
 
 - ``cmast.duckdb``: the whole warehouse (ledger, raw, ref, staging views, marts) as of the last
   publication, for the DuckDB CLI, Python or ``cmast query``;
-- ``parquet/<schema>.<name>.parquet``: every ``staging`` and ``marts`` relation and
-  ``ledger.submissions``, one file each, for tools that read Parquet (Excel's Power Query,
-  pandas, R, Power BI);
+- ``parquet/<schema>.<name>.parquet``: every ``staging`` and ``marts`` relation,
+  ``ledger.submissions`` and the figure catalogue ``meta.figures``, one file each, for tools
+  that read Parquet (Excel's Power Query, pandas, R, Power BI);
 - ``manifest.json``: when it was published and the rows in each Parquet file.
 
 A snapshot is never replaced by one holding fewer submissions (:class:`SnapshotRefused`): the
@@ -56,13 +56,17 @@ class Published:
 
 
 def exported_relations(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    """``schema.name`` of every staging and marts table or view, and the ledger, sorted."""
+    """``schema.name`` of every staging and marts table or view, the ledger and the figure
+    catalogue, sorted."""
     found = conn.execute(
         "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
         "WHERE database_name = current_database() AND list_contains($schemas, schema_name) "
         "UNION SELECT schema_name || '.' || view_name FROM duckdb_views() "
         "WHERE database_name = current_database() AND list_contains($schemas, schema_name) "
-        "AND NOT internal",
+        "AND NOT internal "
+        # The figure catalogue (each headline id's section, label, unit and kind), once built.
+        "UNION SELECT 'meta.figures' FROM duckdb_tables() WHERE database_name = "
+        "current_database() AND schema_name = 'meta' AND table_name = 'figures'",
         {"schemas": list(EXPORTED_SCHEMAS)},
     ).fetchall()
     return sorted({name for (name,) in found} | {"ledger.submissions"})
