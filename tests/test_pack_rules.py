@@ -13,7 +13,9 @@ from pipeline.metrics import checks
 from pipeline.metrics.catalogue import FIGURES, SECTIONS, SERIES_KINDS
 from pipeline.metrics.formats import cell, display, exact, half_up, header, table_number
 from pipeline.metrics.headlines import Inputs, build_headlines
+from pipeline.metrics.inputs import series
 from pipeline.metrics.record import Headline
+from pipeline.spc import analyse
 
 # One rule per unit -----------------------------------------------------------------------------
 
@@ -345,3 +347,51 @@ def test_a_series_with_no_variation_says_so_instead_of_drawing_limits(tmp_path):
     ]
     record = build_headlines(_inputs(rows), "2023-10")[0]
     assert record.variation is None  # and so no icon in the matrix or on the panel
+
+
+# Series behind the charts -------------------------------------------------------------------
+
+
+def _waiting_list_snapshots() -> pd.DataFrame:
+    """Two isolated baselines (6 November 2022 and 26 March 2023, 30,000 and 20,000 below the
+    rest) before 26 weekly snapshots, 7 May to 29 October 2023, alternating 549,400 and
+    549,600: a steady list."""
+    weekly = pd.date_range("2023-05-07", "2023-10-29", freq="7D")
+    dates = [pd.Timestamp("2022-11-06"), pd.Timestamp("2023-03-26"), *weekly]
+    values = [520_000.0, 530_000.0, *(549_400.0 + 200 * (i % 2) for i in range(len(weekly)))]
+    return pd.DataFrame(
+        {
+            "id": "rtt.waiting_list.total",
+            "scope": "QYG",
+            "snapshot_date": dates,
+            "value": values,
+            "threshold_weeks": None,
+            "target_date": None,
+        }
+    )
+
+
+def test_a_weekly_series_is_its_latest_unbroken_run_of_weekly_snapshots():
+    """The baselines months apart would be drawn a week from their neighbours and pull the mean
+    down, so that a steady list would read as special cause (high); the series starts at the
+    first of the unbroken weekly run instead, and the steady list reads as common cause."""
+    snapshots = _waiting_list_snapshots()
+    row = {
+        "id": "rtt.waiting_list.total",
+        "period": "2023-10",
+        "scope": "QYG",
+        "value": 549_600.0,
+        "unit": "count",
+        "source": "trust_returns",
+        "return_type": "rtt",
+    }
+    inputs = _inputs([row])
+    inputs.weekly = snapshots
+    history = series(inputs, "rtt.waiting_list.total", "QYG", "2023-10")
+    assert list(history.index) == [d.strftime("%Y-%m-%d") for d in snapshots["snapshot_date"][2:]]
+    assert len(history) == 26
+    [record] = build_headlines(inputs, "2023-10")
+    assert record.variation == "common_cause"
+    # The control: with the baselines in the series, the same list reads as a rise.
+    everything = pd.Series(snapshots["value"].to_numpy())
+    assert analyse(everything, improvement="down").variation == "concern_high"

@@ -77,8 +77,8 @@ def periods(inputs: Inputs) -> list[str]:
 
 def series(inputs: Inputs, id_: str, scope: str, up_to: str) -> pd.Series:
     """A figure's series, oldest first, up to and including the month ``up_to``: one point per
-    weekly snapshot (labelled by its date) for a weekly figure that has them, else one per
-    month (labelled YYYY-MM)."""
+    weekly snapshot (labelled by its date) for a weekly figure that has them, from the latest
+    unbroken run of weekly snapshots, else one per month (labelled YYYY-MM)."""
     weekly = _weekly_series(inputs, id_, scope, up_to)
     if weekly is not None:
         return weekly
@@ -106,8 +106,17 @@ def _weekly_series(inputs: Inputs, id_: str, scope: str, up_to: str) -> pd.Serie
             (rows["threshold_weeks"] == latest["threshold_weeks"])
             & (rows["target_date"] == latest["target_date"])
         ]
+    rows = rows[rows["value"].notna()]
+    # An SPC chart reads its points as equally spaced: a snapshot more than a week before the
+    # next (a baseline taken months before the weekly returns began) would be drawn a week from
+    # its neighbour and move the mean and limits. The series is the latest unbroken run of
+    # weekly snapshots.
+    taken = pd.to_datetime(rows["snapshot_date"]).reset_index(drop=True)
+    gaps = taken.diff().dt.days.gt(7)
+    if gaps.any():
+        rows = rows.iloc[int(gaps[gaps].index[-1]) :]
     dates = pd.to_datetime(rows["snapshot_date"]).dt.strftime("%Y-%m-%d")
-    return pd.Series(rows["value"].to_numpy(), index=dates.to_numpy(), name=id_).dropna()
+    return pd.Series(rows["value"].to_numpy(), index=dates.to_numpy(), name=id_)
 
 
 def monthly_series(inputs: Inputs, id_: str, scope: str, up_to: str) -> pd.Series:
