@@ -1,5 +1,5 @@
-"""The waiting-list marts on raw rows given by hand: rtt_weekly, rtt_cohort_weekly,
-rtt_cohort_progress, rtt_cohort_cleared, rtt_headlines and rtt_cleared_headlines.
+"""The waiting-list marts on raw rows given by hand: rtt_weekly, rtt_weekly_figures,
+rtt_cohort_weekly, rtt_cohort_progress, rtt_cohort_cleared, rtt_headlines and rtt_cleared_headlines.
 
 The target is the 65-week cohort by Sunday 31 March 2024. An aggregate row at W whole weeks on
 snapshot S has its clock start placed at S - 7W days, so it is in the cohort when
@@ -109,6 +109,37 @@ def test_rtt_weekly_sums_each_snapshot_of_those_that_sent_it(october):
             "missing_trusts": MISSING_BUT_RJR_REM,
         },
     ]
+
+
+def test_rtt_weekly_figures_give_every_snapshot_in_long_form(october):
+    """The series the charts draw: one row per figure, scope and snapshot, the same counts as
+    rtt_weekly; the under-18-weeks share is 50 of 60, then 50 of 71."""
+    rows = mart(
+        october,
+        "rtt_weekly_figures",
+        where="scope = 'QYG' AND id IN ('rtt.waiting_list.total', 'rtt.within_18w_pct', "
+        "'rtt.waits_over.65w', 'rtt.cohort.remaining.admitted')",
+        columns="id, snapshot_date::VARCHAR AS snapshot, is_month_snapshot, value, numerator, "
+        "denominator, threshold_weeks",
+    )
+    assert [(r["id"], r["snapshot"], r["is_month_snapshot"], r["numerator"]) for r in rows] == [
+        ("rtt.cohort.remaining.admitted", "2023-10-22", False, 4),
+        ("rtt.cohort.remaining.admitted", "2023-10-29", True, 6),
+        ("rtt.waiting_list.total", "2023-10-22", False, 60),
+        ("rtt.waiting_list.total", "2023-10-29", True, 71),
+        ("rtt.waits_over.65w", "2023-10-22", False, 0),
+        ("rtt.waits_over.65w", "2023-10-29", True, 1),
+        ("rtt.within_18w_pct", "2023-10-22", False, 50),
+        ("rtt.within_18w_pct", "2023-10-29", True, 50),
+    ]
+    shares = [r for r in rows if r["id"] == "rtt.within_18w_pct"]
+    assert [r["denominator"] for r in shares] == [60, 71]
+    assert [r["value"] for r in shares] == [
+        pytest.approx(100 * 50 / 60),
+        pytest.approx(100 * 50 / 71),
+    ]
+    assert all(r["value"] == r["numerator"] for r in rows if r["id"] != "rtt.within_18w_pct")
+    assert {r["threshold_weeks"] for r in rows} == {65}
 
 
 def test_rtt_cohort_weekly_counts_each_trusts_cohort(october):

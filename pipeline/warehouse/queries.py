@@ -84,33 +84,14 @@ def _exists(conn: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
     )
 
 
-#: Figures taken at every weekly snapshot (``marts.rtt_weekly``), by their columns there: the
-#: series their charts draw, one point a week, rather than one a month.
-WEEKLY_FIGURES = {
-    "rtt.waiting_list.total": "waiting_total",
-    "rtt.waits_over.104w": "over_104w",
-    "rtt.waits_over.78w": "over_78w",
-    "rtt.waits_over.65w": "over_65w",
-    "rtt.waits_over.52w": "over_52w",
-    "rtt.within_18w_pct": "100.0 * within_18w / nullif(waiting_total, 0)",
-    "rtt.cohort.remaining": "cohort",
-    "rtt.cohort.remaining.admitted": "cohort_admitted",
-    "rtt.cohort.remaining.non_admitted": "cohort_non_admitted",
-}
-
-
 def weekly_values(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every weekly snapshot of the waiting-list figures: id, scope, snapshot_date, value, and
-    the cohort's target (threshold_weeks, target_date), so a cohort series never spans two
-    targets."""
+    """Every weekly snapshot of the waiting-list figures (``marts.rtt_weekly_figures``): id,
+    scope, snapshot_date, value, and the cohort's target (threshold_weeks, target_date), so a
+    cohort series never spans two targets."""
     columns = ["id", "scope", "snapshot_date", "value", "threshold_weeks", "target_date"]
-    if not _exists(conn, "marts", "rtt_weekly"):
+    if not _exists(conn, "marts", "rtt_weekly_figures"):
         return pd.DataFrame(columns=columns)
-    selects = " UNION ALL ".join(
-        f"SELECT '{id_}' AS id, scope, snapshot_date, ({expression})::DOUBLE AS value, "
-        "threshold_weeks, target_date FROM marts.rtt_weekly"
-        for id_, expression in WEEKLY_FIGURES.items()
-    )
     return conn.execute(
-        f"SELECT * FROM ({selects}) WHERE value IS NOT NULL ORDER BY id, scope, snapshot_date"
+        f"SELECT {', '.join(columns)} FROM marts.rtt_weekly_figures WHERE value IS NOT NULL "
+        "ORDER BY id, scope, snapshot_date"
     ).df()

@@ -1,13 +1,13 @@
 -- Waiting-list headline values in the long form of marts.headline_values (columns as documented
 -- in uec_headlines.sql), by trust and system, every month: the waiting list at the month's last
--- snapshot (rtt_weekly) and the long-wait cohort's progress (rtt_cohort_progress). as_of is the
+-- snapshot (rtt_weekly_figures) and the long-wait cohort's progress (rtt_cohort_progress). as_of is the
 -- snapshot each value is taken at (for remaining_prior, four weeks before the month's; for
 -- rtt.cohort.at_start, the plan year's first). return_type 'rtt' matches both forms of the
 -- return (rtt_aggregate, rtt_ptl) for provenance. A comparison a trust cannot make (no return
 -- six weeks back, say) has no row; a system row counts the trusts with a row for that figure,
 -- and names the members without one. A rate that cannot be divided out has a NULL value.
 WITH weekly AS (
-    SELECT * FROM marts.rtt_weekly WHERE is_month_snapshot
+    SELECT * FROM marts.rtt_weekly_figures WHERE is_month_snapshot
 ),
 
 system_code AS (
@@ -23,21 +23,11 @@ members AS (
 ),
 
 figures AS (
-    SELECT 'rtt.waiting_list.total' AS id, period, scope, waiting_total AS value,
-        waiting_total AS numerator, NULL AS denominator, snapshot_date AS as_of
+    -- The waiting list, long waits and under-18-weeks share at the month's snapshot, as
+    -- rtt_weekly_figures gives them at every snapshot.
+    SELECT id, period, scope, value, numerator, denominator, snapshot_date AS as_of
     FROM weekly
-    UNION ALL BY NAME
-    SELECT 'rtt.waits_over.' || n || 'w' AS id, period, scope,
-        [over_104w, over_78w, over_65w, over_52w][i] AS value,
-        [over_104w, over_78w, over_65w, over_52w][i] AS numerator, NULL AS denominator,
-        snapshot_date AS as_of
-    FROM weekly, (VALUES (1, 104), (2, 78), (3, 65), (4, 52)) AS bands(i, n)
-    UNION ALL BY NAME
-    SELECT 'rtt.within_18w_pct' AS id, period, scope,
-        100.0 * within_18w / nullif(waiting_total, 0) AS value,
-        within_18w AS numerator, waiting_total AS denominator,
-        snapshot_date AS as_of
-    FROM weekly
+    WHERE NOT starts_with(id, 'rtt.cohort.')
     UNION ALL BY NAME
     SELECT 'rtt.cohort.' || part AS id, period, scope,
         [remaining, admitted, non_admitted][i] AS value,
