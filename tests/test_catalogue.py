@@ -21,6 +21,7 @@ from pipeline.metrics.catalogue import (
     figure,
     table_rows,
 )
+from schemas.programme import CATALOGUE as PROGRAMME_METRICS
 from tests.contract import FAMILIES, contract_ids
 from tests.mart_warehouse import build, mart
 from tests.rows import ledger, raw_uec
@@ -106,3 +107,10 @@ def test_a_figure_without_a_catalogue_entry_stops_the_build_and_is_named(setting
     mart_file.write_text(text.replace("'uec.attendances' AS id", "'uec.attendances_new' AS id"))
     with pytest.raises(duckdb.InvalidInputException, match=r"uec\.attendances_new has no entry"):
         _october_uec(replace(settings, sql_dir=sql))
+
+
+def test_the_programme_returns_units_are_the_figures_units():
+    """The programme return says what unit a trust sends each id in (schemas/programme.py, which
+    may not import the library); the figure it becomes is in the same unit."""
+    for metric in PROGRAMME_METRICS.values():
+        assert FIGURES[metric.id].unit == metric.unit, metric.id
