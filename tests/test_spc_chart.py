@@ -129,3 +129,13 @@ def test_chart_with_variation_draws_both_limits(rich_result):
     ax = build_figure(rich_result).axes[0]
     dashed = [c for c in ax.collections if c.get_linestyle()[0][1] is not None]
     assert len(dashed) == 2 * len(rich_result.segments)
+
+
+def test_the_same_chart_and_icon_are_the_same_svg_bytes_each_time(tmp_path, rich_result):
+    """Two packs written from one warehouse can be compared file by file: an SVG carries no
+    date and no randomly salted ids."""
+    first = render_chart(rich_result, tmp_path / "first.svg", title="A measure").read_bytes()
+    second = render_chart(rich_result, tmp_path / "second.svg", title="A measure").read_bytes()
+    assert b"clip-path" in first and first == second
+    icon = save_icon("improvement_high", tmp_path / "a.svg").read_bytes()
+    assert icon == save_icon("improvement_high", tmp_path / "b.svg").read_bytes()

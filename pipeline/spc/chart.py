@@ -16,6 +16,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -81,11 +82,16 @@ def save_figure(fig: Figure, paths: list[Path]) -> None:
     wanted in both formats is built once and saved twice.
     """
     for path in paths:
-        # Without a date an SVG is the same bytes each time it is drawn.
+        # Without a date, and with the element ids hashed with a fixed salt rather than a
+        # random one, an SVG is the same bytes each time it is drawn.
         metadata = {"Date": None} if path.suffix.lower() == ".svg" else {}
-        fig.savefig(
-            path, facecolor="white", metadata=metadata, **_FAST_PNG.get(path.suffix.lower(), {})
-        )
+        with matplotlib.rc_context(icons.SVG_SAME_BYTES):
+            fig.savefig(
+                path,
+                facecolor="white",
+                metadata=metadata,
+                **_FAST_PNG.get(path.suffix.lower(), {}),
+            )
 
 
 def build_figure(

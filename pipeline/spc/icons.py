@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -137,12 +138,19 @@ def save_icon(code: str, path: Path | str, *, size: float = 1.0, dpi: int = 110)
     FigureCanvasAgg(fig)  # Agg, whatever backend the process has chosen: no display needed
     draw_icon(fig.add_axes((0.0, 0.0, 1.0, 1.0)), code)
     # Transparent, so the white disc sits on whatever background the icon is put on.
-    fig.savefig(path, transparent=True, metadata=_metadata(path))
+    with matplotlib.rc_context(SVG_SAME_BYTES):
+        fig.savefig(path, transparent=True, metadata=_metadata(path))
     return path
 
 
+#: matplotlib names an SVG's clip paths, markers and glyphs by a hash salted at random unless
+#: given a salt: with one, the same chart gives the same file, so two packs can be compared.
+SVG_SAME_BYTES = {"svg.hashsalt": "cmast"}
+
+
 def _metadata(path: Path) -> dict[str, None]:
-    # Without a date an SVG is the same bytes each time it is drawn.
+    # Without a date (and with a fixed salt, SVG_SAME_BYTES) an SVG is the same bytes each
+    # time it is drawn.
     return {"Date": None} if path.suffix.lower() == ".svg" else {}
 
 
