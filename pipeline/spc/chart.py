@@ -16,7 +16,6 @@ import math
 from pathlib import Path
 from typing import Any
 
-import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -85,7 +84,7 @@ def save_figure(fig: Figure, paths: list[Path]) -> None:
         # Without a date, and with the element ids hashed with a fixed salt rather than a
         # random one, an SVG is the same bytes each time it is drawn.
         metadata = {"Date": None} if path.suffix.lower() == ".svg" else {}
-        with matplotlib.rc_context(icons.SVG_SAME_BYTES):
+        with icons.same_svg_bytes():
             fig.savefig(
                 path,
                 facecolor="white",

@@ -20,6 +20,7 @@ they scale with the icon and an SVG needs no font.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import matplotlib
@@ -138,18 +139,19 @@ def save_icon(code: str, path: Path | str, *, size: float = 1.0, dpi: int = 110)
     FigureCanvasAgg(fig)  # Agg, whatever backend the process has chosen: no display needed
     draw_icon(fig.add_axes((0.0, 0.0, 1.0, 1.0)), code)
     # Transparent, so the white disc sits on whatever background the icon is put on.
-    with matplotlib.rc_context(SVG_SAME_BYTES):
+    with same_svg_bytes():
         fig.savefig(path, transparent=True, metadata=_metadata(path))
     return path
 
 
-#: matplotlib names an SVG's clip paths, markers and glyphs by a hash salted at random unless
-#: given a salt: with one, the same chart gives the same file, so two packs can be compared.
-SVG_SAME_BYTES = {"svg.hashsalt": "cmast"}
+def same_svg_bytes() -> contextlib.AbstractContextManager:
+    """matplotlib names an SVG's clip paths, markers and glyphs by a hash salted at random unless
+    given a salt: with one, the same chart gives the same file, so two packs can be compared."""
+    return matplotlib.rc_context({"svg.hashsalt": "cmast"})
 
 
 def _metadata(path: Path) -> dict[str, None]:
-    # Without a date (and with a fixed salt, SVG_SAME_BYTES) an SVG is the same bytes each
+    # Without a date (and with a fixed salt, same_svg_bytes) an SVG is the same bytes each
     # time it is drawn.
     return {"Date": None} if path.suffix.lower() == ".svg" else {}
 
