@@ -84,9 +84,11 @@ def test_demo_runs_end_to_end_and_again_changes_nothing(tmp_path):
     for record in records:
         assert {
             "id",
+            "label",
             "period",
             "scope",
             "value",
+            "shown",
             "unit",
             "source",
             "text",

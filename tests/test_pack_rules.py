@@ -12,7 +12,7 @@ from pipeline.briefing.content import _chart_call
 from pipeline.metrics import checks
 from pipeline.metrics.catalogue import FIGURES, SECTIONS, SERIES_KINDS
 from pipeline.metrics.formats import cell, display, exact, half_up, header, table_number
-from pipeline.metrics.headlines import Inputs, build_headlines
+from pipeline.metrics.headlines import Inputs, as_json, build_headlines
 from pipeline.metrics.inputs import series
 from pipeline.metrics.record import Headline
 from pipeline.spc import analyse
@@ -173,6 +173,21 @@ def _record(**fields) -> Headline:
         "section": "uec",
     }
     return Headline(**{**base, **fields})
+
+
+def test_the_json_record_names_the_figure_and_gives_the_value_as_the_pack_prints_it():
+    """`cmast headlines --json` keeps exact values; beside them, the catalogue's label and the
+    value a report writer should quote: in its unit's format, or * for 1 to 7 patients."""
+    four_hour = as_json(_record(value=68.4321))
+    assert list(four_hour)[:4] == ["id", "label", "period", "scope"]
+    assert four_hour["label"] == "A&E 4-hour performance (%)"
+    assert (four_hour["value"], four_hour["shown"]) == (68.4321, "68.4%")
+    deficit = as_json(
+        _record(id="finance.system.ytd_surplus_deficit", value=-42489.6, unit="gbp_thousands")
+    )
+    assert deficit["shown"] == "-£42.5m"
+    few = as_json(_record(id="uec.type1_over_12h", value=3, unit="count", patients=3))
+    assert (few["value"], few["shown"]) == (3, "*")
 
 
 def test_a_comparison_across_bases_is_refused():

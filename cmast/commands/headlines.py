@@ -42,7 +42,7 @@ def headlines(
 
     from cmast.commands.errors import refusals
     from cmast.state import settings
-    from pipeline.metrics.headlines import build_headlines, load_inputs, periods
+    from pipeline.metrics.headlines import as_json, build_headlines, load_inputs, periods
     from pipeline.metrics.sentences import formatted
     from pipeline.warehouse.reading import reading
 
@@ -71,7 +71,7 @@ def headlines(
         inputs.long_stay_day = day
     records = build_headlines(inputs, period, scope.strip().upper() if scope else None)
     if as_json:
-        sys.stdout.write(json.dumps([r.to_dict() for r in records], indent=2) + "\n")
+        sys.stdout.write(json.dumps([as_json(r) for r in records], indent=2) + "\n")
         return
     table = Table(
         "id",

@@ -29,7 +29,7 @@ from pipeline.metrics.inputs import SYSTEM, Inputs
 from pipeline.metrics.inputs import series as headline_series
 from pipeline.metrics.record import Headline
 from pipeline.metrics.sections.base import financial_year_start
-from pipeline.metrics.suppression import SUPPRESSED, is_small, published_text
+from pipeline.metrics.suppression import SUPPRESSED, is_small, published_text, published_value
 from pipeline.spc import ASSURANCE_LABELS, VARIATION_LABELS
 from pipeline.workers import run_all
 
@@ -247,7 +247,7 @@ def _chart_call(inputs: Inputs, record: Headline, folder: Path) -> tuple:
 
 def _panel(inputs: Inputs, record: Headline, records: list[Headline], settings: Settings) -> Panel:
     entry = figure(record.id)
-    shown = SUPPRESSED if is_small(record.patients) else display(record.value, record.unit)
+    shown = published_value(record)
     return Panel(
         record=record,
         label=entry.label,

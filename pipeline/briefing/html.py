@@ -14,7 +14,13 @@ from pipeline.briefing.content import BASES, Briefing, Panel, Section
 from pipeline.metrics import words
 from pipeline.metrics.catalogue import LEADS, figure
 from pipeline.metrics.formats import display
-from pipeline.metrics.suppression import SMALLEST_SHOWN, SUPPRESSED, is_small, published_text
+from pipeline.metrics.suppression import (
+    SMALLEST_SHOWN,
+    SUPPRESSED,
+    is_small,
+    published_text,
+    published_value,
+)
 from pipeline.spc import ASSURANCE_LABELS, VARIATION_LABELS, save_icon
 
 STYLE = """
@@ -261,7 +267,7 @@ def _appendix(briefing: Briefing) -> list[str]:
             if r.scope != "QYG" and not r.id.startswith("benchmark."):
                 continue
             entry = figure(r.id)
-            value = SUPPRESSED if is_small(r.patients) else display(r.value, r.unit)
+            value = published_value(r)
             previous = (r.comparators.get("previous_period") or {}).get("value")
             shown_previous = (
                 ""

@@ -23,6 +23,7 @@ from pipeline.metrics.inputs import (
 from pipeline.metrics.record import Headline
 from pipeline.metrics.sections import complete
 from pipeline.metrics.sentences import write_sentences
+from pipeline.metrics.suppression import published_value
 from pipeline.national import reconcile
 
 
@@ -46,6 +47,20 @@ def build_headlines(inputs: Inputs, period: str, scope: str | None = None) -> li
     for record in records:
         _attach_spc(inputs, record)
     return records
+
+
+def as_json(record: Headline) -> dict:
+    """A record as ``cmast headlines --json`` gives it: every field, with the figure's ``label``
+    from the catalogue after its id and, after its exact value, ``shown``: the value as the
+    board pack prints it, the one to quote."""
+    out: dict = {}
+    for key, value in record.to_dict().items():
+        out[key] = value
+        if key == "id":
+            out["label"] = figure(record.id).label
+        elif key == "value":
+            out["shown"] = published_value(record)
+    return out
 
 
 def reading_order(record: Headline) -> tuple:
@@ -188,6 +203,7 @@ __all__ = [
     "REGION",
     "SYSTEM",
     "Inputs",
+    "as_json",
     "build_headlines",
     "load_inputs",
     "monthly_series",

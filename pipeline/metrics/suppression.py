@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pipeline.metrics.formats import display
 from pipeline.metrics.record import Headline
 
 SUPPRESSED = "*"
@@ -46,6 +47,12 @@ def published_text(record: Headline) -> str:
             f"{SMALLEST_SHOWN} patients."
         )
     return record.text
+
+
+def published_value(record: Headline) -> str:
+    """The value as the board pack prints it: in its unit's format (``82.8%``, ``-£42.5m``), or
+    ``*`` when it rests on 1 to 7 patients."""
+    return SUPPRESSED if suppressed(record) else display(record.value, record.unit)
 
 
 def published_count(value: int | float | None) -> int | float | str | None:
