@@ -16,7 +16,7 @@ class Headline:
     period: str
     scope: str
     value: float | int | None
-    unit: str  # percent, count, rank, gbp_thousands, per_week, weeks, trusts
+    unit: str  # one of pipeline.metrics.catalogue.UNITS, from the figure's catalogue entry
     source: str  # trust_returns or nhse
     section: str
     text: str = ""
