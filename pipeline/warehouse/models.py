@@ -8,6 +8,8 @@ built after the ones it names.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -68,11 +70,16 @@ def build_marts(conn: duckdb.DuckDBPyConnection, settings: Settings) -> list[str
         _write_figures(conn)
         for path in paths:
             conn.execute(f"CREATE OR REPLACE TABLE marts.{path.stem} AS {path.read_text()}")
-        conn.execute("CREATE TABLE IF NOT EXISTS meta.marts_built (built_after BIGINT)")
-        conn.execute("DELETE FROM meta.marts_built")
+        # What the marts were built after (the latest submission) and from (the code), so a
+        # later submission or a new version of the SQL or the catalogue shows them out of date.
         conn.execute(
-            "INSERT INTO meta.marts_built SELECT coalesce(max(submission_id), 0) "
-            "FROM ledger.submissions"
+            "CREATE OR REPLACE TABLE meta.marts_built (built_after BIGINT NOT NULL, "
+            "built_from VARCHAR NOT NULL)"
+        )
+        conn.execute(
+            "INSERT INTO meta.marts_built SELECT coalesce(max(submission_id), 0), ? "
+            "FROM ledger.submissions",
+            [marts_code(settings)],
         )
         conn.execute("COMMIT")
     except Exception:
@@ -112,24 +119,36 @@ def _write_figures(conn: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def marts_are_current(conn: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the marts were built after the latest submission was recorded."""
+def marts_code(settings: Settings) -> str:
+    """A fingerprint of what the marts are built from: every ``sql/marts`` file and the figure
+    catalogue (``meta.figures``). Staging is views, rebuilt at every migration."""
+    digest = hashlib.sha256()
+    for path in layer_files(settings, "marts"):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(json.dumps(table_rows(), sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def marts_are_current(conn: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
+    """Whether the marts were built after the latest submission was recorded, from the SQL and
+    the catalogue of this version (a warehouse an older version built has them out of date)."""
     built = conn.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'meta' "
-        "AND table_name = 'marts_built'"
+        "SELECT count(*) FROM duckdb_columns() WHERE schema_name = 'meta' "
+        "AND table_name = 'marts_built' AND column_name = 'built_from'"
     ).fetchall()[0][0]
     if not built:
         return False
-    after = conn.execute("SELECT built_after FROM meta.marts_built").fetchall()
+    found = conn.execute("SELECT built_after, built_from FROM meta.marts_built").fetchall()
     latest = conn.execute(
         "SELECT coalesce(max(submission_id), 0) FROM ledger.submissions"
     ).fetchall()[0][0]
-    return bool(after) and after[0][0] >= latest
+    return bool(found) and found[0][0] >= latest and found[0][1] == marts_code(settings)
 
 
 def ensure_marts(conn: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
-    """Rebuild the marts if any submission arrived since they were built; return whether."""
-    if marts_are_current(conn):
+    """Rebuild the marts if any submission arrived since they were built, or they were built
+    from other SQL or another catalogue; return whether."""
+    if marts_are_current(conn, settings):
         return False
     build_marts(conn, settings)
     return True

@@ -2,10 +2,10 @@
 
 A read opens the file read-only, so it never migrates, rebuilds or checkpoints anything, and
 works on a full disk. Writers (ingest, national loads, rebuilds) migrate the schema and rebuild
-the marts after they load; a read that finds the schema behind the code or the marts older
-than the latest submission (a warehouse written by an older version, or a load whose marts
-rebuild failed) works on a private copy brought up to date in a temporary folder, so the
-figures are current and the warehouse file is still untouched.
+the marts after they load; a read that finds the schema behind the code, or the marts older
+than the latest submission or built from other SQL (a warehouse written by an older version, or
+a load whose marts rebuild failed), works on a private copy brought up to date in a temporary
+folder, so the figures are current and the warehouse file is still untouched.
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ def reading(settings: Settings, *, marts: bool = False) -> Iterator[duckdb.DuckD
     (never creates one) and ``WarehouseDamaged`` when the file is cut short.
     """
     with connect(settings, read_only=True) as conn:
-        current = schema_is_current(conn, settings) and (not marts or marts_are_current(conn))
+        current = schema_is_current(conn, settings) and (
+            not marts or marts_are_current(conn, settings)
+        )
         if current:
             yield conn
             return
@@ -45,7 +47,7 @@ def reading(settings: Settings, *, marts: bool = False) -> Iterator[duckdb.DuckD
             shutil.copyfile(settings.warehouse_path, copy)
         private = dataclasses.replace(settings, warehouse_path=copy)
         with connect(private, create=True) as conn:  # migrates the copy
-            if marts and not marts_are_current(conn):
+            if marts and not marts_are_current(conn, private):
                 build_marts(conn, private)
             yield conn
 

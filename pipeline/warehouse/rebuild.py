@@ -15,7 +15,8 @@ def rebuild_marts(settings: Settings) -> list[str]:
 
 
 def refresh_marts(settings: Settings) -> bool:
-    """Rebuild the marts if a submission arrived since they were built; return whether.
+    """Rebuild the marts if a submission arrived since they were built, or they were built from
+    other SQL or another figure catalogue; return whether.
 
     Every writer that records submissions calls this after loading, so that the commands that
     only read find the marts current and never need to write them.
@@ -26,10 +27,10 @@ def refresh_marts(settings: Settings) -> bool:
 
 def marts_out_of_date(settings: Settings) -> bool:
     """Whether :func:`refresh_marts` has work to do (a submission recorded since the marts
-    were built, or a schema behind the code), found without writing anything: a briefing asks
-    first and takes the writer's turn only when the answer is yes, which after any ingest run
-    it is not (the run rebuilt them)."""
+    were built, marts built from other SQL, or a schema behind the code), found without
+    writing anything: a briefing asks first and takes the writer's turn only when the answer is
+    yes, which after any ingest run it is not (the run rebuilt them)."""
     from pipeline.warehouse.reading import schema_is_current
 
     with connect(settings, read_only=True) as conn:
-        return not (schema_is_current(conn, settings) and marts_are_current(conn))
+        return not (schema_is_current(conn, settings) and marts_are_current(conn, settings))
