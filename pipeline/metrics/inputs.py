@@ -113,10 +113,9 @@ def _weekly_series(inputs: Inputs, id_: str, scope: str, up_to: str) -> pd.Serie
     # weekly snapshots.
     taken = pd.to_datetime(rows["snapshot_date"]).reset_index(drop=True)
     gaps = taken.diff().dt.days.gt(7)
-    if gaps.any():
-        rows = rows.iloc[int(gaps[gaps].index[-1]) :]
-    dates = pd.to_datetime(rows["snapshot_date"]).dt.strftime("%Y-%m-%d")
-    return pd.Series(rows["value"].to_numpy(), index=dates.to_numpy(), name=id_)
+    first = int(gaps[gaps].index[-1]) if gaps.any() else 0
+    dates = taken.iloc[first:].dt.strftime("%Y-%m-%d")
+    return pd.Series(rows["value"].iloc[first:].to_numpy(), index=dates.to_numpy(), name=id_)
 
 
 def monthly_series(inputs: Inputs, id_: str, scope: str, up_to: str) -> pd.Series:
